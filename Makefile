@@ -1,0 +1,29 @@
+# rekg: `make run` sets up and builds the graph on the embedded store;
+# `make test` sets up and runs the whole test suite (with a real Neo4j once the Neo4j store lands).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+## run: set up, build the graph from data/ on the embedded store, print a summary
+run: $(STAMP)
+	$(BIN)/rekg build
+
+## test: set up and run the whole suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check kg loaders api tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

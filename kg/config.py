@@ -1,0 +1,37 @@
+"""Typed settings, read from the environment (prefix ``REKG_``) and an optional ``.env``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "REPO_ROOT", "DATA_DIR"]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+
+
+class Settings(BaseSettings):
+    """Where rekg keeps its graph and how it reaches Neo4j.
+
+    ``REKG_NEO4J_URI`` unset means the embedded store under ``REKG_HOME``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="REKG_", env_file=".env", extra="ignore")
+
+    home: Path = Field(default_factory=lambda: Path(user_data_dir("rekg")),
+                       description="Directory for the embedded snapshot and the local Neo4j server.")
+    data_dir: Path = Field(default=DATA_DIR, description="Bundled datasets `rekg build` loads.")
+    neo4j_uri: str | None = Field(default=None, description="bolt://, neo4j://, neo4j+s:// …")
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("rekg-dev-password")
+    neo4j_database: str = "neo4j"
+    base_iri: str = "https://w3id.org/rekg/"
+    api_key: SecretStr | None = None
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.home / "graph.json"

@@ -1,0 +1,279 @@
+"""The store interface both stores implement, and the checks they share.
+
+A store is the only thing that writes the graph. Writes come as a :class:`Batch`
+that is checked whole before anything is written (references resolve, sources
+exist, no id is defined twice with different content) and then written in one
+transaction: a batch lands whole or not at all. Writing the same batch twice
+changes nothing, because entity and claim ids are deterministic.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from kg.errors import DataError, NotFoundError
+from kg.model import Batch, Claim, Entity
+from kg.types import normalize_name
+
+__all__ = ["Store", "Relation", "SearchHit", "Stats", "WriteResult", "check_batch", "score_name"]
+
+Direction = Literal["out", "in"]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A claim seen from one of its ends."""
+
+    claim: Claim
+    direction: Direction
+    other: Entity
+
+    def to_json(self) -> dict[str, Any]:
+        props = dict(self.claim.properties)
+        props.update({k: v for k, v in self.claim.provenance().items() if k != "sources"})
+        return {
+            "id": self.claim.id,
+            "predicate": self.claim.predicate,
+            "direction": self.direction,
+            "other": {"id": self.other.id, "type": self.other.type, "name": self.other.name},
+            "properties": props,
+            "sources": list(self.claim.sources),
+        }
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    type: str
+    name: str
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "name": self.name, "score": round(self.score, 3)}
+
+
+@dataclass
+class Stats:
+    entities: dict[str, int] = field(default_factory=dict)
+    relations: dict[str, int] = field(default_factory=dict)
+    claims: int = 0
+    claims_with_source: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "entities": dict(sorted(self.entities.items())),
+            "relations": dict(sorted(self.relations.items())),
+            "claims": self.claims,
+            "claims_with_source": self.claims_with_source,
+        }
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    entities: int
+    claims: int
+
+
+def score_name(query: str, entity: Entity) -> float:
+    """How well ``query`` names ``entity``: 1 exact name, 0.95 exact alias/code, then
+    prefix and word matches lower. 0 means no match."""
+    q = normalize_name(query)
+    if not q:
+        return 0.0
+    name = normalize_name(entity.name)
+    if q == name:
+        return 1.0
+    others = [normalize_name(a) for a in entity.aliases]
+    others += [normalize_name(entity.id), normalize_name(entity.id.split(":", 1)[1])]
+    for code in ("symbol", "iso2", "iso3", "number", "legal_name"):
+        if entity.properties.get(code):
+            others.append(normalize_name(str(entity.properties[code])))
+    if q in others:
+        return 0.95
+    best = 0.0
+    for i, cand in enumerate([name, *others]):
+        weight = 1.0 if i == 0 else 0.9
+        if cand.startswith(q):
+            best = max(best, weight * (0.6 + 0.3 * len(q) / len(cand)))
+        elif q in cand:
+            best = max(best, weight * (0.4 + 0.3 * len(q) / len(cand)))
+        else:
+            words = q.split()
+            hits = sum(1 for w in words if w in cand.split())
+            if hits:
+                best = max(best, weight * 0.35 * hits / len(words))
+    return best
+
+
+def check_batch(batch: Batch, exists: set[str], known: dict[str, Entity] | None = None) -> None:
+    """Check a batch before writing: duplicates, dangling references, unknown sources.
+
+    ``exists`` holds the ids among the batch's references that the store already has.
+    Raises :class:`DataError` naming the batch origin and the first problem found.
+    """
+    where = batch.origin or "batch"
+    seen: dict[str, Entity] = {}
+    for entity in batch.entities:
+        prior = seen.get(entity.id)
+        if prior is not None and prior != entity:
+            raise DataError(where, f"entity {entity.id} is defined twice with different content")
+        seen[entity.id] = entity
+    available = set(seen) | exists
+    for entity in batch.entities:
+        missing = [s for s in entity.sources if s not in available]
+        if missing:
+            raise DataError(where, f"entity {entity.id} cites unknown source {missing[0]}; "
+                                   "add it to a sources.yaml")
+    for claim in batch.claims:
+        for end in (claim.subject, claim.object):
+            if end not in available:
+                raise DataError(where, f"claim {claim.subject} {claim.predicate} {claim.object} "
+                                       f"refers to {end}, which is neither in this file nor in the graph")
+        missing = [s for s in claim.sources if s not in available]
+        if missing:
+            raise DataError(where, f"claim {claim.subject} {claim.predicate} {claim.object} cites "
+                                   f"unknown source {missing[0]}; add it to a sources.yaml")
+        ref = claim.properties.get("material")
+        if ref and ref not in available:
+            raise DataError(where, f"claim {claim.subject} {claim.predicate} {claim.object}: "
+                                   f"material {ref} is neither in this file nor in the graph")
+
+
+def referenced_ids(batch: Batch) -> set[str]:
+    """Every id a batch points at (ends of claims, sources, materials)."""
+    refs: set[str] = set()
+    for entity in batch.entities:
+        refs.update(entity.sources)
+    for claim in batch.claims:
+        refs.update((claim.subject, claim.object, *claim.sources))
+        if claim.properties.get("material"):
+            refs.add(claim.properties["material"])
+    return refs
+
+
+class Store(ABC):
+    """What every store does. Implementations: :mod:`kg.store.memory`, :mod:`kg.store.neo4j`."""
+
+    #: "memory" or "neo4j"
+    kind: str
+
+    # -- writing ---------------------------------------------------------------
+    @abstractmethod
+    def write(self, batch: Batch) -> WriteResult:
+        """Check then write a batch in one transaction (upsert: idempotent)."""
+
+    @abstractmethod
+    def replace_all(self, batch: Batch) -> WriteResult:
+        """Replace the whole graph by ``batch`` (``rekg build``); the old graph stays if it fails."""
+
+    # -- reading ---------------------------------------------------------------
+    @abstractmethod
+    def get(self, entity_id: str) -> Entity | None: ...
+
+    @abstractmethod
+    def existing(self, ids: Iterable[str]) -> set[str]:
+        """The subset of ``ids`` that the store holds."""
+
+    @abstractmethod
+    def entities(self, type: str | None = None) -> Iterator[Entity]:
+        """All entities, optionally of one type, in id order."""
+
+    @abstractmethod
+    def claims(
+        self,
+        subject: str | None = None,
+        predicate: str | None = None,
+        object: str | None = None,
+        as_of: str | None = None,
+    ) -> Iterator[Claim]:
+        """Claims matching the filters, in id order; ``as_of`` keeps those that hold on that date."""
+
+    @abstractmethod
+    def lookup(self, name: str, type: str | None = None) -> list[str]:
+        """Ids whose name, alias or code equals ``name`` (case- and accent-insensitive)."""
+
+    @abstractmethod
+    def search(self, query: str, type: str | None = None, limit: int = 20) -> list[SearchHit]:
+        """Entities ranked by how well ``query`` matches their names and aliases."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources (connections, files)."""
+
+    # -- shared behaviour --------------------------------------------------------
+    def require(self, entity_id: str) -> Entity:
+        entity = self.get(entity_id)
+        if entity is None:
+            raise NotFoundError(f"no entity with id {entity_id!r}; try `rekg search`")
+        return entity
+
+    def resolve(self, name: str, type: str | None = None) -> str:
+        """The one id ``name`` names (an id is accepted as is)."""
+        from kg.errors import AmbiguousNameError, UnknownNameError
+
+        if ":" in name and self.get(name) is not None:
+            return name
+        found = self.lookup(name, type)
+        if not found:
+            raise UnknownNameError(f"no {type or 'entity'} is named {name!r}; try `rekg search {name!r}`")
+        if len(found) > 1:
+            raise AmbiguousNameError(name, found)
+        return found[0]
+
+    def relations(
+        self,
+        entity_id: str,
+        predicate: str | None = None,
+        direction: Direction | None = None,
+        as_of: str | None = None,
+    ) -> list[Relation]:
+        """Claims touching ``entity_id``, seen from it."""
+        self.require(entity_id)
+        out: list[Relation] = []
+        wanted = predicate.upper() if predicate else None
+        cache: dict[str, Entity] = {}
+
+        def other(eid: str) -> Entity:
+            if eid not in cache:
+                cache[eid] = self.require(eid)
+            return cache[eid]
+
+        if direction in (None, "out"):
+            for claim in self.claims(subject=entity_id, predicate=wanted, as_of=as_of):
+                out.append(Relation(claim, "out", other(claim.object)))
+        if direction in (None, "in"):
+            for claim in self.claims(object=entity_id, predicate=wanted, as_of=as_of):
+                out.append(Relation(claim, "in", other(claim.subject)))
+        return out
+
+    def stats(self) -> Stats:
+        entities = Counter(e.type for e in self.entities())
+        relations: Counter[str] = Counter()
+        with_source = total = 0
+        for claim in self.claims():
+            total += 1
+            relations[claim.predicate] += 1
+            with_source += bool(claim.sources)
+        return Stats(dict(entities), dict(relations), total, with_source)
+
+    def show(self, entity_id: str, as_of: str | None = None) -> dict[str, Any]:
+        """An entity with its relations, in the JSON shape of ``rekg show --json``."""
+        entity = self.require(entity_id)
+        return {
+            "id": entity.id,
+            "type": entity.type,
+            "name": entity.name,
+            "aliases": list(entity.aliases),
+            "properties": dict(entity.properties),
+            "sources": list(entity.sources),
+            "relations": [r.to_json() for r in self.relations(entity_id, as_of=as_of)],
+        }
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
