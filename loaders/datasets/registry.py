@@ -7,12 +7,15 @@ from pathlib import Path
 
 from kg.errors import DataError
 from kg.model import Batch
-from loaders.datasets import tabular
+from loaders.datasets import comtrade, tabular, usgs
 
 __all__ = ["discover", "load_file", "CSV_READERS"]
 
 #: Readers for CSV layouts other than rekg's own, tried in order: (sniff(header), read(path)).
-CSV_READERS: list[tuple[Callable[[list[str]], bool], Callable[[Path], Batch]]] = []
+CSV_READERS: list[tuple[Callable[[list[str]], bool], Callable[[Path], Batch]]] = [
+    (usgs.is_usgs_world, usgs.read_usgs_world),
+    (comtrade.is_comtrade, comtrade.read_comtrade),
+]
 
 _SKIP_NAMES = {"README.md", "FORMAT.md"}
 
