@@ -30,7 +30,8 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr = SecretStr("rekg-dev-password")
     neo4j_database: str = "neo4j"
     base_iri: str = "https://w3id.org/rekg/"
-    api_key: SecretStr | None = None
+    api_key: SecretStr | None = Field(default=None, description="Key for API writes; unset = writes off.")
+    max_body_bytes: int = Field(default=2_000_000, description="Largest request body the API accepts.")
 
     @property
     def snapshot_path(self) -> Path:

@@ -42,9 +42,8 @@ def _neo4j_store() -> Store:
     uri = neo4j_test_uri()
     if not uri:
         pytest.skip("Neo4j not running: `make neo4j-start` and set REKG_TEST_NEO4J_URI to run these")
-    from kg.store.neo4j import Neo4jStore
-
     from kg.config import Settings
+    from kg.store.neo4j import Neo4jStore
 
     store = Neo4jStore.from_settings(Settings(
         neo4j_uri=uri,

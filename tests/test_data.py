@@ -79,3 +79,45 @@ def test_china_2024_mine_production_mcs2025(bundled: MemoryStore) -> None:
               if "source:usgs-mcs-2025-ree" in c.sources and c.properties.get("year") == 2024
               and c.properties.get("basis") == "production" and "quantity" in c.properties]
     assert [c.properties["quantity"] for c in claims] == [270000]
+
+
+def test_reference_data_ii_counts(bundled: MemoryStore) -> None:
+    counts = bundled.stats().entities
+    assert counts["Facility"] >= 60 and counts["Firm"] >= 60 and counts["Policy"] >= 30
+
+
+@pytest.mark.parametrize("name, entity_id", [
+    ("Mountain Pass", "facility:mountain-pass"), ("Mt Weld", "facility:mount-weld"),
+    ("Lynas Malaysia", "facility:lynas-malaysia"), ("LAMP", "facility:lynas-malaysia"),
+    ("Bayan Obo", "facility:bayan-obo"), ("MP Materials", "firm:mp-materials"), ("Lynas", "firm:lynas"),
+    ("MOFCOM Announcement No. 18 of 2025", "policy:cn-mofcom-2025-18"),
+    ("Announcement No. 18", "policy:cn-mofcom-2025-18"),
+])
+def test_search_finds_by_common_name(bundled: MemoryStore, name: str, entity_id: str) -> None:
+    assert bundled.search(name, limit=1)[0].id == entity_id
+
+
+@pytest.mark.parametrize("facility", ["facility:mountain-pass", "facility:mount-weld",
+                                      "facility:lynas-malaysia", "facility:bayan-obo"])
+def test_facility_shows_operator_location_stage_dates_sources(bundled: MemoryStore, facility: str) -> None:
+    data = bundled.show(facility)
+    preds = {(r["predicate"], r["direction"]) for r in data["relations"]}
+    assert ("OPERATES", "in") in preds and ("LOCATED_IN", "out") in preds
+    assert data["properties"]["stages"] and data["properties"]["status"] and data["properties"].get("status_date")
+    assert data["sources"] and all(r["sources"] for r in data["relations"])
+
+
+def test_firms_show_facilities_and_headquarters(bundled: MemoryStore) -> None:
+    for firm in ("firm:mp-materials", "firm:lynas"):
+        preds = {r["predicate"] for r in bundled.show(firm)["relations"]}
+        assert {"OPERATES", "HEADQUARTERED_IN"} <= preds
+
+
+def test_announcement_18(bundled: MemoryStore) -> None:
+    data = bundled.show("policy:cn-mofcom-2025-18")
+    assert data["properties"]["instrument"] == "export-control"
+    assert data["properties"]["effective"] == "2025-04-04"
+    targets = {r["other"]["id"] for r in data["relations"] if r["predicate"] == "TARGETS"}
+    assert {"element:Sm", "element:Gd", "element:Tb", "element:Dy", "element:Lu", "element:Sc", "element:Y"} <= targets
+    issuers = {r["other"]["id"] for r in data["relations"] if r["predicate"] == "ISSUED_BY"}
+    assert "firm:cn-mofcom" in issuers

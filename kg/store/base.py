@@ -19,7 +19,7 @@ from kg.errors import DataError, NotFoundError
 from kg.model import Batch, Claim, Entity
 from kg.types import normalize_name
 
-__all__ = ["Store", "Relation", "SearchHit", "Stats", "WriteResult", "check_batch", "score_name"]
+__all__ = ["Store", "Relation", "SearchHit", "Stats", "WriteResult", "TYPE_WEIGHT", "check_batch", "score_name"]
 
 Direction = Literal["out", "in"]
 
@@ -78,35 +78,47 @@ class WriteResult:
     claims: int
 
 
+#: Sources match queries through their titles; they rank below the things they describe.
+TYPE_WEIGHT: dict[str, float] = {"Source": 0.6}
+
+
 def score_name(query: str, entity: Entity) -> float:
-    """How well ``query`` names ``entity``: 1 exact name, 0.95 exact alias/code, then
-    prefix and word matches lower. 0 means no match."""
+    """How well ``query`` names ``entity``, in 0..1 (0 = no match).
+
+    1 for the exact name, 0.95 for an exact alias or code; then, on the name (or, × 0.9, an
+    alias): prefix, all query words present, substring, some words present. Sources are
+    weighted by :data:`TYPE_WEIGHT` so they rank below the things they describe.
+    """
     q = normalize_name(query)
     if not q:
         return 0.0
+    weight = TYPE_WEIGHT.get(entity.type, 1.0)
     name = normalize_name(entity.name)
     if q == name:
-        return 1.0
+        return weight
     others = [normalize_name(a) for a in entity.aliases]
     others += [normalize_name(entity.id), normalize_name(entity.id.split(":", 1)[1])]
     for code in ("symbol", "iso2", "iso3", "number", "legal_name"):
         if entity.properties.get(code):
             others.append(normalize_name(str(entity.properties[code])))
     if q in others:
-        return 0.95
+        return 0.95 * weight
+    q_words = q.split()
     best = 0.0
     for i, cand in enumerate([name, *others]):
-        weight = 1.0 if i == 0 else 0.9
+        factor = 1.0 if i == 0 else 0.9
+        words = cand.split()
         if cand.startswith(q):
-            best = max(best, weight * (0.6 + 0.3 * len(q) / len(cand)))
+            score = 0.6 + 0.3 * len(q) / len(cand)
+        elif set(q_words) <= set(words):
+            score = 0.5 + 0.4 * len(q_words) / len(words)
         elif q in cand:
-            best = max(best, weight * (0.4 + 0.3 * len(q) / len(cand)))
+            score = 0.4 + 0.3 * len(q) / len(cand)
         else:
-            words = q.split()
-            hits = sum(1 for w in words if w in cand.split())
-            if hits:
-                best = max(best, weight * 0.35 * hits / len(words))
-    return best
+            hits = sum(1 for w in q_words if w in words)
+            score = 0.35 * hits / len(q_words)
+        best = max(best, factor * score)
+    return best * weight
 
 
 def check_batch(batch: Batch, exists: set[str], known: dict[str, Entity] | None = None) -> None:

@@ -1,0 +1,53 @@
+"""The app factory: a lifespan that opens and closes the store, one router per resource."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+import kg
+from api.errors import install_handlers
+from api.limits import BodySizeLimit
+from api.routers import entities, health, search
+from kg.config import Settings
+from kg.store import open_store
+from kg.store.base import Store
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """
+rekg: an open knowledge graph of the rare-earth supply chain. Every relation is a
+*claim* that names its sources, a confidence and the dates it holds.
+
+Ids have the form `type:slug` (`firm:lynas`, `country:CN`, `element:Dy`). Errors are JSON
+`{"error", "detail"}` with a message a person can act on.
+"""
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """Build the app. ``store`` (tests) is used as is and not closed; otherwise the lifespan
+    opens the store the settings point at (embedded, or Neo4j with ``REKG_NEO4J_URI``)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        if store is not None:
+            app.state.store = store
+            yield
+            return
+        opened = open_store(settings)
+        app.state.store = opened
+        try:
+            yield
+        finally:
+            opened.close()
+
+    app = FastAPI(title="rekg", version=kg.__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    install_handlers(app)
+    for module in (health, entities, search):
+        app.include_router(module.router)
+    return app
