@@ -80,8 +80,10 @@ def build(
     data_dir: Annotated[Path | None, typer.Option(help="Data directory (default: the bundled data/).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Load everything under data/ into a fresh graph (replacing the current one)."""
+    """Load everything under data/ (datasets, then articles/) into a fresh graph, replacing the current one."""
     try:
+        from loaders.articles import build_article_batches
+        from loaders.articles.to_batch import article_files
         from loaders.datasets import discover
 
         settings = Settings()
@@ -90,33 +92,53 @@ def build(
         merged = Batch(origin=str(root))
         for batch in _read_files(files, "reading"):
             merged.extend(batch)
+        articles = article_files(root / "articles")
+        skipped: list[dict[str, str]] = []
+        for batch in build_article_batches(articles, list(merged.entities), list(merged.claims), skipped=skipped):
+            merged.extend(batch)
         with open_store(settings) as store:
             store.replace_all(merged)
             stats = store.stats()
+        for item in skipped:
+            err.print(f"skipped {item['where']}: {item['reason']}", highlight=False)
         if json_out:
-            _print_json(stats.to_json() | {"files": len(files), "store": store.kind})
+            _print_json(stats.to_json() | {"files": len(files), "articles": len(articles),
+                                           "skipped": skipped, "store": store.kind})
             return
-        _stats_table(stats, f"rekg build: {len(files)} files from {root} → {store.kind} store")
+        _stats_table(stats, f"rekg build: {len(files)} dataset files and {len(articles)} article files "
+                            f"from {root} → {store.kind} store")
     except RekgError as exc:
         _fail(exc)
 
 
 @app.command()
 def load(
-    files: Annotated[list[Path], typer.Argument(help="CSV or sources YAML files to add to the graph.")],
+    files: Annotated[list[Path], typer.Argument(help="Dataset files (CSV, sources YAML) or articles "
+                                                     "(.txt .md .html .xml .rss .atom .jsonl).")],
     json_out: JsonOpt = False,
 ) -> None:
-    """Add files to the graph. Each file loads whole or not at all."""
+    """Add files to the graph. Each file (each article) loads whole or not at all."""
     try:
-        batches = _read_files(files, "reading")
+        from loaders.articles import is_article_file, load_article_file
+
+        datasets = [p for p in files if not is_article_file(p)]
+        batches = _read_files(datasets, "reading")
         written = []
+        skipped: list[dict[str, str]] = []
         with _store() as store:
             for batch in batches:
                 result = store.write(batch)
                 written.append({"file": batch.origin, "entities": result.entities, "claims": result.claims})
+            for path in (p for p in files if is_article_file(p)):
+                for batch in load_article_file(path, store, skipped=skipped):
+                    result = store.write(batch)
+                    written.append({"file": batch.origin or str(path), "entities": result.entities,
+                                    "claims": result.claims})
             stats = store.stats()
+        for item in skipped:
+            err.print(f"skipped {item['where']}: {item['reason']}", highlight=False)
         if json_out:
-            _print_json({"loaded": written, "stats": stats.to_json()})
+            _print_json({"loaded": written, "skipped": skipped, "stats": stats.to_json()})
             return
         for item in written:
             console.print(f"loaded {item['file']}: {item['entities']} entities, {item['claims']} claims")
@@ -214,6 +236,29 @@ def show(
     except RekgError as exc:
         _fail(exc)
 
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs) on the configured store."""
+    import uvicorn
+
+    err.print(f"rekg API on http://{host}:{port} (docs: http://{host}:{port}/docs)")
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning")
+
+
+def _register_extensions() -> None:
+    """Commands that live beside their subsystem (articles, analysis, RDF)."""
+    from loaders.articles_cli import register as register_articles
+
+    register_articles(app)
+
+
+_register_extensions()
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     base_iri: str = "https://w3id.org/rekg/"
     api_key: SecretStr | None = Field(default=None, description="Key for API writes; unset = writes off.")
     max_body_bytes: int = Field(default=2_000_000, description="Largest request body the API accepts.")
+    cypher_row_cap: int = Field(default=1000, description="Most rows POST /cypher returns.")
+    cypher_timeout: float = Field(default=10.0, description="Seconds a POST /cypher query may run.")
 
     @property
     def snapshot_path(self) -> Path:

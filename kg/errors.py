@@ -13,6 +13,7 @@ __all__ = [
     "NotFoundError",
     "StoreError",
     "StoreUnavailableError",
+    "QueryRejectedError",
 ]
 
 
@@ -81,3 +82,10 @@ class StoreError(RekgError):
 
 class StoreUnavailableError(StoreError):
     status_code = 503
+
+
+class QueryRejectedError(RekgError):
+    """A query sent to a read-only endpoint would write, load files or call a procedure
+    outside the allowlist."""
+
+    status_code = 403

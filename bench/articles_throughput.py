@@ -1,0 +1,85 @@
+"""Throughput of the article extractor (MB of text per second, one core).
+
+    .venv/bin/python bench/articles_throughput.py [--mb 8] [--runs 3] [--real-store]
+
+Reads the articles under data/articles/ once, then extracts them over and over until
+``--mb`` megabytes of text have been processed (sentences, gazetteer matches, candidates,
+relation rules), and also times building the Batch (pydantic records). Prints the median of
+``--runs`` runs. The gazetteer is the fixture graph's (tests/articles/fixtures), or with
+``--real-store`` one built from the bundled data/ (``rekg build`` must work).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from loaders.articles import Gazetteer, article_batch, extract_article, read_articles  # noqa: E402
+from tests.articles.fixture import ARTICLES_DIR, fixture_store  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=8.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--real-store", action="store_true")
+    parser.add_argument("--join", type=int, default=1,
+                        help="join this many articles into one (news articles run 3-10 kB; "
+                             "ours are ~0.65 kB paraphrases)")
+    args = parser.parse_args()
+    if args.real_store:
+        from kg.config import DATA_DIR
+        from kg.model import Batch
+        from kg.store.memory import MemoryStore
+        from loaders.datasets import discover, load_file
+
+        merged = Batch(origin="data")
+        for path in discover(DATA_DIR):
+            merged.extend(load_file(path))
+        store = MemoryStore()
+        store.replace_all(merged)
+    else:
+        store = fixture_store()
+    t0 = time.perf_counter()
+    gaz = Gazetteer.from_store(store)
+    build_s = time.perf_counter() - t0
+    articles = [a for p in sorted(ARTICLES_DIR.glob("*.md")) if p.name != "README.md"
+                for a in read_articles(p).articles]
+    if args.join > 1:
+        from loaders.articles import Article
+
+        texts = [a.text for a in articles] * args.join
+        articles = [Article(text="\n".join(texts[i:i + args.join]), where=f"joined #{i}",
+                            url=f"https://example.org/joined/{i}", title=f"joined {i}",
+                            published=articles[0].published)
+                    for i in range(0, len(texts), args.join)]
+    size = sum(len(a.text.encode("utf-8")) for a in articles)
+    reps = max(1, int(args.mb * 1e6 / size))
+    total_mb = reps * size / 1e6
+    extract_rates, batch_rates = [], []
+    for _ in range(args.runs):
+        t0 = time.perf_counter()
+        extractions = [extract_article(a, gaz) for _ in range(reps) for a in articles]
+        t1 = time.perf_counter()
+        sample = extractions[: len(articles) * max(1, reps // 10)]
+        for x in sample:
+            article_batch(x)
+        t2 = time.perf_counter()
+        extract_rates.append(total_mb / (t1 - t0))
+        sample_mb = sum(len(x.article.text.encode("utf-8")) for x in sample) / 1e6
+        batch_rates.append(sample_mb / ((t2 - t1) + (t1 - t0) * sample_mb / total_mb))
+    print(f"gazetteer: {len(gaz)} patterns from {len(gaz.entities)} entities, built in {build_s * 1000:.0f} ms")
+    print(f"text: {len(articles)} articles, {size / 1000:.1f} kB, repeated {reps}x = {total_mb:.1f} MB")
+    print(f"extract (mentions+candidates+relations): median {statistics.median(extract_rates):.2f} MB/s "
+          f"over {args.runs} runs ({', '.join(f'{r:.2f}' for r in extract_rates)})")
+    print(f"extract + Batch (pydantic claims), on a tenth of the text: median "
+          f"{statistics.median(batch_rates):.2f} MB/s of text")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""Article loader: news and analysis text → entities and claims with sentence, span and confidence.
+
+Pipeline: :mod:`readers` (txt/md/html/rss/atom/jsonl → :class:`Article`) →
+:mod:`sentences` (sentence spans) → :mod:`gazetteer` (multi-pattern matcher built from the
+store's entities) → :mod:`extract` (mentions, candidates, relation patterns with hedging and
+negation) → :mod:`to_batch` (a :class:`kg.model.Batch` per article: its Source, MENTIONS
+claims and the extracted claims, never any other entity).
+"""
+
+from loaders.articles.extract import EXTRACTOR, Extraction, extract_article
+from loaders.articles.gazetteer import Gazetteer
+from loaders.articles.readers import (
+    ARTICLE_SUFFIXES,
+    Article,
+    ReadResult,
+    is_article_file,
+    read_articles,
+)
+from loaders.articles.to_batch import (
+    article_batch,
+    article_files,
+    build_article_batches,
+    load_article_file,
+)
+
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "EXTRACTOR",
+    "Article",
+    "Extraction",
+    "Gazetteer",
+    "ReadResult",
+    "article_batch",
+    "article_files",
+    "build_article_batches",
+    "extract_article",
+    "is_article_file",
+    "load_article_file",
+    "read_articles",
+]

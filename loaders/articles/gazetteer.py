@@ -1,0 +1,307 @@
+"""A multi-pattern matcher (Aho–Corasick, via pyahocorasick) built from the graph's names.
+
+Patterns come from the store's entities: names, aliases, official numbers of policies
+("Announcement No. 18"), plus a few documented tables for what entities do not carry:
+
+- country variants and demonyms (:data:`COUNTRY_VARIANTS`, :data:`DEMONYMS`), each
+  checked through :func:`kg.types.clean_country` (pycountry) so the ISO code is never
+  typed by hand; capitals used for governments ("Beijing") are matched and flagged as
+  metonyms (:data:`CAPITALS`);
+- element symbols only where unambiguous: ``NdPr`` (neodymium and praseodymium), a
+  symbol before ``oxide``/``metal`` ("Dy oxide") or in brackets after a name ("(Dy)");
+- blockers: phrases that contain a name but do not name it ("South America",
+  "Rare Earth Exchanges" does not mention a firm called "Rare Earth").
+
+Case: multi-word patterns match in any case; single-word patterns match as written (or
+in capitals), except element and material names, which also match in lower case. Single
+common English words among aliases (:data:`COMMON_WORDS`) are not used at all, since
+"Base" or "Vital" at a sentence start names no firm. Matches must sit on word boundaries;
+overlapping matches resolve to the longest (then leftmost).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from kg.errors import CleanError
+from kg.model import Claim, Entity
+from kg.types import ELEMENTS, clean_country
+
+__all__ = ["CAPITALS", "COMMON_WORDS", "COUNTRY_VARIANTS", "DEMONYMS", "Gazetteer", "Match"]
+
+#: Other ways to write a country's name; each is resolved to ISO alpha-2 by kg.types.clean_country.
+COUNTRY_VARIANTS = [
+    "U.S.", "US", "U.S.A.", "USA", "America", "the United States", "United States",
+    "UK", "U.K.", "Britain", "Great Britain", "PRC", "mainland China", "Russia", "South Korea",
+    "Korea", "Vietnam", "Burma", "DRC", "DR Congo", "Laos", "Turkey",
+]
+#: Adjectives and demonyms → the country name pycountry knows. Matched as mentions, flagged.
+DEMONYMS = {
+    "Chinese": "China", "American": "United States", "Australian": "Australia",
+    "Japanese": "Japan", "Malaysian": "Malaysia", "Canadian": "Canada", "Brazilian": "Brazil",
+    "Indian": "India", "British": "United Kingdom", "French": "France", "German": "Germany",
+    "Korean": "Korea, Republic of", "South Korean": "Korea, Republic of", "Vietnamese": "Viet Nam",
+    "Burmese": "Myanmar", "Thai": "Thailand", "Russian": "Russian Federation",
+    "South African": "South Africa", "Greenlandic": "Greenland", "Estonian": "Estonia",
+    "Malawian": "Malawi", "Angolan": "Angola", "Tanzanian": "Tanzania", "Ugandan": "Uganda",
+    "Chilean": "Chile", "Kazakh": "Kazakhstan", "Saudi": "Saudi Arabia", "Ukrainian": "Ukraine",
+}
+#: Capitals written for their government; kept only where kg.types flags them as metonyms.
+CAPITALS = ["Beijing", "Washington", "Tokyo", "Canberra", "Moscow", "Ottawa", "Seoul",
+            "New Delhi", "Hanoi", "Naypyidaw"]
+#: Phrases that contain a name but do not mention its entity.
+BLOCKERS = [
+    "North America", "South America", "Latin America", "Central America", "North American",
+    "South American", "Latin American", "Central American", "Rare Earth Exchanges",
+    "Washington Post", "Washington State", "American Express", "Indian Ocean", "Chinese New Year",
+    "Korean Peninsula", "Australian dollar", "Australian dollars", "Canadian dollar",
+    "Greater China", "Western Australia", "South Australia",
+]
+#: Single words too common to be taken as a name when they stand alone.
+COMMON_WORDS = {
+    "base", "vital", "rainbow", "cyclic", "independence", "other", "world", "commerce", "glass",
+    "electronics", "kingston hub", "china customs",
+}
+#: Symbols that, in a chemistry context, name a rare-earth element unambiguously.
+_SAFE_SYMBOLS = ["Nd", "Pr", "Dy", "Tb", "Sm", "Gd", "Lu", "Yb", "Ce", "La", "Eu", "Ho", "Er",
+                 "Tm", "Sc"]
+_SYMBOL_RE = re.compile(
+    r"\b(NdPr|PrNd)\b|\b(" + "|".join(_SAFE_SYMBOLS) + r")(?=(?:\s|-)(?:oxides?|metals?)\b)"
+    r"|\((" + "|".join(_SAFE_SYMBOLS) + r")\)"
+)
+_TYPE_PRIORITY = {"Country": 0, "Element": 1, "Material": 2, "Policy": 3, "Firm": 4,
+                  "Facility": 5, "Region": 6}
+
+
+@dataclass(frozen=True)
+class Match:
+    """A stretch of text that names entities. ``ids`` is empty for blockers."""
+
+    start: int
+    end: int
+    text: str
+    ids: tuple[str, ...]
+    flag: str | None = None  # "metonym", "demonym", "symbol", "contextual"
+
+
+@dataclass
+class _Pattern:
+    surface: str
+    ids: set[str] = field(default_factory=set)
+    exact: set[str] | None = None  # allowed surfaces when case matters
+    flag: str | None = None
+
+
+def _variants(entity: Entity) -> list[str]:
+    names = [entity.name, *entity.aliases]
+    props = entity.properties
+    if entity.type == "Policy" and props.get("number"):
+        number = str(props["number"])
+        names.append(number)
+        m = re.search(r"(Announcement|Decree|Order)\s+No\.\s*(\d+)(?:\s+of\s+(\d{4}))?", number)
+        if m:
+            kind, num, year = m.groups()
+            names += [f"{kind} No. {num}", f"{kind} No.{num}", f"{kind} Number {num}"]
+            if year:
+                names += [f"{kind} No. {num} of {year}"]
+    if entity.type == "Firm" and props.get("legal_name"):
+        names.append(str(props["legal_name"]))
+    extra = []
+    for name in names:
+        for prefix in ("U.S. ", "US ", "The "):
+            if name.startswith(prefix) and len(name) > len(prefix) + 8:
+                extra.append(name[len(prefix):])
+        stripped = re.sub(r"\s+(?:of China|\([^)]*\))$", "", name)
+        if stripped != name and len(stripped) > 6:
+            extra.append(stripped)
+    for name in names + list(extra):
+        # "Ministry of Commerce" is also written "Commerce Ministry"; same for departments
+        m = re.match(r"^(?:U\.S\. |US )?(Ministry|Department) of ([A-Z]\w+)$", name)
+        if m:
+            extra.append(f"{m.group(2)} {m.group(1)}")
+        # a facility's one-word alias ("Independence") is only safe with its noun after it
+        if entity.type == "Facility" and " " not in name and name.lower() in COMMON_WORDS:
+            extra += [f"{name} {noun}" for noun in ("facility", "plant", "mine", "refinery", "project")]
+    if entity.type == "Element":
+        extra.append(entity.name.lower())
+    return [n for n in dict.fromkeys(names + extra) if n]
+
+
+class Gazetteer:
+    """Names of the graph's entities, compiled into one automaton.
+
+    Build it once per store state (:meth:`from_store`), then call :meth:`find` per text.
+    ``claims`` (optional) let generic references such as "the U.S.-China trade deal" resolve
+    to the agreement between those countries in force at the article's date.
+    """
+
+    def __init__(self, entities: Iterable[Entity], claims: Iterable[Claim] = ()) -> None:
+        self.entities: dict[str, Entity] = {}
+        patterns: dict[str, _Pattern] = {}
+
+        def add(surface: str, entity_id: str | None, flag: str | None = None,
+                case_free: bool | None = None) -> None:
+            surface = " ".join(surface.split())
+            if len(surface) < 2 or surface.lower() in COMMON_WORDS:
+                return
+            key = surface.lower()
+            pat = patterns.setdefault(key, _Pattern(surface, flag=flag))
+            if entity_id:
+                pat.ids.add(entity_id)
+            if flag and not pat.flag:
+                pat.flag = flag
+            free = case_free if case_free is not None else (" " in surface or "-" in surface)
+            if not free:
+                allowed = {surface, surface.upper()}
+                if pat.exact is None:
+                    pat.exact = allowed
+                else:
+                    pat.exact |= allowed
+            elif pat.exact is not None and free:
+                pat.exact = None
+
+        countries: dict[str, str] = {}
+        for entity in entities:
+            self.entities[entity.id] = entity
+            if entity.type == "Source":
+                continue
+            lower_ok = entity.type in {"Element", "Material"}
+            for name in _variants(entity):
+                if lower_ok and name.isalpha() and not name.isupper():
+                    add(name, entity.id, case_free=True)
+                else:
+                    add(name, entity.id)
+            if entity.type == "Country":
+                countries[entity.properties.get("iso2", entity.id.split(":")[1])] = entity.id
+        for variant in COUNTRY_VARIANTS:
+            iso2 = _iso2(variant)
+            if iso2 in countries:
+                add(variant, countries[iso2], case_free=(" " in variant and variant[0].islower()))
+        for demonym, country in DEMONYMS.items():
+            iso2 = _iso2(country)
+            if iso2 in countries:
+                add(demonym, countries[iso2], flag="demonym",
+                    case_free=False if " " not in demonym else None)
+        for capital in CAPITALS:
+            try:
+                match = clean_country(capital)
+            except CleanError:
+                continue
+            if match.metonym and match.iso2 in countries:
+                add(capital, countries[match.iso2], flag="metonym")
+        for blocker in BLOCKERS:
+            add(blocker, None, case_free=True)
+        self._patterns = patterns
+        self._automaton = ahocorasick.Automaton()
+        for key, pat in patterns.items():
+            self._automaton.add_word(key, (key, pat))
+        if patterns:
+            self._automaton.make_automaton()
+        self._symbols = {sym: f"element:{sym}" for sym in ELEMENTS
+                         if f"element:{sym}" in self.entities}
+        self.agreement_parties = _agreement_parties(self.entities, claims)
+
+    @classmethod
+    def from_store(cls, store: object) -> Gazetteer:
+        """Build from a store's entities and its agreement-party claims."""
+        entities = list(store.entities())  # type: ignore[attr-defined]
+        claims: list[Claim] = []
+        for pred in ("AFFECTS", "ISSUED_BY"):
+            claims.extend(store.claims(predicate=pred))  # type: ignore[attr-defined]
+        return cls(entities, claims)
+
+    def __len__(self) -> int:
+        return len(self._patterns)
+
+    def find(self, text: str) -> list[Match]:
+        """All entity names in ``text``, longest-leftmost, without overlaps (blockers dropped)."""
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a few characters change length when lowered
+            lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        found: list[tuple[int, int, _Pattern]] = []
+        n = len(text)
+        if self._patterns:
+            for end, (key, pat) in self._automaton.iter(lowered):
+                start = end - len(key) + 1
+                stop = end + 1
+                if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                    continue
+                if stop < n and (text[stop].isalnum() or text[stop] == "_") and key[-1].isalnum():
+                    continue
+                if pat.exact is not None and text[start:stop] not in pat.exact:
+                    continue
+                found.append((start, stop, pat))
+        for m in _SYMBOL_RE.finditer(text):
+            if m.group(1):
+                ids = tuple(self._symbols[s] for s in ("Nd", "Pr") if s in self._symbols)
+                span = m.span(1)
+            else:
+                sym = m.group(2) or m.group(3)
+                ids = (self._symbols[sym],) if sym in self._symbols else ()
+                span = m.span(2) if m.group(2) else m.span(3)
+            if ids:
+                found.append((span[0], span[1], _Pattern(text[span[0]:span[1]], set(ids), flag="symbol")))
+        found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+        out: list[Match] = []
+        last_end = -1
+        for start, stop, pat in found:
+            if start < last_end:
+                continue
+            last_end = stop
+            if not pat.ids:
+                continue
+            out.append(Match(start, stop, text[start:stop], self._pick(pat.ids), pat.flag))
+        return out
+
+    def _pick(self, ids: set[str]) -> tuple[str, ...]:
+        """One entity per mention: the highest-priority type; several only for NdPr-like symbols."""
+        if len(ids) == 1:
+            return (next(iter(ids)),)
+        ranked = sorted(ids, key=lambda i: (_TYPE_PRIORITY.get(self.entities[i].type, 9), i)
+                        if i in self.entities else (9, i))
+        types = {self.entities[i].type for i in ids if i in self.entities}
+        if types == {"Element"}:
+            return tuple(ranked)
+        best_type = self.entities[ranked[0]].type if ranked[0] in self.entities else None
+        same = [i for i in ranked if i in self.entities and self.entities[i].type == best_type]
+        if len(same) > 1:  # same type, same name: ambiguous, name nothing rather than guess
+            return ()
+        return (ranked[0],)
+
+    def agreement_between(self, a: str, b: str, as_of: str | None) -> str | None:
+        """The latest agreement announced on or before ``as_of`` whose parties include a and b."""
+        if as_of is None:
+            return None
+        best: tuple[str, str] | None = None
+        for pid, parties in self.agreement_parties.items():
+            if {a, b} <= parties:
+                announced = str(self.entities[pid].properties.get("announced") or "")
+                if announced and announced[: len(as_of)] <= as_of and (best is None or announced > best[0]):
+                    best = (announced, pid)
+        return best[1] if best else None
+
+
+def _iso2(name: str) -> str | None:
+    try:
+        return clean_country(name).iso2
+    except CleanError:
+        return None
+
+
+def _agreement_parties(entities: dict[str, Entity], claims: Iterable[Claim]) -> dict[str, set[str]]:
+    parties: dict[str, set[str]] = {}
+    for claim in claims:
+        entity = entities.get(claim.subject)
+        if entity is None or entity.type != "Policy":
+            continue
+        if entity.properties.get("instrument") != "agreement":
+            continue
+        if claim.predicate == "AFFECTS" and claim.properties.get("role") not in (None, "party"):
+            continue
+        if claim.predicate in {"AFFECTS", "ISSUED_BY"} and claim.object.startswith("country:"):
+            parties.setdefault(claim.subject, set()).add(claim.object)
+    return parties

@@ -1,0 +1,320 @@
+"""Read article files into :class:`Article` records: text plus url, title, published, publisher.
+
+Formats, told apart by suffix:
+
+- ``.txt``, ``.md``: UTF-8 text. Metadata comes from a header block at the top, YAML
+  between two ``---`` lines (``url``, ``title``, ``published``, ``publisher``,
+  ``retrieved``, ``note``). Without one, the title is the first line (a Markdown
+  ``# heading`` loses its ``#``) and url/published stay unknown.
+- ``.html``, ``.htm``: the main text and metadata are extracted with trafilatura; a header
+  block is not read (HTML carries its own ``<meta>`` tags).
+- ``.xml``, ``.rss``, ``.atom``: an RSS or Atom feed, parsed with feedparser; each entry is an
+  article (HTML in entries is turned into text with lxml). A broken entry is skipped with a
+  reason; the others are kept.
+- ``.jsonl``: one JSON object per line, ``{"url", "title", "published", "text"}`` (and
+  optionally ``publisher``); a bad line is skipped with a reason naming the line.
+
+Bad files raise :class:`~kg.errors.DataError` naming the file (and line): empty, binary,
+undecodable, too large (over :data:`MAX_FILE_BYTES`), or with no readable article.
+Character spans reported downstream are offsets into :attr:`Article.text`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.errors import CleanError, DataError
+from kg.types import clean_date
+
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "MAX_FILE_BYTES",
+    "MAX_ARTICLE_CHARS",
+    "Article",
+    "ReadResult",
+    "is_article_file",
+    "read_articles",
+    "split_header",
+]
+
+ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".xml", ".rss", ".atom", ".jsonl"}
+#: Largest file the loader reads (bytes). A news article is kilobytes; a feed or JSONL
+#: batch a few megabytes. Larger inputs should be split.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+#: Largest single article (characters of text) the extractor accepts.
+MAX_ARTICLE_CHARS = 2_000_000
+
+_HEADER_KEYS = {"url", "title", "published", "publisher", "retrieved", "note", "language"}
+
+
+@dataclass
+class Article:
+    """One article: its text and what is known about it. ``where`` names file and entry."""
+
+    text: str
+    where: str
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    publisher: str | None = None
+    retrieved: str | None = None
+    note: str | None = None
+
+    def meta(self) -> dict[str, Any]:
+        return {"url": self.url, "title": self.title, "published": self.published,
+                "publisher": self.publisher}
+
+
+@dataclass
+class ReadResult:
+    """Articles read from one file, and the entries skipped with their reasons."""
+
+    path: Path
+    articles: list[Article] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+    def skip(self, where: str, reason: str) -> None:
+        self.skipped.append({"where": where, "reason": reason})
+
+
+def is_article_file(path: Path) -> bool:
+    """Whether ``path`` has a suffix the article reader handles."""
+    return path.suffix.lower() in ARTICLE_SUFFIXES
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DataError(str(path), "no such file") from None
+    if path.is_dir():
+        raise DataError(str(path), "is a directory, expected an article file")
+    if size > MAX_FILE_BYTES:
+        raise DataError(str(path), f"file is {size / 2**20:.1f} MiB; the article loader reads files "
+                                   f"up to {MAX_FILE_BYTES // 2**20} MiB (split a feed or JSONL batch)")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(str(path), f"cannot read: {exc.strerror}") from None
+    if not raw.strip():
+        raise DataError(str(path), "empty file, expected article text")
+    if b"\x00" in raw[:8192]:
+        raise DataError(str(path), "looks binary (NUL bytes), expected UTF-8 text")
+    return raw
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(f"{path}:{line}", f"byte {exc.start}: not valid UTF-8 "
+                                          "(re-save the file as UTF-8)") from None
+
+
+def _clean_meta(meta: dict[str, Any], where: str) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for key in ("url", "title", "publisher", "note"):
+        value = meta.get(key)
+        out[key] = " ".join(str(value).split()) if value not in (None, "") else None
+    if out["url"] and not re.match(r"^https?://\S+$", out["url"]):
+        raise DataError(where, f"header 'url': expected an absolute http(s) URL, got {out['url']!r}")
+    for key in ("published", "retrieved"):
+        value = meta.get(key)
+        if value in (None, ""):
+            out[key] = None
+            continue
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        text = value.isoformat() if isinstance(value, dt.date) else str(value).strip()[:10]
+        try:
+            out[key] = clean_date(text, key)
+        except CleanError as exc:
+            raise DataError(where, f"header {key!r}: expected {exc.expected}, got {value!r}") from None
+    return out
+
+
+def split_header(text: str, where: str) -> tuple[dict[str, Any], str, int]:
+    """Split a leading ``---`` YAML header block off ``text``.
+
+    Returns the header mapping, the body, and the body's offset in ``text``.
+
+    >>> split_header("---\\nurl: https://x.org/a\\n---\\nBody.", "f")
+    ({'url': 'https://x.org/a'}, 'Body.', 29)
+    """
+    if not text.startswith("---"):
+        return {}, text, 0
+    match = re.match(r"---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)", text, re.S)
+    if not match:
+        raise DataError(where, "header block opened with '---' is not closed by a '---' line")
+    try:
+        header = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 2}" if mark else ""
+        raise DataError(f"{where}{line}", f"malformed header block: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(header, dict):
+        raise DataError(where, "header block: expected 'key: value' lines")
+    unknown = sorted(set(map(str, header)) - _HEADER_KEYS)
+    if unknown:
+        raise DataError(where, f"header block: unknown key {unknown[0]!r}; expected some of "
+                               f"{', '.join(sorted(_HEADER_KEYS))}")
+    return header, text[match.end():], match.end()
+
+
+def _article(text: str, where: str, meta: dict[str, Any]) -> Article:
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise DataError(where, f"article text is {len(text)} characters; at most "
+                               f"{MAX_ARTICLE_CHARS} are read per article")
+    clean = _clean_meta(meta, where)
+    return Article(text=text, where=where, **clean)
+
+
+def _first_line_title(body: str) -> str | None:
+    for line in body.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line[:300]
+    return None
+
+
+def _read_text(path: Path, result: ReadResult) -> None:
+    text = _decode(_read_bytes(path), path)
+    header, body, _ = split_header(text, str(path))
+    if not body.strip():
+        raise DataError(str(path), "no article text after the header block")
+    meta = dict(header)
+    meta.setdefault("title", _first_line_title(body))
+    result.articles.append(_article(body, str(path), meta))
+
+
+def _read_html(path: Path, result: ReadResult) -> None:
+    import trafilatura
+
+    html = _decode(_read_bytes(path), path)
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                      include_tables=False)
+    text = (doc.text if doc is not None else None) or ""
+    if not text.strip():
+        raise DataError(str(path), "no main text found in the HTML (trafilatura extracted nothing)")
+    meta = {"url": doc.url, "title": doc.title, "published": doc.date, "publisher": doc.sitename}
+    result.articles.append(_article(text, str(path), meta))
+
+
+def _html_to_text(fragment: str) -> str:
+    import lxml.html
+
+    if "<" not in fragment:
+        return fragment.strip()
+    try:
+        root = lxml.html.fromstring(fragment)
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    for block in root.iter("p", "div", "li", "h1", "h2", "h3", "h4"):
+        block.tail = "\n" + (block.tail or "")
+    lines = [" ".join(line.split()) for line in root.text_content().splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def _feed_date(entry: Any) -> str | None:
+    for key in ("published_parsed", "updated_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday).isoformat()
+    return None
+
+
+def _read_feed(path: Path, result: ReadResult) -> None:
+    import feedparser
+
+    raw = _read_bytes(path)
+    feed = feedparser.parse(raw)
+    if not feed.entries:
+        problem = feed.get("bozo_exception")
+        detail = f": {problem}" if problem else ""
+        raise DataError(str(path), f"no RSS/Atom entries found{detail}")
+    publisher = feed.feed.get("title")
+    for index, entry in enumerate(feed.entries, start=1):
+        where = f"{path}: entry #{index}"
+        content = entry.get("content") or []
+        body = (content[0].get("value") if content else None) or entry.get("summary") or ""
+        text = _html_to_text(body)
+        if not text.strip():
+            result.skip(where, "entry has no text (neither content nor summary)")
+            continue
+        link = entry.get("link")
+        if not link:
+            result.skip(where, "entry has no link (url)")
+            continue
+        meta = {"url": link, "title": entry.get("title") or _first_line_title(text),
+                "published": _feed_date(entry), "publisher": publisher}
+        try:
+            result.articles.append(_article(text, where, meta))
+        except DataError as exc:
+            result.skip(where, exc.detail)
+
+
+def _read_jsonl(path: Path, result: ReadResult) -> None:
+    text = _decode(_read_bytes(path), path)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            result.skip(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(item, dict):
+            result.skip(where, "expected a JSON object {url, title, published, text}")
+            continue
+        body = item.get("text")
+        if not isinstance(body, str) or not body.strip():
+            result.skip(where, "field 'text': expected a non-empty string")
+            continue
+        unknown = sorted(set(item) - _HEADER_KEYS - {"text"})
+        if unknown:
+            result.skip(where, f"unknown field {unknown[0]!r}; expected url, title, published, "
+                               "publisher, text")
+            continue
+        meta = {k: item.get(k) for k in ("url", "title", "published", "publisher", "retrieved")}
+        meta["title"] = meta["title"] or _first_line_title(body)
+        try:
+            result.articles.append(_article(body, where, meta))
+        except DataError as exc:
+            result.skip(where, exc.detail)
+
+
+def read_articles(path: Path) -> ReadResult:
+    """Read one article file (any supported format) into articles and skipped entries.
+
+    Raises :class:`DataError` when the file as a whole cannot be read, or yields no article.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    result = ReadResult(path)
+    if suffix in {".txt", ".md", ".markdown"}:
+        _read_text(path, result)
+    elif suffix in {".html", ".htm"}:
+        _read_html(path, result)
+    elif suffix in {".xml", ".rss", ".atom"}:
+        _read_feed(path, result)
+    elif suffix == ".jsonl":
+        _read_jsonl(path, result)
+    else:
+        raise DataError(str(path), f"unknown article file type {suffix or '(none)'!r}; expected one "
+                                   f"of {', '.join(sorted(ARTICLE_SUFFIXES))}")
+    if not result.articles:
+        first = result.skipped[0] if result.skipped else None
+        why = f"; first problem: {first['where']}: {first['reason']}" if first else ""
+        raise DataError(str(path), f"no readable article ({len(result.skipped)} entries skipped){why}")
+    return result
