@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint clean
+.PHONY: run test test-fast neo4j-start neo4j-stop lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,20 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/rekg build
 
-## test: set up and run the whole suite
+## test: set up and run the whole suite, with a throw-away Neo4j server (jars fetched from Maven Central once)
 test: $(STAMP)
+	neo4j/with-server $(BIN)/python -m pytest
+
+## test-fast: the suite without Neo4j (its tests skip, saying how to run them)
+test-fast: $(STAMP)
 	$(BIN)/python -m pytest
+
+## neo4j-start / neo4j-stop: a local server under REKG_HOME for development
+neo4j-start: $(STAMP)
+	$(BIN)/rekg neo4j start
+
+neo4j-stop: $(STAMP)
+	$(BIN)/rekg neo4j stop
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg loaders api tests

@@ -237,6 +237,49 @@ def show(
         _fail(exc)
 
 
+def _parse_param(text: str) -> tuple[str, Any]:
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise typer.BadParameter(f"expected KEY=VALUE, got {text!r}", param_hint="--param")
+    try:
+        value: Any = json.loads(raw)
+    except ValueError:
+        value = raw
+    return key.strip(), value
+
+
+@app.command()
+def query(
+    statement: Annotated[str, typer.Argument(help="A read-only Cypher query.")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="KEY=VALUE (VALUE parsed as JSON if it can be).")] = None,
+    limit: Annotated[int, typer.Option(help="Row cap.", min=1)] = 1000,
+    json_out: JsonOpt = False,
+) -> None:
+    """Run Cypher against the Neo4j store (read transaction) and print the rows."""
+    try:
+        params = dict(_parse_param(p) for p in (param or []))
+        settings = Settings()
+        if not settings.neo4j_uri:
+            raise RekgError("`rekg query` runs Cypher on Neo4j: set REKG_NEO4J_URI (e.g. after "
+                            "`rekg neo4j start`) and `rekg build` into it")
+        from kg.store.neo4j import Neo4jStore
+
+        with Neo4jStore.from_settings(settings) as store:
+            columns, rows, truncated = store.query(statement, params, row_cap=limit)
+        if json_out:
+            _print_json({"columns": columns, "rows": rows, "truncated": truncated})
+            return
+        table = Table(title=f"{len(rows)} rows" + (" (truncated)" if truncated else ""))
+        for col in columns:
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*[json.dumps(row[c], ensure_ascii=False, default=str)
+                            if not isinstance(row[c], str) else row[c] for c in columns])
+        console.print(table)
+    except RekgError as exc:
+        _fail(exc)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -249,6 +292,54 @@ def serve(
     err.print(f"rekg API on http://{host}:{port} (docs: http://{host}:{port}/docs)")
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning")
+
+
+neo4j_app = typer.Typer(help="A local Neo4j Community server for development (jars from Maven Central).",
+                        no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+
+
+def _server_home() -> Path:
+    return Settings().home / "neo4j"
+
+
+@neo4j_app.command("start")
+def neo4j_start(
+    port: Annotated[int | None, typer.Option(help="Bolt port (default: a free one).")] = None,
+    no_auth: Annotated[bool, typer.Option("--no-auth", help="Turn authentication off (tests only).")] = False,
+) -> None:
+    """Start the local server (idempotent) and print its Bolt URI."""
+    from kg import neo4j_server
+
+    try:
+        info = neo4j_server.start(
+            _server_home(), pom_dir=neo4j_server.DEFAULT_POM_DIR, port=port, auth=not no_auth,
+            password=Settings().neo4j_password.get_secret_value())
+    except neo4j_server.Neo4jServerError as exc:
+        _fail(exc)
+    err.print(f"Neo4j running (pid {info.pid}); use it with: export REKG_NEO4J_URI={info.uri}")
+    console.print(info.uri)
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop the local server."""
+    from kg import neo4j_server
+
+    stopped = neo4j_server.stop(_server_home())
+    console.print("stopped" if stopped else "not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Whether the local server runs, and where."""
+    from kg import neo4j_server
+
+    info = neo4j_server.status(_server_home())
+    if info is None:
+        console.print("not running")
+        raise typer.Exit(1)
+    console.print(f"running: {info.uri} (pid {info.pid}, auth {'on' if info.auth else 'off'}, home {info.home})")
 
 
 def _register_extensions() -> None:

@@ -41,7 +41,7 @@ def fixture_batch() -> Batch:
 def _neo4j_store() -> Store:
     uri = neo4j_test_uri()
     if not uri:
-        pytest.skip("Neo4j not running: `make neo4j-start` and set REKG_TEST_NEO4J_URI to run these")
+        pytest.skip("no Neo4j for these tests: `make test` starts one; or set REKG_TEST_NEO4J_URI")
     from kg.config import Settings
     from kg.store.neo4j import Neo4jStore
 
