@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+PORT ?= 8000
 
 .PHONY: run test test-fast neo4j-start neo4j-stop lint clean
 
@@ -14,9 +15,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-## run: set up, build the graph from data/ on the embedded store, print a summary
+## run: set up, build the graph from data/ on the embedded store, write report.md and print
+##      its headline findings, then serve the HTTP API on http://127.0.0.1:8000 (Ctrl-C stops it)
 run: $(STAMP)
 	$(BIN)/rekg build
+	$(BIN)/rekg report -o report.md
+	$(BIN)/rekg serve --host 127.0.0.1 --port $(PORT)
 
 ## test: set up and run the whole suite, with a throw-away Neo4j server (jars fetched from Maven Central once)
 test: $(STAMP)

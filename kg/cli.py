@@ -344,9 +344,11 @@ def neo4j_status() -> None:
 
 def _register_extensions() -> None:
     """Commands that live beside their subsystem (articles, analysis, RDF)."""
+    from kg.analysis_cli import register as register_analysis
     from loaders.articles_cli import register as register_articles
 
     register_articles(app)
+    register_analysis(app)
 
 
 _register_extensions()
