@@ -10,7 +10,8 @@ from fastapi import FastAPI
 import kg
 from api.errors import install_handlers
 from api.limits import BodySizeLimit
-from api.routers import cypher, entities, health, search
+from api.models import ERROR_RESPONSES
+from api.routers import analysis, articles, cypher, entities, health, search
 from kg.config import Settings
 from kg.store import open_store
 from kg.store.base import Store
@@ -48,6 +49,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = FastAPI(title="rekg", version=kg.__version__, description=DESCRIPTION, lifespan=lifespan)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_handlers(app)
-    for module in (health, entities, search, cypher):
-        app.include_router(module.router)
+    for module in (health, entities, search, analysis, cypher, articles):
+        app.include_router(module.router, responses=ERROR_RESPONSES)
     return app

@@ -44,7 +44,9 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(_body("http error", exc.detail), status_code=exc.status_code)
+        # keep the exception's headers: 405 must say which methods are allowed (Allow)
+        return JSONResponse(_body("http error", exc.detail), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -6,8 +6,29 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-__all__ = ["EntityRef", "EntityOut", "RelationOut", "EntityDetail", "EntityPage", "SearchHitOut",
+__all__ = ["ErrorOut", "ERROR_RESPONSES", "DATE_PATTERN", "EntityRef", "EntityOut", "RelationOut", "EntityDetail", "EntityPage", "SearchHitOut",
            "SearchOut", "HealthOut", "StatsOut"]
+
+
+#: ISO date of year, month or day precision.
+DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+
+
+class ErrorOut(BaseModel):
+    """Every error: what went wrong, and a detail a person can act on."""
+
+    error: str = Field(examples=["NotFoundError"])
+    detail: Any = Field(examples=["no entity with id 'firm:nobody'; try `rekg search`"])
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Bad input: the detail names the field and what was expected."},
+    404: {"model": ErrorOut, "description": "Unknown id or name."},
+    409: {"model": ErrorOut, "description": "Ambiguous name (the detail lists the candidate ids)."},
+    413: {"model": ErrorOut, "description": "Request body too large."},
+    422: {"model": ErrorOut, "description": "Request does not match the schema (field and message)."},
+    503: {"model": ErrorOut, "description": "The store (Neo4j) is unreachable."},
+}
 
 
 class EntityRef(BaseModel):

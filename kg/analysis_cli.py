@@ -8,7 +8,6 @@ of :mod:`kg.analysis`, and prints a rich table or ``--json`` in the DESIGN.md sh
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,38 +28,19 @@ PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Also draw a chart 
 
 
 def _date(value: str | None) -> str:
-    from kg.types import clean_date
+    from kg.service import as_of_date
 
-    return clean_date(value, "--as-of") if value else dt.date.today().isoformat()
+    return as_of_date(value, "--as-of")
 
 
 def _element(value: str | None) -> str | None:
-    from kg.types import clean_element
+    from kg.service import element_symbol
 
-    return clean_element(value, "--element") if value else None
+    return element_symbol(value, "--element")
 
 
 def _records(store: Any) -> tuple[list[Any], list[Any]]:
     return list(store.entities()), list(store.claims())
-
-
-def _area(store: Any, name: str) -> str:
-    """A consumer area id (country or region) or a firm id from a name, code or id."""
-    if name.upper() == "EU":
-        return "region:eu"
-    if ":" not in name and len(name) == 2 and name.isalpha():
-        return f"country:{name.upper()}"
-    return store.resolve(name)
-
-
-def _network(store: Any, as_of: str, areas: list[str] | None = None,
-             include_planned: bool = False) -> Any:
-    from kg.analysis.projection import DEFAULT_CONSUMERS, project_supply_network
-
-    ents, claims = _records(store)
-    wanted = sorted(set(DEFAULT_CONSUMERS) | set(areas or []))
-    return project_supply_network(ents, claims, as_of=as_of, consumers=wanted,
-                                  include_planned=include_planned)
 
 
 def register(app: typer.Typer) -> None:
@@ -86,25 +66,15 @@ def register(app: typer.Typer) -> None:
 
         try:
             from kg.analysis.concentration import concentration
-            from kg.schema import load_schema
+            from kg.service import concentration_result
 
-            if stage not in load_schema().enums["stage"]:
-                raise RekgError(f"--stage: expected one of {', '.join(load_schema().enums['stage'])}, "
-                                f"got {stage!r}")
             elem = _element(element)
-            with _store() as store:
-                ents, claims = _records(store)
             day = _date(as_of) if as_of else None
-            results = concentration(ents, claims, stage, element=elem, year=year, by=by,
-                                    basis=basis, as_of=day)
-            if source:
-                results = [r for r in results if source in r.sources]
-            if not results:
-                raise RekgError(f"no {basis} figures for stage {stage!r}"
-                                f"{' and element ' + elem if elem else ''}"
-                                f"{' in ' + str(year) if year else ''}; try another --year or --basis")
-            main = results[0].to_json()
-            data = main | {"editions": [r.to_json() for r in results]}
+            with _store() as store:
+                data = concentration_result(store, stage, element=elem, year=year, by=by, basis=basis,
+                                            source=source, as_of=day)
+                ents, claims = _records(store) if plot else ([], [])
+            results = data["editions"]
             if plot:
                 from kg.analysis.plots import plot_concentration
 
@@ -119,16 +89,18 @@ def register(app: typer.Typer) -> None:
                 _print_json(data)
                 return
             for r in results:
-                table = Table(title=f"{stage} {elem or 'all rare earths'} {r.year or '(year n/s)'} by {by} "
-                                    f"— HHI {r.hhi:,.0f} {' '.join(r.flags)}")
+                flags = " ".join(r.get("flags", []))
+                table = Table(title=f"{stage} {elem or 'all rare earths'} {r.get('year') or '(year n/s)'} by {by} "
+                                    f"— HHI {r['hhi']:,.0f} {flags}")
                 for col in ("id", "name", "quantity", "share"):
                     table.add_column(col, justify="right" if col in ("quantity", "share") else "left")
-                for s in r.shares:
-                    table.add_row(s.id, s.name, "–" if s.quantity is None else f"{s.quantity:,.0f} {r.unit or ''}",
-                                  f"{100 * s.share:.1f}%")
+                for sh in r["shares"]:
+                    table.add_row(sh["id"], sh["name"],
+                                  "–" if sh.get("quantity") is None else f"{sh['quantity']:,.0f} {r.get('unit') or ''}",
+                                  f"{100 * sh['share']:.1f}%")
                 console.print(table)
-                console.print(f"  basis: {r.basis}; {r.element_basis}; coverage {100 * r.coverage:.0f}%; "
-                              f"sources: {', '.join(r.sources)}")
+                console.print(f"  basis: {r.get('basis')}; {r.get('element_basis', '')}; "
+                              f"coverage {100 * r.get('coverage', 0):.0f}%; sources: {', '.join(r['sources'])}")
             if plot:
                 console.print(f"plot written to {plot}")
         except RekgError as exc:
@@ -148,45 +120,26 @@ def register(app: typer.Typer) -> None:
         from kg.cli import _fail, _print_json, _store
 
         try:
-            from kg.analysis.projection import consumer_id, element_network
-            from kg.analysis.scenario import apply_scenario, restrictions_from_policies
-            from kg.analysis.spof import collapse_to_countries, redundancy, single_points_of_failure
+            from kg.service import spof_result
 
-            day = _date(as_of)
-            elem = _element(element)
             with _store() as store:
-                area = _area(store, consumer)
-                G = _network(store, day, [area] if not area.startswith("firm:") else None)
-                ents, claims = _records(store)
-            node = area if area.startswith("firm:") else consumer_id(area)
-            if node not in G:
-                raise RekgError(f"--consumer {consumer!r}: no consumer {node} in the supply network on "
-                                f"{day} (firms are consumers when an offtake names them)")
-            H = element_network(G, elem)
-            if controls:
-                H = apply_scenario(H, restrictions_from_policies(ents, claims, day), elem)
-            points = single_points_of_failure(H, [node], evidence=evidence)[node]
-            C = collapse_to_countries(H)
-            cpoints = single_points_of_failure(C, [node], evidence=evidence)[node]
-            red = redundancy(C, node)
-            srcs = sorted(set(G.graph["sources"]) | {s for p in points for s in p.sources})
-            data = {"consumer": node, "element": elem, "as_of": day, "controls": controls,
-                    "single_points": [p.to_json() for p in points],
-                    "country_level": [p.to_json() for p in cpoints],
-                    "redundancy": red.to_json(), "sources": srcs}
+                data = spof_result(store, consumer, element=element, as_of=as_of, controls=controls,
+                                   evidence=evidence)
+            node, elem, day = data["consumer"], data["element"], data["as_of"]
             if json_out:
                 _print_json(data)
                 return
-            for title, pts in (("facility level", points), ("country level", cpoints)):
+            for title, pts in (("facility level", data["single_points"]), ("country level", data["country_level"])):
                 table = Table(title=f"single points of failure for {node} ({elem or 'all'}, {day}), {title}")
                 for col in ("id", "type", "name", "evidence"):
                     table.add_column(col)
                 for p in pts:
-                    table.add_row(str(p.id), p.kind, p.name,
-                                  "\n".join(" → ".join(map(str, path)) for path in p.evidence))
+                    table.add_row(str(p["id"]), str(p.get("type", "")), str(p.get("name", "")),
+                                  "\n".join(" → ".join(map(str, path)) for path in p.get("evidence", [])))
                 console.print(table if pts else f"{title}: none (no node lies on every supply path)")
-            console.print(f"independent country-level routes: {red.routes}; smallest cut: "
-                          f"{', '.join(map(str, red.cut)) or '–'}")
+            red = data["redundancy"]
+            console.print(f"independent country-level routes: {red.get('routes')}; smallest cut: "
+                          f"{', '.join(map(str, red.get('cut') or [])) or '–'}")
         except RekgError as exc:
             _fail(exc)
 
@@ -201,27 +154,22 @@ def register(app: typer.Typer) -> None:
         from kg.cli import _fail, _print_json, _store
 
         try:
-            from kg.analysis.chokepoints import rank_chokepoints
-            from kg.analysis.projection import element_network
+            from kg.service import chokepoints_result
 
-            day = _date(as_of)
-            elem = _element(element)
             with _store() as store:
-                G = _network(store, day)
-            ranked = rank_chokepoints(element_network(G, elem), top=top)
-            data = {"element": elem, "as_of": day, "chokepoints": [c.to_json() for c in ranked],
-                    "sources": G.graph["sources"]}
+                data = chokepoints_result(store, element=element, top=top, as_of=as_of)
+            elem, day = data["element"], data["as_of"]
             if json_out:
                 _print_json(data)
                 return
             table = Table(title=f"chokepoints ({elem or 'all elements'}, {day})")
             for col in ("id", "country", "score", "measure", "supply lost", "betweenness", "stage share"):
                 table.add_column(col)
-            for c in ranked:
-                table.add_row(str(c.id), str(c.country), f"{c.score:.3f}", c.measure,
-                              "–" if c.supply_lost_share is None else f"{100 * c.supply_lost_share:.1f}%",
-                              f"{100 * c.betweenness:.1f}%",
-                              "–" if c.stage_share is None else f"{100 * c.stage_share:.1f}%")
+            for c in data["chokepoints"]:
+                lost, btw, share = c.get("supply_lost_share"), c.get("betweenness", 0.0), c.get("stage_share")
+                table.add_row(str(c["id"]), str(c.get("country")), f"{c['score']:.3f}", str(c.get("measure", "")),
+                              "–" if lost is None else f"{100 * lost:.1f}%", f"{100 * btw:.1f}%",
+                              "–" if share is None else f"{100 * share:.1f}%")
             console.print(table)
         except RekgError as exc:
             _fail(exc)
@@ -243,39 +191,30 @@ def register(app: typer.Typer) -> None:
         from kg.cli import _fail, _print_json, _store
 
         try:
-            from kg.analysis.scenario import (
-                Scenario,
-                parse_restriction,
-                restrictions_from_policies,
-                run_scenario,
-            )
+            from kg.service import scenario_result
 
-            day = _date(as_of)
             with _store() as store:
-                G = _network(store, day)
-                ents, claims = _records(store)
-                removed = [store.resolve(r) for r in (remove or [])]
-            sc = Scenario(name="scenario", as_of=day,
-                          restrictions=[parse_restriction(r) for r in (restrict or [])],
-                          removed=removed)
-            if policies or not (restrict or remove):
-                from_policies = restrictions_from_policies(ents, claims, day)
-                sc.restrictions += from_policies.restrictions
-                sc.notes += from_policies.notes
-                sc.name = from_policies.name if not (restrict or remove) else "scenario + policies"
-            elements = [_element(e) for e in element] if element else None
-            result = run_scenario(G, sc, elements=elements)
-            data = result.to_json() | {"as_of": day}
+                data = scenario_result(store, restrict=restrict, remove=remove, policies=policies,
+                                       elements=element, as_of=as_of)
+            day = data["as_of"]
+            name = data["scenario"].get("name", "scenario")
             if plot:
                 from kg.analysis.plots import plot_shortfall
 
-                plot_shortfall(data["impacts"], plot, title=f"Shortfall: {sc.name} ({day})")
+                plot_shortfall(data["impacts"], plot, title=f"Shortfall: {name} ({day})")
             if json_out:
                 _print_json(data)
                 return
-            console.print(f"[bold]{sc.name}[/] as of {day}: "
-                          + "; ".join(r.label() for r in sc.restrictions) or "no restriction")
-            table = Table(title=f"impact per consumer ({result.unit})")
+            def label(r: dict[str, Any]) -> str:
+                what = ",".join(r["elements"]) if r.get("elements") else "all elements"
+                where = f" at {','.join(r['layers'])}" if r.get("layers") else ""
+                to = f" to {','.join(r['destinations'])}" if r.get("destinations") else ""
+                return f"{r['country']}: {what}{where}{to}"
+
+            restrictions = data["scenario"]["restrictions"]
+            console.print(f"[bold]{name}[/] as of {day}: "
+                          + ("; ".join(label(r) for r in restrictions) or "no restriction"))
+            table = Table(title=f"impact per consumer ({data['unit']})")
             for col in ("consumer", "element", "before", "after", "shortfall", "shortfall %"):
                 table.add_column(col, justify="left" if col in ("consumer", "element") else "right")
             for i in data["impacts"]:
@@ -284,7 +223,7 @@ def register(app: typer.Typer) -> None:
                                 for v in (i["before"], i["after"], i["shortfall"])),
                               "–" if i["shortfall_share"] is None else f"{100 * i['shortfall_share']:.1f}%")
             console.print(table)
-            for note in sc.notes:
+            for note in data["scenario"].get("notes", []):
                 console.print(f"  note: {note}")
             if plot:
                 console.print(f"plot written to {plot}")
@@ -301,14 +240,13 @@ def register(app: typer.Typer) -> None:
         from kg.cli import _fail, _print_json, _store
 
         try:
-            from kg.analysis.scenario import policies_as_of
+            from kg.service import policies_result
 
-            day = _date(as_of)
             with _store() as store:
-                ents, claims = _records(store)
-            rows = policies_as_of(ents, claims, day, element=_element(element))
+                data = policies_result(store, as_of=as_of, element=element)
+            day, rows = data["as_of"], data["policies"]
             if json_out:
-                _print_json({"as_of": day, "policies": rows})
+                _print_json(data)
                 return
             table = Table(title=f"policies as of {day}")
             for col in ("id", "instrument", "status", "issuer", "dates", "targets"):
@@ -331,11 +269,11 @@ def register(app: typer.Typer) -> None:
         from kg.cli import _fail, _print_json, _store
 
         try:
-            from kg.analysis.report import build_report, render_html, render_markdown
+            from kg.analysis.report import render_html, render_markdown
+            from kg.service import report_result
 
             with _store() as store:
-                ents, claims = _records(store)
-            report = build_report(ents, claims)
+                report = report_result(store)
             if plots:
                 from kg.analysis.plots import plot_concentration, plot_shortfall
 

@@ -16,7 +16,13 @@ __all__ = ["name_keys", "NameIndex"]
 
 
 def name_keys(entity: Entity) -> set[str]:
-    """Every normalized name an entity answers to: name, aliases, id slug, codes."""
+    """Every normalized name an entity answers to: name, aliases, id slug, codes.
+
+    Sources answer only to their id: a title such as "MP Materials" names an article, not
+    the firm, and must not make the firm's name ambiguous (search still finds titles).
+    """
+    if entity.type == "Source":
+        return {normalize_name(entity.id), normalize_name(entity.id.split(":", 1)[1])}
     keys = {entity.name, *entity.aliases, entity.id, entity.id.split(":", 1)[1]}
     props = entity.properties
     for code in ("symbol", "iso2", "iso3", "number", "legal_name"):

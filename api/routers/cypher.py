@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import SettingsDep, StoreDep
 from api.errors import ApiError
+from api.models import ErrorOut
 
 router = APIRouter(tags=["cypher"])
 
@@ -25,7 +26,8 @@ class CypherOut(BaseModel):
     truncated: bool = Field(description="True when the row cap stopped the result.", examples=[False])
 
 
-@router.post("/cypher", response_model=CypherOut, summary="Run a read-only Cypher query (Neo4j store)")
+@router.post("/cypher", response_model=CypherOut, summary="Run a read-only Cypher query (Neo4j store)",
+             responses={403: {"model": ErrorOut, "description": "Not a read-only query (what was found is named)."}})
 def run_cypher(body: CypherIn, store: StoreDep, settings: SettingsDep) -> CypherOut:
     """Only read queries run: the query is classified with EXPLAIN and its plan walked
     (no writes, no LOAD CSV, no procedures outside a small allowlist), then run in a

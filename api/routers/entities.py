@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import StoreDep
 from api.errors import ApiError
-from api.models import EntityDetail, EntityOut, EntityPage, RelationOut
+from api.models import DATE_PATTERN, EntityDetail, EntityOut, EntityPage, RelationOut
 from kg.errors import CleanError
 from kg.schema import load_schema
 from kg.store.base import score_name
@@ -57,7 +57,7 @@ def list_entities(
 @router.get("/{entity_id}", response_model=EntityDetail, summary="One entity with its relations")
 def get_entity(
     store: StoreDep, entity_id: IdPath,
-    as_of: Annotated[str | None, Query(description="Only relations holding on this date (YYYY[-MM[-DD]]).")] = None,
+    as_of: Annotated[str | None, Query(description="Only relations holding on this date (YYYY[-MM[-DD]]).", pattern=DATE_PATTERN)] = None,
 ) -> EntityDetail:
     return EntityDetail.model_validate(store.show(entity_id, as_of=_date(as_of, "as_of")))
 
@@ -68,7 +68,7 @@ def get_relations(
     store: StoreDep, entity_id: IdPath,
     predicate: Annotated[str | None, Query(description="Relation type, e.g. OPERATES.")] = None,
     direction: Annotated[Literal["out", "in"] | None, Query()] = None,
-    as_of: Annotated[str | None, Query(description="YYYY[-MM[-DD]]")] = None,
+    as_of: Annotated[str | None, Query(description="YYYY[-MM[-DD]]", pattern=DATE_PATTERN)] = None,
 ) -> list[RelationOut]:
     if predicate is not None and predicate.upper() not in load_schema().relations:
         raise ApiError(400, f"predicate: expected one of {', '.join(load_schema().relations)}, got {predicate!r}")

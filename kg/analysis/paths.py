@@ -38,6 +38,7 @@ __all__ = [
     "split_node_capacities",
     "max_flow",
     "max_flow_per_consumer",
+    "entity_paths",
     "path_evidence",
     "is_real",
 ]
@@ -209,3 +210,43 @@ def path_evidence(
     else:
         paths = list(islice(nx.shortest_simple_paths(H, SUPER_SOURCE, target), limit))
     return [[n for n in p if is_real(H, n)] for p in paths]
+
+
+def entity_paths(
+    G: nx.Graph, source: Hashable, target: Hashable, *, max_hops: int = 4,
+    avoid: Iterable[Hashable] = (), limit: int = 10,
+) -> list[list[Hashable]]:
+    """Shortest simple paths from ``source`` to ``target`` of at most ``max_hops`` edges,
+    through no node in ``avoid``, shortest first, at most ``limit`` of them.
+
+    ``G`` may be directed (paths follow edge direction) or undirected.
+
+    Examples
+    --------
+    >>> G = nx.Graph([("mine", "sep-cn"), ("sep-cn", "magnet"), ("mine", "sep-my"), ("sep-my", "magnet")])
+    >>> entity_paths(G, "mine", "magnet")
+    [['mine', 'sep-cn', 'magnet'], ['mine', 'sep-my', 'magnet']]
+    >>> entity_paths(G, "mine", "magnet", avoid={"sep-cn"})
+    [['mine', 'sep-my', 'magnet']]
+    >>> entity_paths(G, "mine", "magnet", max_hops=1)
+    []
+    """
+    if source not in G:
+        raise nx.NodeNotFound(f"source {source} is not in G")
+    if target not in G:
+        raise nx.NodeNotFound(f"target {target} is not in G")
+    if max_hops < 1 or limit < 1:
+        raise nx.NetworkXError("max_hops and limit must be at least 1")
+    blocked = set(avoid) - {source, target}
+    H = G.subgraph(n for n in G if n not in blocked)
+    found: list[list[Hashable]] = []
+    try:
+        for path in nx.shortest_simple_paths(H, source, target):
+            if len(path) - 1 > max_hops:
+                break
+            found.append(path)
+            if len(found) >= limit:
+                break
+    except nx.NetworkXNoPath:
+        return []
+    return found

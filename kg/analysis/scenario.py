@@ -39,9 +39,9 @@ import networkx as nx
 from kg.analysis.concentration import material_elements
 from kg.analysis.paths import consumers_of, max_flow_per_consumer
 from kg.analysis.projection import STAGE_LAYER, element_network
-from kg.errors import RekgError
+from kg.errors import CleanError, RekgError
 from kg.model import Claim, Entity
-from kg.types import clean_element, date_bounds
+from kg.types import clean_country, clean_element, date_bounds
 
 __all__ = [
     "Restriction",
@@ -145,9 +145,15 @@ def parse_restriction(text: str) -> Restriction:
     code, _, elems = text.partition(":")
     code = code.strip()
     if not code:
-        raise RekgError(f"--restrict {text!r}: expected COUNTRY:E1,E2 such as 'CN:Dy,Tb'")
-    country = code if code.startswith("country:") else f"country:{code.upper()}"
-    elements = frozenset(clean_element(e, "--restrict") for e in elems.split(",") if e.strip())
+        raise RekgError(f"restrict {text!r}: expected COUNTRY:E1,E2 such as 'CN:Dy,Tb'")
+    if code.startswith("country:"):
+        code = code.split(":", 1)[1]
+    try:
+        country = f"country:{clean_country(code, 'restrict').iso2}"
+    except CleanError:
+        raise RekgError(f"restrict {text!r}: {code!r} is not a country; expected COUNTRY:E1,E2 "
+                        "such as 'CN:Dy,Tb'") from None
+    elements = frozenset(clean_element(e, "restrict") for e in elems.split(",") if e.strip())
     return Restriction(country=country, elements=elements or None)
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "ReadResult",
     "is_article_file",
     "read_articles",
+    "article_from_fields",
     "split_header",
 ]
 
@@ -175,6 +176,16 @@ def _article(text: str, where: str, meta: dict[str, Any]) -> Article:
                                f"{MAX_ARTICLE_CHARS} are read per article")
     clean = _clean_meta(meta, where)
     return Article(text=text, where=where, **clean)
+
+
+def article_from_fields(fields: dict[str, Any], where: str) -> Article:
+    """An article from already-separated fields (``text`` plus url, title, published, publisher),
+    e.g. a JSON request body; metadata is cleaned as for files."""
+    text = str(fields.get("text") or "")
+    if not text.strip():
+        raise DataError(where, "field 'text': expected the article's text, got an empty string")
+    meta = {k: v for k, v in fields.items() if k != "text"}
+    return _article(text, where, meta)
 
 
 def _first_line_title(body: str) -> str | None:

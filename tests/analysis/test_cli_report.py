@@ -50,7 +50,7 @@ class TestCLI:
 
     def test_bad_stage_exits_2(self, app):
         r = run(app, "analyze", "concentration", "--stage", "smelting")
-        assert r.exit_code == 2 and "--stage" in r.output
+        assert r.exit_code == 2 and "'stage'" in r.output and "smelting" in r.output
 
     def test_spof_json(self, app):
         r = run(app, "analyze", "spof", "--consumer", "firm:gm", "--as-of", "2025-06-01", "--json")

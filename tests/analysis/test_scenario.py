@@ -85,5 +85,13 @@ class TestRunScenario:
             parse_restriction(text)
 
     def test_bad_element(self):
-        with pytest.raises(CleanError, match="--restrict"):
+        with pytest.raises(CleanError, match="field .restrict.: expected a rare-earth element"):
             parse_restriction("CN:Xx")
+
+
+def test_parse_restriction_rejects_unknown_country():
+    from kg.errors import RekgError
+
+    with pytest.raises(RekgError, match="'ZZ' is not a country"):
+        parse_restriction("ZZ:Dy")
+    assert parse_restriction("Burma:Dy").country == "country:MM"

@@ -1,0 +1,57 @@
+"""POST /articles: ingest one article (API key); returns what was extracted and written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import ApiKeyDep, StoreDep
+from api.errors import ApiError
+from api.models import ErrorOut
+
+router = APIRouter(tags=["articles"])
+
+
+class ArticleIn(BaseModel):
+    url: str = Field(max_length=2000, examples=["https://example.org/news/lynas-dysprosium"])
+    title: str = Field(min_length=1, max_length=500, examples=["Lynas produces first dysprosium outside China"])
+    published: str = Field(description="YYYY[-MM[-DD]]", examples=["2025-05-16"])
+    publisher: str | None = Field(default=None, max_length=300, examples=["Australian Mining"])
+    text: str = Field(min_length=1, description="The article's plain text.",
+                      examples=["Lynas Rare Earths said it produced dysprosium oxide at Lynas Malaysia."])
+
+
+class ArticleOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    source: dict[str, Any]
+    entities: list[dict[str, Any]]
+    candidates: list[dict[str, Any]]
+    relations: list[dict[str, Any]]
+    written: dict[str, int] = Field(examples=[{"entities": 1, "claims": 7}])
+
+
+@router.post("/articles", response_model=ArticleOut, status_code=201,
+             summary="Ingest one article (needs the API key)",
+             responses={401: {"model": ErrorOut, "description": "No API key sent."},
+                        403: {"model": ErrorOut, "description": "Wrong key, or writes disabled."}})
+def ingest_article(body: ArticleIn, store: StoreDep, _: ApiKeyDep) -> dict[str, Any]:
+    """The article becomes a Source with MENTIONS links and extracted claims, written in one
+    batch (all or nothing); curated data is never overwritten."""
+    from kg.errors import RekgError
+    from loaders.articles import Gazetteer, article_batch, extract_article
+    from loaders.articles.readers import article_from_fields
+
+    try:
+        article = article_from_fields(body.model_dump(), where="request body")
+    except RekgError as exc:
+        raise ApiError(400, str(exc)) from None
+    extraction = extract_article(article, Gazetteer.from_store(store))
+    batch = article_batch(extraction)
+    existing = store.get(batch.entities[0].id)
+    if existing is not None and existing.properties.get("kind") != "article":
+        raise ApiError(409, f"{batch.entities[0].id} already names a curated source")
+    result = store.write(batch)
+    return extraction.to_json() | {"source": extraction.to_json()["source"] | {"id": batch.entities[0].id},
+                                   "written": {"entities": result.entities, "claims": result.claims}}

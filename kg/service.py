@@ -1,0 +1,229 @@
+"""Analysis requests against a store: the one place the CLI and the HTTP API get results from.
+
+Each function reads the store through its public methods, runs the pure functions of
+:mod:`kg.analysis`, and returns the JSON-ready result in the DESIGN.md shape (with extra
+keys). Bad arguments raise :class:`~kg.errors.RekgError` subclasses naming the argument.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kg.errors import CleanError, RekgError
+from kg.store.base import Store
+
+__all__ = [
+    "as_of_date",
+    "element_symbol",
+    "consumer_area",
+    "concentration_result",
+    "spof_result",
+    "chokepoints_result",
+    "scenario_result",
+    "policies_result",
+    "report_result",
+    "paths_result",
+]
+
+
+def as_of_date(value: str | None, field: str = "as_of") -> str:
+    """A cleaned ISO date, today when not given."""
+    from kg.types import clean_date
+
+    return clean_date(value, field) if value else dt.date.today().isoformat()
+
+
+def element_symbol(value: str | None, field: str = "element") -> str | None:
+    from kg.types import clean_element
+
+    return clean_element(value, field) if value else None
+
+
+def _records(store: Store) -> tuple[list[Any], list[Any]]:
+    return list(store.entities()), list(store.claims())
+
+
+def consumer_area(store: Store, name: str) -> str:
+    """A consumer area id (country or region) or a firm id from a name, code or id."""
+    if name.upper() == "EU":
+        return "region:eu"
+    if ":" not in name and len(name) == 2 and name.isalpha():
+        return f"country:{name.upper()}"
+    return store.resolve(name)
+
+
+def _network(store: Store, as_of: str, areas: list[str] | None = None) -> Any:
+    from kg.analysis.projection import DEFAULT_CONSUMERS, project_supply_network
+
+    ents, claims = _records(store)
+    wanted = sorted(set(DEFAULT_CONSUMERS) | set(areas or []))
+    return project_supply_network(ents, claims, as_of=as_of, consumers=wanted)
+
+
+def concentration_result(
+    store: Store, stage: str, *, element: str | None = None, year: int | None = None,
+    by: str = "country", basis: str = "production", source: str | None = None,
+    as_of: str | None = None,
+) -> dict[str, Any]:
+    """Shares, HHI and flags for a stage; the first edition on top, all editions under ``editions``."""
+    from kg.analysis.concentration import concentration
+    from kg.schema import load_schema
+
+    stages = load_schema().enums["stage"]
+    if stage not in stages:
+        raise CleanError("stage", stage, f"one of {', '.join(stages)}")
+    if by not in ("country", "firm"):
+        raise CleanError("by", by, "country or firm")
+    elem = element_symbol(element)
+    day = as_of_date(as_of) if as_of else None
+    ents, claims = _records(store)
+    results = concentration(ents, claims, stage, element=elem, year=year, by=by, basis=basis, as_of=day)
+    if source:
+        results = [r for r in results if source in r.sources]
+    if not results:
+        raise RekgError(f"no {basis} figures for stage {stage!r}"
+                        f"{' and element ' + elem if elem else ''}"
+                        f"{' in ' + str(year) if year else ''}; try another year or basis")
+    return results[0].to_json() | {"editions": [r.to_json() for r in results]}
+
+
+def spof_result(
+    store: Store, consumer: str, *, element: str | None = None, as_of: str | None = None,
+    controls: bool = False, evidence: int = 3,
+) -> dict[str, Any]:
+    """Nodes on every supply path to a consumer, at facility and country level, with redundancy."""
+    from kg.analysis.projection import consumer_id, element_network
+    from kg.analysis.scenario import apply_scenario, restrictions_from_policies
+    from kg.analysis.spof import collapse_to_countries, redundancy, single_points_of_failure
+
+    day = as_of_date(as_of)
+    elem = element_symbol(element)
+    area = consumer_area(store, consumer)
+    G = _network(store, day, [area] if not area.startswith("firm:") else None)
+    ents, claims = _records(store)
+    node = area if area.startswith("firm:") else consumer_id(area)
+    if node not in G:
+        raise RekgError(f"consumer {consumer!r}: no consumer {node} in the supply network on {day} "
+                        "(firms are consumers when an offtake names them)")
+    H = element_network(G, elem)
+    if controls:
+        H = apply_scenario(H, restrictions_from_policies(ents, claims, day), elem)
+    points = single_points_of_failure(H, [node], evidence=evidence)[node]
+    C = collapse_to_countries(H)
+    cpoints = single_points_of_failure(C, [node], evidence=evidence)[node]
+    red = redundancy(C, node)
+    srcs = sorted(set(G.graph["sources"]) | {s for p in points for s in p.sources})
+    return {"consumer": node, "element": elem, "as_of": day, "controls": controls,
+            "single_points": [p.to_json() for p in points],
+            "country_level": [p.to_json() for p in cpoints],
+            "redundancy": red.to_json(), "sources": srcs}
+
+
+def chokepoints_result(store: Store, *, element: str | None = None, top: int = 10,
+                       as_of: str | None = None) -> dict[str, Any]:
+    """Nodes ranked by supply lost when removed, supply betweenness and stage share."""
+    from kg.analysis.chokepoints import rank_chokepoints
+    from kg.analysis.projection import element_network
+
+    day = as_of_date(as_of)
+    elem = element_symbol(element)
+    G = _network(store, day)
+    ranked = rank_chokepoints(element_network(G, elem), top=top)
+    return {"element": elem, "as_of": day, "chokepoints": [c.to_json() for c in ranked],
+            "sources": G.graph["sources"]}
+
+
+def scenario_result(
+    store: Store, *, restrict: list[str] | None = None, remove: list[str] | None = None,
+    policies: bool = False, elements: list[str] | None = None, as_of: str | None = None,
+) -> dict[str, Any]:
+    """Max-flow per consumer before and after restrictions, removals or the policies in force."""
+    from kg.analysis.scenario import (
+        Scenario,
+        parse_restriction,
+        restrictions_from_policies,
+        run_scenario,
+    )
+
+    day = as_of_date(as_of)
+    G = _network(store, day)
+    ents, claims = _records(store)
+    removed = [store.resolve(r) for r in (remove or [])]
+    sc = Scenario(name="scenario", as_of=day,
+                  restrictions=[parse_restriction(r) for r in (restrict or [])], removed=removed)
+    if policies or not (restrict or remove):
+        from_policies = restrictions_from_policies(ents, claims, day)
+        sc.restrictions += from_policies.restrictions
+        sc.notes += from_policies.notes
+        sc.name = from_policies.name if not (restrict or remove) else "scenario + policies"
+    symbols = [element_symbol(e) for e in elements] if elements else None
+    result = run_scenario(G, sc, elements=symbols)
+    return result.to_json() | {"as_of": day}
+
+
+def policies_result(store: Store, *, as_of: str | None = None, element: str | None = None) -> dict[str, Any]:
+    """Policies with their status on a date (planned, announced, in force, suspended, ended)."""
+    from kg.analysis.scenario import policies_as_of
+
+    day = as_of_date(as_of)
+    ents, claims = _records(store)
+    return {"as_of": day, "policies": policies_as_of(ents, claims, day, element=element_symbol(element))}
+
+
+def report_result(store: Store) -> dict[str, Any]:
+    """The headline report's data (concentration, SPOFs, the 2025 controls replayed)."""
+    from kg.analysis.report import build_report
+
+    ents, claims = _records(store)
+    return build_report(ents, claims)
+
+
+def paths_result(
+    store: Store, source: str, target: str, *, max_hops: int = 4, avoid_country: str | None = None,
+    limit: int = 10, as_of: str | None = None,
+) -> dict[str, Any]:
+    """Paths between two entities through claims (either direction; sources and MENTIONS left
+    out), avoiding a country and everything located or headquartered in it. Each hop names
+    its predicate, direction and the claims' sources."""
+    import networkx as nx
+
+    from kg.analysis.paths import entity_paths
+    from kg.errors import NotFoundError
+
+    if not 1 <= max_hops <= 8:
+        raise CleanError("max_hops", max_hops, "an integer from 1 to 8")
+    day = as_of_date(as_of) if as_of else None
+    start, end = store.resolve(source), store.resolve(target)
+    G = nx.Graph()
+    hops: dict[tuple[str, str], list[Any]] = {}
+    for claim in store.claims(as_of=day):
+        if claim.predicate == "MENTIONS":
+            continue
+        G.add_edge(claim.subject, claim.object)
+        hops.setdefault((claim.subject, claim.object), []).append(claim)
+    avoid: set[str] = set()
+    if avoid_country:
+        country = consumer_area(store, avoid_country)
+        if not country.startswith(("country:", "region:")):
+            raise CleanError("avoid_country", avoid_country, "a country name, ISO code or id")
+        avoid.add(country)
+        for claim in store.claims(object=country, as_of=day):
+            if claim.predicate in ("LOCATED_IN", "HEADQUARTERED_IN"):
+                avoid.add(claim.subject)
+    for node in (start, end):
+        if node not in G:
+            raise NotFoundError(f"{node} has no relations to walk")
+    names = {e.id: e.name for e in store.entities()}
+    out = []
+    for path in entity_paths(G, start, end, max_hops=max_hops, avoid=avoid, limit=limit):
+        steps = []
+        for a, b in zip(path, path[1:], strict=False):
+            forward, backward = hops.get((a, b), []), hops.get((b, a), [])
+            claim = (forward or backward)[0]
+            steps.append({"from": a, "to": b, "predicate": claim.predicate,
+                          "direction": "out" if forward else "in",
+                          "sources": sorted({s for c in forward + backward for s in c.sources})})
+        out.append({"nodes": [{"id": n, "name": names.get(n, n)} for n in path], "hops": steps})
+    return {"source": start, "target": end, "max_hops": max_hops, "avoid_country": avoid_country,
+            "as_of": day, "paths": out}

@@ -1,0 +1,200 @@
+"""Every query of docs/cypher.md runs against a real Neo4j holding the bundled data,
+and its result is what the page says."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kg.config import Settings
+from kg.model import Batch
+from kg.store.neo4j import Neo4jStore
+from loaders.articles import build_article_batches
+from loaders.articles.to_batch import article_files
+from loaders.datasets import discover, load_file
+from tests.conftest import neo4j_test_uri
+
+pytestmark = pytest.mark.neo4j
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "cypher.md"
+_SECTION = re.compile(r"^### (\d+)\. (.+?)\n(.*?)(?=^### |\Z)", re.S | re.M)
+
+
+def recipes() -> dict[int, tuple[str, str, dict[str, Any]]]:
+    out = {}
+    for number, title, body in _SECTION.findall(DOC.read_text(encoding="utf-8")):
+        query = re.search(r"```cypher\n(.*?)```", body, re.S)
+        assert query, f"recipe {number} has no cypher block"
+        params = re.search(r"Parameters: `(\{.*?\})`", body)
+        out[int(number)] = (title, query.group(1), json.loads(params.group(1)) if params else {})
+    return out
+
+
+@pytest.fixture(scope="module")
+def graph() -> Iterator[Neo4jStore]:
+    uri = neo4j_test_uri()
+    if not uri:
+        pytest.skip("no Neo4j for these tests: `make test` starts one; or set REKG_TEST_NEO4J_URI")
+    settings = Settings(neo4j_uri=uri, neo4j_password="unused-auth-off")
+    merged = Batch(origin="data")
+    for path in discover(settings.data_dir):
+        merged.extend(load_file(path))
+    for batch in build_article_batches(article_files(settings.data_dir / "articles"),
+                                       list(merged.entities), list(merged.claims)):
+        merged.extend(batch)
+    store = Neo4jStore.from_settings(settings)
+    store.replace_all(merged)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def col(rows: list[dict[str, Any]], name: str) -> list[Any]:
+    return [r[name] for r in rows]
+
+
+EXPECT: dict[int, Callable[[list[dict[str, Any]]], None]] = {}
+
+
+def expect(number: int) -> Callable[[Callable[[list[dict[str, Any]]], None]], Callable[[list[dict[str, Any]]], None]]:
+    def register(check: Callable[[list[dict[str, Any]]], None]) -> Callable[[list[dict[str, Any]]], None]:
+        EXPECT[number] = check
+        return check
+    return register
+
+
+@expect(1)
+def _(rows):
+    names = col(rows, "facility")
+    assert len(rows) == 9 and "Lynas Malaysia advanced materials plant" in names
+    assert "country:CN" not in json.dumps(rows) and "China" not in col(rows, "country")
+
+
+@expect(2)
+def _(rows):
+    assert {(r["facility"], r["status"]) for r in rows} == {
+        ("Lynas Malaysia advanced materials plant", "operating"),
+        ("Aclara heavy rare earth separation plant", "planned")}
+
+
+@expect(3)
+def _(rows):
+    routes = col(rows, "route")
+    assert ["Mountain Pass Rare Earth Mine and Processing Facility", "MP Independence magnetics facility"] in routes
+    assert len(routes) == 3 and all(len(r) >= 2 for r in routes)
+
+
+@expect(4)
+def _(rows):
+    assert col(rows, "policy") == ["policy:cn-mofcom-2025-18"]
+
+
+@expect(5)
+def _(rows):
+    assert col(rows, "downstream") == ["Lynas Kalgoorlie Rare Earths Processing Facility",
+                                       "Lynas Malaysia advanced materials plant",
+                                       "Lynas U.S. Rare Earths Processing Facility (Seadrift)"]
+    assert set(col(rows, "operator")) == {"Lynas Rare Earths"}
+
+
+@expect(6)
+def _(rows):
+    assert sorted(col(rows, "claim")) == ["FEEDS", "FEEDS", "OPERATES"]
+    assert all(r["publisher"] and r["published"] for r in rows)
+
+
+@expect(7)
+def _(rows):
+    assert [(r["producer"], r["tonnes_reo"]) for r in rows[:4]] == [
+        ("World", 390000), ("China", 270000), ("United States", 45000), ("Myanmar", 31000)]
+
+
+@expect(8)
+def _(rows):
+    assert col(rows, "tonnes_reo") == [42000, 42500]
+    assert "source:usgs-mcs-2025-ree" in rows[1]["sources"]
+
+
+@expect(9)
+def _(rows):
+    owners = {(r["company"], r["owner"], r["share"]) for r in rows}
+    assert ("MP Materials", "Shenghe Resources", 0.08) in owners
+    assert ("MP Materials", "U.S. Department of Defense", 0.15) in owners
+    assert ("Lynas Rare Earths", "Japan Australia Rare Earths", 0.03) in owners
+
+
+@expect(10)
+def _(rows):
+    assert {"General Motors", "U.S. Department of Defense", "Shenghe Resources", "Apple"} <= set(col(rows, "buyer"))
+
+
+@expect(11)
+def _(rows):
+    by_number = {r["number"]: r for r in rows if r["number"]}
+    assert by_number["MOFCOM/GACC Announcement No. 18 of 2025"]["suspended"] is None
+    assert by_number["MOFCOM Announcement No. 61 of 2025"]["suspended"] == "2025-11-07"
+    assert by_number["MOFCOM Announcement No. 46 of 2024"]["suspended"] == "2025-11-09"
+    assert len(rows) == 15
+
+
+@expect(12)
+def _(rows):
+    assert set(col(rows, "role")) == {"beneficiary"}
+    assert {r["instrument"] for r in rows} == {"loan", "investment", "offtake", "price-floor"}
+
+
+@expect(13)
+def _(rows):
+    stages = {r["stage"] for r in rows}
+    assert {"mining", "separation", "magnet"} <= stages
+    magnet = [r["share"] for r in rows if r["stage"] == "magnet"]
+    assert 0.94 in magnet and all(r["sources"] for r in rows)
+
+
+@expect(14)
+def _(rows):
+    assert rows[0] == {"country": "China", "magnet_plants": 17, "operating": 11}
+    assert rows[1]["country"] == "United States"
+
+
+@expect(15)
+def _(rows):
+    assert col(rows, "element")[:2] == ["Terbium", "Dysprosium"]
+
+
+@expect(16)
+def _(rows):
+    assert rows[0]["confidence"] == 0.3 and rows[0]["subject"] == "China"
+    assert all(r["why"] for r in rows)
+
+
+@expect(17)
+def _(rows):
+    by_year = {r["year"]: r["largest_figure_t_reo"] for r in rows}
+    assert by_year[2018] == 120000 and by_year[2024] == 270000
+
+
+@expect(18)
+def _(rows):
+    plants = {r["magnet_plant"]: r["separation_countries"] for r in rows}
+    assert plants["MP Independence magnetics facility"] == ["United States"]
+    assert all(len(countries) == 1 for countries in plants.values())
+
+
+def test_every_recipe_has_a_check() -> None:
+    assert len(recipes()) >= 15
+    assert set(recipes()) == set(EXPECT)
+
+
+@pytest.mark.parametrize("number", sorted(recipes()))
+def test_recipe(graph: Neo4jStore, number: int) -> None:
+    title, query, params = recipes()[number]
+    _, rows, truncated = graph.query(query, params)
+    assert not truncated
+    EXPECT[number](rows)
