@@ -7,7 +7,12 @@ keys). Bad arguments raise :class:`~kg.errors.RekgError` subclasses naming the a
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from kg.errors import CleanError, RekgError
@@ -25,6 +30,36 @@ __all__ = [
     "report_result",
     "paths_result",
 ]
+
+
+_CACHE: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_CACHE_SIZE = 128
+_CACHE_LOCK = threading.Lock()
+
+
+def _cached(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """Memoize a result function per store revision (stores that cannot tell their revision,
+    such as Neo4j written by others, are never cached). Results are returned as copies."""
+
+    @functools.wraps(fn)
+    def wrapper(store: Store, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        revision = store.revision
+        if revision is None:
+            return fn(store, *args, **kwargs)
+        key = (fn.__name__, id(store), revision, repr(args), repr(sorted(kwargs.items())),
+               dt.date.today().isoformat())
+        with _CACHE_LOCK:
+            if key in _CACHE:
+                _CACHE.move_to_end(key)
+                return copy.deepcopy(_CACHE[key])
+        result = fn(store, *args, **kwargs)
+        with _CACHE_LOCK:
+            _CACHE[key] = copy.deepcopy(result)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+        return result
+
+    return wrapper
 
 
 def as_of_date(value: str | None, field: str = "as_of") -> str:
@@ -61,6 +96,7 @@ def _network(store: Store, as_of: str, areas: list[str] | None = None) -> Any:
     return project_supply_network(ents, claims, as_of=as_of, consumers=wanted)
 
 
+@_cached
 def concentration_result(
     store: Store, stage: str, *, element: str | None = None, year: int | None = None,
     by: str = "country", basis: str = "production", source: str | None = None,
@@ -88,6 +124,7 @@ def concentration_result(
     return results[0].to_json() | {"editions": [r.to_json() for r in results]}
 
 
+@_cached
 def spof_result(
     store: Store, consumer: str, *, element: str | None = None, as_of: str | None = None,
     controls: bool = False, evidence: int = 3,
@@ -120,6 +157,7 @@ def spof_result(
             "redundancy": red.to_json(), "sources": srcs}
 
 
+@_cached
 def chokepoints_result(store: Store, *, element: str | None = None, top: int = 10,
                        as_of: str | None = None) -> dict[str, Any]:
     """Nodes ranked by supply lost when removed, supply betweenness and stage share."""
@@ -134,6 +172,7 @@ def chokepoints_result(store: Store, *, element: str | None = None, top: int = 1
             "sources": G.graph["sources"]}
 
 
+@_cached
 def scenario_result(
     store: Store, *, restrict: list[str] | None = None, remove: list[str] | None = None,
     policies: bool = False, elements: list[str] | None = None, as_of: str | None = None,
@@ -162,6 +201,7 @@ def scenario_result(
     return result.to_json() | {"as_of": day}
 
 
+@_cached
 def policies_result(store: Store, *, as_of: str | None = None, element: str | None = None) -> dict[str, Any]:
     """Policies with their status on a date (planned, announced, in force, suspended, ended)."""
     from kg.analysis.scenario import policies_as_of
@@ -171,6 +211,7 @@ def policies_result(store: Store, *, as_of: str | None = None, element: str | No
     return {"as_of": day, "policies": policies_as_of(ents, claims, day, element=element_symbol(element))}
 
 
+@_cached
 def report_result(store: Store) -> dict[str, Any]:
     """The headline report's data (concentration, SPOFs, the 2025 controls replayed)."""
     from kg.analysis.report import build_report
@@ -179,6 +220,7 @@ def report_result(store: Store) -> dict[str, Any]:
     return build_report(ents, claims)
 
 
+@_cached
 def paths_result(
     store: Store, source: str, target: str, *, max_hops: int = 4, avoid_country: str | None = None,
     limit: int = 10, as_of: str | None = None,

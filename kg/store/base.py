@@ -215,6 +215,13 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (connections, files)."""
 
+    @property
+    def revision(self) -> int | None:
+        """A number that changes whenever this store's graph changes, or None when the store
+        cannot tell (another process may write to it): results computed from the graph may be
+        cached under it."""
+        return None
+
     # -- shared behaviour --------------------------------------------------------
     def require(self, entity_id: str) -> Entity:
         entity = self.get(entity_id)

@@ -83,7 +83,12 @@ class MemoryStore(Store):
             Path(tmp).unlink(missing_ok=True)
             raise
 
+    @property
+    def revision(self) -> int | None:
+        return self._revision
+
     def _swap(self, graph: nx.MultiDiGraph) -> None:
+        self._revision = getattr(self, "_revision", 0) + 1
         self.graph = graph
         self._names = NameIndex(d["entity"] for _, d in graph.nodes(data=True))
 

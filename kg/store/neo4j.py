@@ -189,20 +189,28 @@ class Neo4jStore(Store):
                 steps.append((cypher.merge_relationships(*shape), rows[i:i + _ROWS_PER_QUERY]))
         return steps
 
-    def _execute(self, steps: list[tuple[str, list[dict[str, Any]]]], wipe: bool = False) -> None:
-        def work(tx: neo4j.ManagedTransaction) -> None:
-            if wipe:
+    def _execute(self, steps: list[tuple[str, list[dict[str, Any]]]], wipe: bool = False,
+                 atomic: bool = True) -> None:
+        """Run the steps in one transaction (``atomic``) or one transaction per step."""
+        def work(tx: neo4j.ManagedTransaction, todo: list[tuple[str, list[dict[str, Any]]]],
+                 clear: bool) -> None:
+            if clear:
                 tx.run(cypher.delete_all()).consume()
-            for query, rows in steps:
+            for query, rows in todo:
                 tx.run(query, rows=rows).consume()
 
+        units = [steps] if atomic else [[step] for step in steps]
         try:
             with self._driver.session(database=self.database) as session:
-                session.execute_write(work)
+                if not atomic and wipe:
+                    session.execute_write(work, [], True)
+                for i, unit in enumerate(units):
+                    session.execute_write(work, unit, wipe and atomic and i == 0)
         except (ServiceUnavailable, SessionExpired) as exc:
+            done = "nothing was committed" if atomic else "earlier chunks were committed (a re-run completes them)"
             raise StoreUnavailableError(
-                f"lost Neo4j at {self.uri} during the write ({exc.__class__.__name__}); nothing was "
-                "committed; run the same command again when it is back") from None
+                f"lost Neo4j at {self.uri} during the write ({exc.__class__.__name__}); {done}; "
+                "run the same command again when it is back") from None
         except Neo4jError as exc:
             raise StoreError(f"Neo4j at {self.uri} rejected the write: {exc.message or exc}") from None
 
@@ -211,6 +219,19 @@ class Neo4jStore(Store):
         self.ensure_schema()
         check_batch(batch, self.existing(referenced_ids(batch)))
         self._execute(self._plan(batch))
+        return WriteResult(len({e.id for e in batch.entities}), len({c.id for c in batch.claims}))
+
+    def bulk_write(self, batch: Batch, *, check: bool = True) -> WriteResult:
+        """Write a large batch in chunks of :data:`_ROWS_PER_QUERY` rows, one transaction each.
+
+        For loads too large for one transaction (millions of rows). Not atomic: a failure
+        leaves earlier chunks committed, but every chunk is an idempotent MERGE, so running
+        the same load again converges to exactly the clean result.
+        """
+        self.ensure_schema()
+        if check:
+            check_batch(batch, self.existing(referenced_ids(batch)))
+        self._execute(self._plan(batch), atomic=False)
         return WriteResult(len({e.id for e in batch.entities}), len({c.id for c in batch.claims}))
 
     def replace_all(self, batch: Batch) -> WriteResult:

@@ -168,3 +168,13 @@ def test_restart_during_load(tmp_path: Path, rekg_env: dict[str, str]) -> None:
             store.close()
     finally:
         neo4j_server.stop(home)
+
+
+def test_bulk_write_equals_atomic_write(neo: Neo4jStore, fixture_batch) -> None:
+    neo.write(fixture_batch)
+    expected = checksum(neo)
+    neo.clear()
+    neo.bulk_write(fixture_batch)
+    assert checksum(neo) == expected
+    neo.bulk_write(fixture_batch)  # idempotent
+    assert checksum(neo) == expected

@@ -1,0 +1,181 @@
+"""Neo4j load benchmark: rekg's loader vs a per-row MERGE baseline vs the server's own ceiling.
+
+A synthetic graph shaped like rekg's (facilities, firms, materials, countries, sources;
+PRODUCES / OPERATES / LOCATED_IN / FEEDS / SUPPLIES claims with provenance properties) of
+N nodes and 3N relationships is loaded three ways into a fresh Neo4j started for the run:
+
+(a) rekg: ``Neo4jStore.bulk_write`` — UNWIND batches of 5,000 rows, MERGE on constrained ids,
+    one transaction per batch (the same path ``write`` uses, chunked);
+(b) baseline: one MERGE per row, one transaction per row, on a sample;
+(c) ceiling: the same shape created server-side with ``UNWIND range(...) CREATE`` in
+    ``CALL { } IN TRANSACTIONS OF 5000 ROWS`` (no data crosses the wire, no MERGE).
+
+Usage: python bench/neo4j_load.py [--nodes 1000000] [--sample 5000] [--runs 1]
+Prints a JSON line per measurement; figures go to bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kg import neo4j_server  # noqa: E402
+from kg.config import Settings  # noqa: E402
+from kg.model import Batch, Claim, Entity  # noqa: E402
+from kg.store.neo4j import Neo4jStore  # noqa: E402
+
+CONFIG = {"server.memory.heap.initial_size": "4g", "server.memory.heap.max_size": "4g",
+          "server.memory.pagecache.size": "4g", "db.transaction.timeout": "0"}
+SRC = "source:bench"
+
+
+def synthetic(n_nodes: int, seed: int = 7) -> Batch:
+    """N nodes (70 % facilities, 20 % firms, materials, countries) and 3N claims, built with
+    ``model_construct`` (already-clean values: generation is not what is measured)."""
+    rng = random.Random(seed)
+    ents: list[Entity] = [Entity.model_construct(
+        id=SRC, type="Source", name="bench", aliases=[], sources=[],
+        properties={"url": "https://example.org/bench", "title": "bench", "published": "2025", "kind": "dataset"})]
+    n_countries, n_materials = 200, 400
+    n_firms = int(n_nodes * 0.2)
+    n_fac = n_nodes - n_countries - n_materials - n_firms - 1
+    countries = [f"country:X{i}" for i in range(n_countries)]
+    for i, cid in enumerate(countries):
+        ents.append(Entity.model_construct(id=cid, type="Country", name=f"Country {i}", aliases=[],
+                                           sources=[SRC], properties={"iso2": cid[-2:]}))
+    materials = [f"material:m{i}" for i in range(n_materials)]
+    for i, mid in enumerate(materials):
+        ents.append(Entity.model_construct(id=mid, type="Material", name=f"Material {i}", aliases=[],
+                                           sources=[SRC], properties={"form": "oxide"}))
+    firms = [f"firm:f{i}" for i in range(n_firms)]
+    for i, fid in enumerate(firms):
+        ents.append(Entity.model_construct(id=fid, type="Firm", name=f"Firm {i}", aliases=[f"F{i} Ltd"],
+                                           sources=[SRC], properties={"kind": ["miner"]}))
+    facs = [f"facility:x{i}" for i in range(n_fac)]
+    for i, xid in enumerate(facs):
+        ents.append(Entity.model_construct(id=xid, type="Facility", name=f"Facility {i}", aliases=[],
+                                           sources=[SRC], properties={"stages": ["separation"], "status": "operating",
+                                                                      "status_date": "2020"}))
+    claims: list[Claim] = []
+
+    def claim(i: int, s: str, p: str, o: str, props: dict) -> None:
+        claims.append(Claim.model_construct(id=f"claim:{i:016x}", subject=s, predicate=p, object=o,
+                                            properties=props, sources=[SRC], confidence=1.0,
+                                            valid_from="2020", valid_to=None, note=None, quote=None,
+                                            span_start=None, span_end=None, extractor=None))
+    k = 0
+    target = 3 * n_nodes
+    for x in facs:  # every facility: located, operated, produces
+        claim(k, x, "LOCATED_IN", rng.choice(countries), {}); k += 1
+        claim(k, rng.choice(firms), "OPERATES", x, {}); k += 1
+        claim(k, x, "PRODUCES", rng.choice(materials),
+              {"stage": "separation", "basis": "capacity", "quantity": float(rng.randint(10, 10000)),
+               "quantity_unit": "t/yr", "year": 2024}); k += 1
+    while k < target:  # the rest: feeds between facilities, supplies between firms
+        if k % 2:
+            claim(k, rng.choice(facs), "FEEDS", rng.choice(facs), {}); k += 1
+        else:
+            claim(k, rng.choice(firms), "SUPPLIES", rng.choice(firms), {"kind": "offtake"}); k += 1
+    return Batch(entities=ents, claims=claims)
+
+
+def per_row_baseline(store: Neo4jStore, batch: Batch, sample: int) -> tuple[float, float]:
+    """One MERGE per row, one transaction per row (the pattern rekg avoids)."""
+    from kg.store.neo4j import _label_of, _node_props, _rel_props
+
+    ents = batch.entities[:sample]
+    t0 = time.perf_counter()
+    with store._driver.session(database=store.database) as session:
+        for e in ents:
+            session.execute_write(lambda tx, e=e: tx.run(
+                f"MERGE (n:{e.type} {{id: $id}}) SET n = $props", id=e.id, props=_node_props(e)).consume())
+    node_rate = len(ents) / (time.perf_counter() - t0)
+    ids = {e.id for e in ents}
+    rels = [c for c in batch.claims if c.subject in ids and c.object in ids][:sample] or batch.claims[:sample]
+    t0 = time.perf_counter()
+    with store._driver.session(database=store.database) as session:
+        for c in rels:
+            session.execute_write(lambda tx, c=c: tx.run(
+                f"MATCH (a:{_label_of(c.subject)} {{id: $s}}) MATCH (b:{_label_of(c.object)} {{id: $o}}) "
+                f"MERGE (a)-[r:{c.predicate} {{id: $id}}]->(b) SET r = $props",
+                s=c.subject, o=c.object, id=c.id, props=_rel_props(c)).consume())
+    rel_rate = len(rels) / (time.perf_counter() - t0)
+    return node_rate, rel_rate
+
+
+def server_ceiling(store: Neo4jStore, n_nodes: int) -> tuple[float, float]:
+    """The same shape created by the server itself, in batched transactions."""
+    session = store._driver.session(database=store.database)
+    t0 = time.perf_counter()
+    session.run(
+        "UNWIND range(0, $n - 1) AS i CALL (i) { CREATE (:Facility {id: 'facility:c' + i, name: 'Facility ' + i, "
+        "stages: ['separation'], status: 'operating', status_date: '2020', sources: ['source:bench'], "
+        "aliases: [], _keys: ['facility ' + i], _search: 'facility ' + i}) } IN TRANSACTIONS OF 5000 ROWS",
+        {"n": n_nodes}).consume()
+    nodes_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    session.run(
+        "UNWIND range(0, 3 * $n - 1) AS i CALL (i) { MATCH (a:Facility {id: 'facility:c' + (i % $n)}) "
+        "MATCH (b:Facility {id: 'facility:c' + ((i * 7919) % $n)}) "
+        "CREATE (a)-[:FEEDS {id: 'claim:c' + i, sources: ['source:bench'], confidence: 1.0, valid_from: '2020'}]->(b) } "
+        "IN TRANSACTIONS OF 5000 ROWS", {"n": n_nodes}).consume()
+    rels_s = time.perf_counter() - t0
+    session.close()
+    return n_nodes / nodes_s, 3 * n_nodes / rels_s
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--nodes", type=int, default=1_000_000)
+    ap.add_argument("--sample", type=int, default=5000)
+    ap.add_argument("--runs", type=int, default=1)
+    args = ap.parse_args()
+    home = Path(tempfile.mkdtemp(prefix="rekg-bench-neo4j-"))
+    info = neo4j_server.start(home, auth=False, config=CONFIG, timeout=600)
+    try:
+        store = Neo4jStore.from_settings(Settings(neo4j_uri=info.uri, neo4j_password="x"))
+        t0 = time.perf_counter()
+        batch = synthetic(args.nodes)
+        gen = time.perf_counter() - t0
+        print(json.dumps({"generated": {"nodes": len(batch.entities), "rels": len(batch.claims), "seconds": round(gen, 1)}}), flush=True)
+        node_rates, rel_rates = [], []
+        for _ in range(args.runs):
+            store.clear()
+            store.ensure_schema()
+            nodes_only = Batch(entities=batch.entities)
+            t0 = time.perf_counter()
+            store.bulk_write(nodes_only, check=False)
+            node_rates.append(len(batch.entities) / (time.perf_counter() - t0))
+            t0 = time.perf_counter()
+            store.bulk_write(Batch(claims=batch.claims), check=False)
+            rel_rates.append(len(batch.claims) / (time.perf_counter() - t0))
+            print(json.dumps({"rekg": {"nodes_per_s": round(node_rates[-1]), "rels_per_s": round(rel_rates[-1])}}), flush=True)
+        store.clear()
+        store.ensure_schema()
+        base_n, base_r = per_row_baseline(store, batch, args.sample)
+        print(json.dumps({"per_row_merge": {"sample": args.sample, "nodes_per_s": round(base_n), "rels_per_s": round(base_r)}}), flush=True)
+        store.clear()
+        ceil_n, ceil_r = server_ceiling(store, args.nodes)
+        print(json.dumps({"server_create": {"nodes_per_s": round(ceil_n), "rels_per_s": round(ceil_r)}}), flush=True)
+        rekg_n, rekg_r = statistics.median(node_rates), statistics.median(rel_rates)
+        print(json.dumps({"summary": {
+            "nodes": args.nodes, "rels": 3 * args.nodes,
+            "rekg_nodes_per_s": round(rekg_n), "rekg_rels_per_s": round(rekg_r),
+            "vs_ceiling_nodes": round(rekg_n / ceil_n, 2), "vs_ceiling_rels": round(rekg_r / ceil_r, 2),
+            "vs_per_row_nodes": round(rekg_n / base_n, 1), "vs_per_row_rels": round(rekg_r / base_r, 1)}}), flush=True)
+        store.close()
+    finally:
+        neo4j_server.stop(home)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

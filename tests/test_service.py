@@ -1,0 +1,30 @@
+"""kg.service: results are cached per store revision, and a write invalidates them."""
+
+from __future__ import annotations
+
+from kg import service
+from kg.model import Batch, make_claim
+from kg.store.memory import MemoryStore
+
+
+def test_cache_follows_revision(tmp_path, fixture_batch: Batch) -> None:
+    store = MemoryStore(tmp_path / "g.json")
+    store.write(fixture_batch)
+    first = service.policies_result(store, as_of="2025-06-01")
+    first["policies"].append("mutated by the caller")
+    again = service.policies_result(store, as_of="2025-06-01")
+    assert "mutated by the caller" not in again["policies"]  # callers get copies
+    revision = store.revision
+    store.write(Batch(claims=[make_claim(subject="firm:lynas", predicate="OPERATES",
+                                         object="facility:mount-weld", sources=["source:test-usgs"])]))
+    assert store.revision != revision
+
+
+def test_paths_through_claims(tmp_path, fixture_batch: Batch) -> None:
+    store = MemoryStore(tmp_path / "g.json")
+    store.write(fixture_batch)
+    result = service.paths_result(store, "Mt Weld", "Malaysia", max_hops=3)
+    routes = [[n["id"] for n in p["nodes"]] for p in result["paths"]]
+    assert ["facility:mount-weld", "facility:lynas-malaysia", "country:MY"] in routes
+    avoided = service.paths_result(store, "Mt Weld", "Malaysia", max_hops=3, avoid_country="AU")
+    assert all("country:AU" not in [n["id"] for n in p["nodes"]] for p in avoided["paths"])
