@@ -66,24 +66,23 @@ def synthetic(n_nodes: int, seed: int = 7) -> Batch:
                                                                       "status_date": "2020"}))
     claims: list[Claim] = []
 
-    def claim(i: int, s: str, p: str, o: str, props: dict) -> None:
-        claims.append(Claim.model_construct(id=f"claim:{i:016x}", subject=s, predicate=p, object=o,
+    def claim(s: str, p: str, o: str, props: dict) -> None:
+        claims.append(Claim.model_construct(id=f"claim:{len(claims):016x}", subject=s, predicate=p, object=o,
                                             properties=props, sources=[SRC], confidence=1.0,
                                             valid_from="2020", valid_to=None, note=None, quote=None,
                                             span_start=None, span_end=None, extractor=None))
-    k = 0
     target = 3 * n_nodes
     for x in facs:  # every facility: located, operated, produces
-        claim(k, x, "LOCATED_IN", rng.choice(countries), {}); k += 1
-        claim(k, rng.choice(firms), "OPERATES", x, {}); k += 1
-        claim(k, x, "PRODUCES", rng.choice(materials),
+        claim(x, "LOCATED_IN", rng.choice(countries), {})
+        claim(rng.choice(firms), "OPERATES", x, {})
+        claim(x, "PRODUCES", rng.choice(materials),
               {"stage": "separation", "basis": "capacity", "quantity": float(rng.randint(10, 10000)),
-               "quantity_unit": "t/yr", "year": 2024}); k += 1
-    while k < target:  # the rest: feeds between facilities, supplies between firms
-        if k % 2:
-            claim(k, rng.choice(facs), "FEEDS", rng.choice(facs), {}); k += 1
+               "quantity_unit": "t/yr", "year": 2024})
+    while len(claims) < target:  # the rest: feeds between facilities, supplies between firms
+        if len(claims) % 2:
+            claim(rng.choice(facs), "FEEDS", rng.choice(facs), {})
         else:
-            claim(k, rng.choice(firms), "SUPPLIES", rng.choice(firms), {"kind": "offtake"}); k += 1
+            claim(rng.choice(firms), "SUPPLIES", rng.choice(firms), {"kind": "offtake"})
     return Batch(entities=ents, claims=claims)
 
 

@@ -21,7 +21,16 @@ from kg.errors import StoreError
 from kg.model import Batch, Claim, Entity
 from kg.resolve import NameIndex
 from kg.schema import load_schema
-from kg.store.base import SearchHit, Store, WriteResult, check_batch, referenced_ids, score_name
+from kg.store.base import (
+    SearchHit,
+    Store,
+    WriteResult,
+    check_batch,
+    referenced_ids,
+    score_keys,
+    search_keys,
+)
+from kg.types import normalize_name
 
 __all__ = ["MemoryStore", "SNAPSHOT_FORMAT"]
 
@@ -35,8 +44,7 @@ class MemoryStore(Store):
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
-        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        self._names = NameIndex()
+        self._swap(nx.MultiDiGraph())
         if path is not None and path.exists():
             self._load(path)
 
@@ -91,6 +99,12 @@ class MemoryStore(Store):
         self._revision = getattr(self, "_revision", 0) + 1
         self.graph = graph
         self._names = NameIndex(d["entity"] for _, d in graph.nodes(data=True))
+        self._sorted = [graph.nodes[n]["entity"] for n in sorted(graph)]
+        self._search_keys = []
+        for entity in self._sorted:
+            name, others = search_keys(entity)
+            # every way score_keys can match needs a query word inside this text
+            self._search_keys.append((entity, name, others, " | ".join((name, *others))))
 
     # -- writing -----------------------------------------------------------------
     def _apply(self, graph: nx.MultiDiGraph, batch: Batch) -> None:
@@ -124,8 +138,7 @@ class MemoryStore(Store):
         return {i for i in ids if i in self.graph}
 
     def entities(self, type: str | None = None) -> Iterator[Entity]:
-        for node in sorted(self.graph):
-            entity: Entity = self.graph.nodes[node]["entity"]
+        for entity in self._sorted:
             if type is None or entity.type == type:
                 yield entity
 
@@ -158,9 +171,13 @@ class MemoryStore(Store):
         return self._names.lookup(name, type)
 
     def search(self, query: str, type: str | None = None, limit: int = 20) -> list[SearchHit]:
+        q = normalize_name(query)
+        words = q.split()
         hits = []
-        for entity in self.entities(type):
-            score = score_name(query, entity)
+        for entity, name, others, text in self._search_keys:
+            if (type is not None and entity.type != type) or not any(w in text for w in words):
+                continue
+            score = score_keys(q, name, others, entity.type)
             if score > 0:
                 hits.append(SearchHit(entity.id, entity.type, entity.name, score))
         hits.sort(key=lambda h: (-h.score, h.name, h.id))
