@@ -6,19 +6,14 @@ from collections import defaultdict
 
 import pytest
 
-from kg.config import Settings
-from kg.model import Batch
 from kg.store.memory import MemoryStore
-from loaders.datasets import discover, load_file
+from tests.conftest import bundled_batch
 
 
 @pytest.fixture(scope="module")
 def bundled() -> MemoryStore:
-    merged = Batch(origin="data")
-    for path in discover(Settings().data_dir):
-        merged.extend(load_file(path))
     store = MemoryStore()
-    store.replace_all(merged)
+    store.replace_all(bundled_batch())
     return store
 
 

@@ -12,12 +12,8 @@ from typing import Any
 import pytest
 
 from kg.config import Settings
-from kg.model import Batch
 from kg.store.neo4j import Neo4jStore
-from loaders.articles import build_article_batches
-from loaders.articles.to_batch import article_files
-from loaders.datasets import discover, load_file
-from tests.conftest import neo4j_test_uri
+from tests.conftest import bundled_batch, neo4j_test_uri
 
 pytestmark = pytest.mark.neo4j
 
@@ -40,15 +36,8 @@ def graph() -> Iterator[Neo4jStore]:
     uri = neo4j_test_uri()
     if not uri:
         pytest.skip("no Neo4j for these tests: `make test` starts one; or set REKG_TEST_NEO4J_URI")
-    settings = Settings(neo4j_uri=uri, neo4j_password="unused-auth-off")
-    merged = Batch(origin="data")
-    for path in discover(settings.data_dir):
-        merged.extend(load_file(path))
-    for batch in build_article_batches(article_files(settings.data_dir / "articles"),
-                                       list(merged.entities), list(merged.claims)):
-        merged.extend(batch)
-    store = Neo4jStore.from_settings(settings)
-    store.replace_all(merged)
+    store = Neo4jStore.from_settings(Settings(neo4j_uri=uri, neo4j_password="unused-auth-off"))
+    store.replace_all(bundled_batch(articles=True))
     try:
         yield store
     finally:
