@@ -11,7 +11,7 @@ import kg
 from api.errors import install_handlers
 from api.limits import BodySizeLimit
 from api.models import ERROR_RESPONSES
-from api.routers import analysis, articles, cypher, entities, health, search
+from api.routers import analysis, articles, cypher, entities, health, rdf, search
 from kg.config import Settings
 from kg.store import open_store
 from kg.store.base import Store
@@ -49,6 +49,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = FastAPI(title="rekg", version=kg.__version__, description=DESCRIPTION, lifespan=lifespan)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_handlers(app)
-    for module in (health, entities, search, analysis, cypher, articles):
+    for module in (health, entities, search, analysis, cypher, articles, rdf):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     return app

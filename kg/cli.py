@@ -345,10 +345,12 @@ def neo4j_status() -> None:
 def _register_extensions() -> None:
     """Commands that live beside their subsystem (articles, analysis, RDF)."""
     from kg.analysis_cli import register as register_analysis
+    from kg.rdf_cli import register as register_rdf
     from loaders.articles_cli import register as register_articles
 
     register_articles(app)
     register_analysis(app)
+    register_rdf(app)
 
 
 _register_extensions()

@@ -10,9 +10,12 @@ import io
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from kg.rdf.namespace import Vocab
 
 __all__ = ["register", "ExportFormat", "ResultFormat"]
 
@@ -29,7 +32,7 @@ class ResultFormat(StrEnum):
     csv = "csv"
 
 
-def _vocab(base_iri: str | None = None):  # noqa: ANN202 - Vocab, imported lazily
+def _vocab(base_iri: str | None = None) -> Vocab:
     from kg.config import Settings
     from kg.rdf.namespace import Vocab
     from kg.schema import load_schema
@@ -149,13 +152,13 @@ def sparql(
     console.print(table)
 
 
-def _show(term: object, vocab: object) -> str:
+def _show(term: object, vocab: Vocab) -> str:
     import pyoxigraph as ox
 
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        return vocab.qname(term.value) or term.value  # type: ignore[attr-defined]
+        return vocab.qname(term.value) or term.value
     return str(getattr(term, "value", term))
 
 

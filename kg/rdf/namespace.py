@@ -52,6 +52,7 @@ __all__ = [
     "Vocab",
     "vocab_for",
     "camel",
+    "decimal_lexical",
     "STANDARD_PREFIXES",
 ]
 
@@ -116,10 +117,10 @@ def camel(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-def _decimal(value: Any) -> str:  # used by kg.rdf.export too
+def decimal_lexical(value: Any) -> str:
     """xsd:decimal lexical form of a number (no exponent).
 
-    >>> _decimal(270000.0), _decimal(1e-05), _decimal(3)
+    >>> decimal_lexical(270000.0), decimal_lexical(1e-05), decimal_lexical(3)
     ('270000.0', '0.00001', '3')
     """
     text = repr(value) if type(value) is float else str(value)
@@ -302,7 +303,7 @@ class Vocab:
         if spec.type == "integer":
             return lambda v: Lit(str(int(v)), dtype)
         if dtype == str(XSD.decimal):
-            return lambda v: Lit(_decimal(v), dtype)
+            return lambda v: Lit(decimal_lexical(v), dtype)
         if dtype == _XSD_STRING:
             return lambda v: Lit(str(v), None)
         return lambda v: Lit(str(v), dtype)

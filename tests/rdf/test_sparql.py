@@ -1,0 +1,85 @@
+"""SPARQL over the export (pyoxigraph), and its result formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kg.errors import RekgError
+from kg.rdf.namespace import Vocab
+from kg.rdf.sparql import load_oxigraph, query_store, run_query, to_csv, to_json
+from kg.store.memory import MemoryStore
+
+PRODUCERS = """
+SELECT ?name ?qty ?unit WHERE {
+  ?claim a rekg:ProducesClaim ; rekg:subject ?who ; rekg:object material:reo ;
+         rekg:quantity ?qty ; rekg:quantityUnit ?unit .
+  ?who rdfs:label ?name .
+} ORDER BY DESC(?qty)
+"""
+
+
+class TestQueries:
+    def test_select_with_predeclared_prefixes(self, rdf_store: MemoryStore, vocab: Vocab) -> None:
+        result = query_store(rdf_store, PRODUCERS, vocab)
+        assert result.kind == "select" and result.variables == ["name", "qty", "unit"]
+        assert [(r[0].value, r[2].value) for r in result.rows] == [
+            ("China", "t REO"), ("Australia", "t REO")]
+
+    def test_ask_and_construct(self, rdf_store: MemoryStore, vocab: Vocab) -> None:
+        target = load_oxigraph(rdf_store, vocab)
+        ask = run_query(target, "ASK { firm:lynas rekg:operates facility:mount-weld }", vocab)
+        assert ask.kind == "ask" and ask.boolean is True
+        graph = run_query(target, "CONSTRUCT { ?f rekg:operatedBy ?o } WHERE { ?o rekg:operates ?f }",
+                          vocab)
+        assert graph.kind == "graph" and len(graph.triples) == 2
+
+    def test_all_triples_loaded(self, rdf_store: MemoryStore, vocab: Vocab) -> None:
+        from kg.rdf.export import export
+
+        buf = io.StringIO()
+        count = export(rdf_store, "nt", buf, vocab)
+        assert len(load_oxigraph(rdf_store, vocab)) == count
+
+    def test_syntax_error_is_a_rekg_error(self, rdf_store: MemoryStore, vocab: Vocab) -> None:
+        with pytest.raises(RekgError, match="SPARQL query"):
+            query_store(rdf_store, "SELECT ?x WHERE { ?x a }", vocab)
+
+
+class TestFormats:
+    def test_json_is_sparql_results_json(self, rdf_store: MemoryStore, vocab: Vocab) -> None:
+        data = json.loads(to_json(query_store(rdf_store, PRODUCERS, vocab)))
+        assert data["head"]["vars"] == ["name", "qty", "unit"]
+        first = data["results"]["bindings"][0]
+        assert first["name"] == {"type": "literal", "value": "China"}
+        assert first["qty"]["datatype"].endswith("#decimal")
+
+    def test_csv(self, rdf_store: MemoryStore, vocab: Vocab) -> None:
+        rows = list(csv.reader(io.StringIO(to_csv(query_store(rdf_store, PRODUCERS, vocab)))))
+        assert rows[0] == ["name", "qty", "unit"] and rows[1][0] == "China"
+
+    def test_ask_json(self, rdf_store: MemoryStore, vocab: Vocab) -> None:
+        result = query_store(rdf_store, "ASK { ?s rekg:feeds ?o }", vocab)
+        assert json.loads(to_json(result)) == {"head": {}, "boolean": True}
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "rdf.md"
+
+
+def _doc_queries() -> list[str]:
+    return re.findall(r"```sparql\n(.*?)```", DOCS.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_docs_have_three_example_queries() -> None:
+    assert len(_doc_queries()) == 3
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_doc_query_runs_and_finds_rows(rdf_store: MemoryStore, vocab: Vocab, index: int) -> None:
+    result = query_store(rdf_store, _doc_queries()[index], vocab)
+    assert result.kind == "select" and result.rows, _doc_queries()[index]
