@@ -132,7 +132,12 @@ def spof_result(
     """Nodes on every supply path to a consumer, at facility and country level, with redundancy."""
     from kg.analysis.projection import consumer_id, element_network
     from kg.analysis.scenario import apply_scenario, restrictions_from_policies
-    from kg.analysis.spof import collapse_to_countries, redundancy, single_points_of_failure
+    from kg.analysis.spof import (
+        collapse_to_countries,
+        redundancy,
+        single_points_of_failure,
+        supply_articulation_points,
+    )
 
     day = as_of_date(as_of)
     elem = element_symbol(element)
@@ -154,6 +159,7 @@ def spof_result(
     return {"consumer": node, "element": elem, "as_of": day, "controls": controls,
             "single_points": [p.to_json() for p in points],
             "country_level": [p.to_json() for p in cpoints],
+            "articulation_points": [str(n) for n in supply_articulation_points(H, node)],
             "redundancy": red.to_json(), "sources": srcs}
 
 

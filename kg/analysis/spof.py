@@ -34,6 +34,7 @@ from kg.analysis.paths import (
 )
 
 __all__ = [
+    "supply_articulation_points",
     "SinglePoint",
     "Redundancy",
     "supply_dominators",
@@ -308,3 +309,25 @@ def redundancy(
         return Redundancy(consumer, 0, [consumer])
     cut = nx.minimum_node_cut(H, SUPER_SOURCE, consumer)
     return Redundancy(consumer, len(cut), sorted(cut, key=str))
+
+
+def supply_articulation_points(G: nx.DiGraph, consumer: Hashable) -> list[Hashable]:
+    """Articulation points of the undirected view of the part of ``G`` that can reach
+    ``consumer``: nodes whose loss splits that supply network in two, whatever the
+    direction of flow. A wider net than the dominators (a node can split the network
+    without lying on every path *to* the consumer); real nodes only, sorted.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("m1", "sep"), ("m2", "sep"), ("sep", "magnet"), ("magnet", "c")])
+    >>> supply_articulation_points(G, "c")
+    ['magnet', 'sep']
+    >>> G.add_edges_from([("m1", "sep2"), ("m2", "sep2"), ("sep2", "magnet")])
+    >>> supply_articulation_points(G, "c")
+    ['magnet']
+    """
+    if consumer not in G:
+        raise nx.NodeNotFound(f"consumer {consumer} is not in G")
+    upstream = nx.ancestors(G, consumer) | {consumer}
+    U = G.subgraph(upstream).to_undirected(as_view=True)
+    return sorted((n for n in nx.articulation_points(U) if n != consumer and is_real(G, n)), key=str)

@@ -155,3 +155,25 @@ class TestRedundancy:
         G = nx.DiGraph(edges)
         sources = [n for n in G if n.startswith("m")]
         assert redundancy(G, "u", sources).routes == routes
+
+
+class TestSupplyArticulationPoints:
+    @pytest.mark.parametrize("seed", range(20))
+    def test_matches_brute_force(self, seed):
+        import random
+
+        import networkx as nx
+
+        from kg.analysis.spof import supply_articulation_points
+
+        rng = random.Random(seed)
+        G = nx.gnp_random_graph(9, 0.3, seed=seed, directed=True)
+        G = nx.DiGraph((u, v) for u, v in G.edges if u < v)
+        consumer = 8
+        G.add_edge(rng.randrange(8), consumer)
+        up = nx.ancestors(G, consumer) | {consumer}
+        U = G.subgraph(up).to_undirected()
+        base = nx.number_connected_components(U)
+        brute = sorted(n for n in U if n != consumer and nx.number_connected_components(
+            U.subgraph(set(U) - {n})) > base)
+        assert supply_articulation_points(G, consumer) == sorted(brute, key=str)
