@@ -345,7 +345,7 @@ def ntriples_lines(entities: Iterable[Entity], claims: Iterable[Claim],
 
 
 #: Files merged at once; more chunks than this are merged in rounds.
-MAX_FANIN = 64
+MAX_FANIN = 256
 
 
 _WRITE_BLOCK = 4_096  # lines joined per write call: far fewer trips through the text layer

@@ -21,6 +21,7 @@ __all__ = [
     "claims_query",
     "names_candidates",
     "delete_all",
+    "delete_all_batched",
     "count_summary",
 ]
 
@@ -118,7 +119,18 @@ def names_candidates() -> str:
 
 
 def delete_all() -> str:
+    """Everything, in the caller's transaction (atomic ``replace_all`` of graphs that fit in one)."""
     return "MATCH (n) DETACH DELETE n"
+
+
+def delete_all_batched() -> list[str]:
+    """Everything, relationships first, then nodes, in batches of 10,000: each statement runs
+    in an implicit (auto-commit) transaction, so graphs of any size — and nodes of any
+    degree — are cleared within the server's transaction memory."""
+    return [
+        "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+        "MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+    ]
 
 
 def count_summary() -> list[str]:

@@ -221,17 +221,36 @@ class Neo4jStore(Store):
         self._execute(self._plan(batch))
         return WriteResult(len({e.id for e in batch.entities}), len({c.id for c in batch.claims}))
 
-    def bulk_write(self, batch: Batch, *, check: bool = True) -> WriteResult:
+    def bulk_write(self, batch: Batch, *, check: bool = True, workers: int = 2) -> WriteResult:
         """Write a large batch in chunks of :data:`_ROWS_PER_QUERY` rows, one transaction each.
 
         For loads too large for one transaction (millions of rows). Not atomic: a failure
         leaves earlier chunks committed, but every chunk is an idempotent MERGE, so running
-        the same load again converges to exactly the clean result.
+        the same load again converges to exactly the clean result. Node chunks run on
+        ``workers`` sessions at once (distinct ids never contend for a lock, and Python
+        prepares one chunk while the server writes another); relationship chunks run one
+        after another, after all nodes, since two chunks may lock the same node.
         """
+        from concurrent.futures import ThreadPoolExecutor
+
         self.ensure_schema()
         if check:
             check_batch(batch, self.existing(referenced_ids(batch)))
-        self._execute(self._plan(batch), atomic=False)
+        by_label: dict[str, dict[str, Entity]] = defaultdict(dict)
+        for entity in batch.entities:
+            by_label[entity.type][entity.id] = entity
+        chunks = [(label, rows[i:i + _ROWS_PER_QUERY])
+                  for label, group in sorted(by_label.items()) for rows in [list(group.values())]
+                  for i in range(0, len(rows), _ROWS_PER_QUERY)]
+
+        def write_nodes(chunk: tuple[str, list[Entity]]) -> None:
+            label, entities = chunk  # rows are built here, in the worker, beside the server's work
+            rows = [{"id": e.id, "props": _node_props(e)} for e in entities]
+            self._execute([(cypher.merge_nodes(label), rows)])
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            list(pool.map(write_nodes, chunks))
+        self._execute(self._plan(Batch(claims=batch.claims)), atomic=False)
         return WriteResult(len({e.id for e in batch.entities}), len({c.id for c in batch.claims}))
 
     def replace_all(self, batch: Batch) -> WriteResult:
@@ -241,8 +260,16 @@ class Neo4jStore(Store):
         return WriteResult(len({e.id for e in batch.entities}), len({c.id for c in batch.claims}))
 
     def clear(self) -> None:
-        """Delete every node and relationship (tests, and `rekg build` before loading)."""
-        self._execute([], wipe=True)
+        """Delete every node and relationship, in batched auto-commit transactions (so any
+        size of graph can be cleared; not atomic — use ``replace_all`` for an atomic swap)."""
+        try:
+            with self._driver.session(database=self.database) as session:
+                for statement in cypher.delete_all_batched():
+                    session.run(statement).consume()
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailableError(f"lost Neo4j at {self.uri} while clearing: {exc}") from None
+        except Neo4jError as exc:
+            raise StoreError(f"Neo4j at {self.uri} refused to clear: {exc.message or exc}") from None
 
     # -- reading -------------------------------------------------------------------
     def get(self, entity_id: str) -> Entity | None:
