@@ -20,6 +20,7 @@ __all__ = [
     "nodes_of_label",
     "claims_query",
     "names_candidates",
+    "relations_of",
     "delete_all",
     "delete_all_batched",
     "count_summary",
@@ -107,6 +108,17 @@ def claims_query(subject_label: str | None, predicate: str | None, object_label:
     return (
         f"MATCH {a}-{r}->{b} "
         "RETURN a.id AS s, type(r) AS p, b.id AS o, properties(r) AS props ORDER BY r.id"
+    )
+
+
+def relations_of(label: str, predicate: str | None) -> str:
+    """An entity's claims in both directions with the other end's properties (``$id``)."""
+    r = f"[r:{_rel_type(predicate)}]" if predicate else "[r]"
+    head = f"MATCH (a:{_label(label)} {{id: $id}})"
+    return (
+        f"{head}-{r}->(b) RETURN 'out' AS dir, type(r) AS p, properties(r) AS props, properties(b) AS other "
+        f"UNION ALL {head}<-{r}-(b) RETURN 'in' AS dir, type(r) AS p, properties(r) AS props, "
+        "properties(b) AS other"
     )
 
 

@@ -20,21 +20,29 @@ transaction function; it is idempotent. URIs ``bolt://``, ``neo4j://`` (routing)
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from kg.config import Settings
-from kg.errors import QueryRejectedError, StoreError, StoreUnavailableError
+from kg.errors import (
+    NotFoundError,
+    QueryRejectedError,
+    SchemaError,
+    StoreError,
+    StoreUnavailableError,
+)
 from kg.model import Batch, Claim, Entity
 from kg.resolve import name_keys
 from kg.schema import load_schema
 from kg.store import cypher
 from kg.store.base import (
+    Relation,
     SearchHit,
     Stats,
     Store,
@@ -77,9 +85,12 @@ def _node_props(entity: Entity) -> dict[str, Any]:
 
 
 def _entity_from(props: dict[str, Any]) -> Entity:
+    """An entity read back. rekg validated it on the way in, so it is not cleaned again
+    (that would dominate read latency); the schema still names its type."""
     own = {k: v for k, v in props.items() if k not in _RESERVED}
-    return Entity.model_validate({"id": props["id"], "name": props["name"], "aliases": props.get("aliases") or [],
-                                  "sources": props.get("sources") or [], "properties": own})
+    return Entity.model_construct(id=props["id"], type=_label_of(props["id"]), name=props["name"],
+                                  aliases=list(props.get("aliases") or []),
+                                  sources=list(props.get("sources") or []), properties=own)
 
 
 def _rel_props(claim: Claim) -> dict[str, Any]:
@@ -92,9 +103,12 @@ def _rel_props(claim: Claim) -> dict[str, Any]:
 
 
 def _claim_from(s: str, p: str, o: str, props: dict[str, Any]) -> Claim:
-    fields = {k: props[k] for k in _PROVENANCE if props.get(k) is not None}
+    """A claim read back, as written (see :func:`_entity_from`)."""
+    fields: dict[str, Any] = {k: None for k in _PROVENANCE} | {"confidence": 1.0}
+    fields.update({k: props[k] for k in _PROVENANCE if props.get(k) is not None})
+    fields["sources"] = list(fields["sources"] or [])
     own = {k: v for k, v in props.items() if k not in _PROVENANCE and k != "id"}
-    return Claim.model_validate({"subject": s, "predicate": p, "object": o, "properties": own, **fields})
+    return Claim.model_construct(id=props["id"], subject=s, predicate=p, object=o, properties=own, **fields)
 
 
 def _lucene(text: str) -> str:
@@ -117,6 +131,7 @@ class Neo4jStore(Store):
         self.uri = uri
         self.database = database
         self._constraints_ready = False
+        self._writes = 0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Neo4jStore:
@@ -191,6 +206,7 @@ class Neo4jStore(Store):
 
     def _execute(self, steps: list[tuple[str, list[dict[str, Any]]]], wipe: bool = False,
                  atomic: bool = True) -> None:
+        self._writes += 1
         """Run the steps in one transaction (``atomic``) or one transaction per step."""
         def work(tx: neo4j.ManagedTransaction, todo: list[tuple[str, list[dict[str, Any]]]],
                  clear: bool) -> None:
@@ -332,7 +348,7 @@ class Neo4jStore(Store):
 
     def search(self, query: str, type: str | None = None, limit: int = 20) -> list[SearchHit]:
         hits = []
-        for entity in self._candidates(query, max(200, limit * 10)):
+        for entity in self._candidates(query, max(50, limit * 5)):
             if type is not None and entity.type != type:
                 continue
             score = score_name(query, entity)
@@ -340,6 +356,39 @@ class Neo4jStore(Store):
                 hits.append(SearchHit(entity.id, entity.type, entity.name, score))
         hits.sort(key=lambda h: (-h.score, h.name, h.id))
         return hits[:limit]
+
+    def relations(
+        self,
+        entity_id: str,
+        predicate: str | None = None,
+        direction: Literal["out", "in"] | None = None,
+        as_of: str | None = None,
+    ) -> list[Relation]:
+        """One round trip for an entity's claims and the entities at their other ends."""
+        try:
+            label = _label_of(entity_id)
+        except SchemaError:
+            raise NotFoundError(f"no entity with id {entity_id!r}; try `rekg search`") from None
+        rows = self._run(cypher.relations_of(label, predicate.upper() if predicate else None), id=entity_id)
+        if not rows:
+            self.require(entity_id)  # raises NotFoundError for an unknown id
+        out = []
+        for row in rows:
+            if direction is not None and row["dir"] != direction:
+                continue
+            other = _entity_from(row["other"])
+            s, o = (entity_id, other.id) if row["dir"] == "out" else (other.id, entity_id)
+            claim = _claim_from(s, row["p"], o, row["props"])
+            if claim.holds_on(as_of):
+                out.append(Relation(claim, row["dir"], other))
+        out.sort(key=lambda r: (r.direction != "out", r.claim.id))
+        return out
+
+    @property
+    def revision(self) -> int | None:
+        """Changes on every write through this store, and once a minute for writes by others:
+        cached analysis results are never more than a minute behind the database."""
+        return self._writes * 10_000_000 + int(time.time() // 60)
 
     def stats(self) -> Stats:
         labels_q, rels_q = cypher.count_summary()
