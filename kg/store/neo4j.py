@@ -27,7 +27,14 @@ from typing import Any, Literal
 
 import neo4j
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from kg.config import Settings
 from kg.errors import (
@@ -166,6 +173,8 @@ class Neo4jStore(Store):
             raise StoreUnavailableError(f"lost Neo4j at {self.uri}: {exc.message or exc}") from None
         except Neo4jError as exc:
             raise StoreError(f"Neo4j at {self.uri} failed: {exc.message or exc}") from None
+        except DriverError as exc:  # any other driver failure: one line naming the URI
+            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc.__class__.__name__}: {exc}") from None
         return [r.data() for r in records]
 
     def ensure_schema(self) -> None:
@@ -180,6 +189,8 @@ class Neo4jStore(Store):
             raise StoreUnavailableError(f"lost Neo4j at {self.uri}: {exc}") from None
         except ClientError as exc:
             raise StoreError(f"Neo4j at {self.uri} refused the schema: {exc.message}") from None
+        except (Neo4jError, DriverError) as exc:
+            raise StoreUnavailableError(f"Neo4j at {self.uri} failed while creating the schema: {exc}") from None
         self._constraints_ready = True
 
     @staticmethod
@@ -229,6 +240,8 @@ class Neo4jStore(Store):
                 "run the same command again when it is back") from None
         except Neo4jError as exc:
             raise StoreError(f"Neo4j at {self.uri} rejected the write: {exc.message or exc}") from None
+        except DriverError as exc:  # any other driver failure: one line naming the URI
+            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc.__class__.__name__}: {exc}") from None
 
     # -- writing -------------------------------------------------------------------
     def write(self, batch: Batch) -> WriteResult:
@@ -286,6 +299,8 @@ class Neo4jStore(Store):
             raise StoreUnavailableError(f"lost Neo4j at {self.uri} while clearing: {exc}") from None
         except Neo4jError as exc:
             raise StoreError(f"Neo4j at {self.uri} refused to clear: {exc.message or exc}") from None
+        except DriverError as exc:  # any other driver failure: one line naming the URI
+            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc.__class__.__name__}: {exc}") from None
 
     # -- reading -------------------------------------------------------------------
     def get(self, entity_id: str) -> Entity | None:
@@ -426,6 +441,8 @@ class Neo4jStore(Store):
             raise StoreUnavailableError(f"lost Neo4j at {self.uri}: {exc}") from None
         except Neo4jError as exc:
             raise StoreError(f"Neo4j refused the query: {exc.message or exc}") from None
+        except DriverError as exc:  # any other driver failure: one line naming the URI
+            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc.__class__.__name__}: {exc}") from None
 
     def check_read_only(self, statement: str, parameters: dict[str, Any] | None = None) -> None:
         """Refuse anything but a plain read: classify with ``EXPLAIN`` (query type ``r``), then
@@ -445,6 +462,8 @@ class Neo4jStore(Store):
             raise StoreUnavailableError(f"lost Neo4j at {self.uri}: {exc}") from None
         except Neo4jError as exc:
             raise QueryRejectedError(f"Neo4j cannot plan the query: {exc.message or exc}") from None
+        except DriverError as exc:  # any other driver failure: one line naming the URI
+            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc.__class__.__name__}: {exc}") from None
         if summary.query_type != "r":
             kinds = {"rw": "reads and writes", "w": "writes", "s": "changes the schema"}
             raise QueryRejectedError(
