@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import rustworkx as rx
 
 from kg.analysis.paths import (
     SUPER_SOURCE,
@@ -59,29 +60,6 @@ class SinglePoint:
         return {"id": str(self.id), "type": self.kind, "name": self.name, "country": self.country,
                 "evidence": [[str(n) for n in p] for p in self.evidence],
                 "sources": list(self.sources)}
-
-
-def _reverse_postorder(G: nx.DiGraph, roots: list[Hashable]) -> list[Hashable]:
-    succ = G._succ
-    seen: set[Hashable] = set()
-    post: list[Hashable] = []
-    for root in roots:
-        if root in seen:
-            continue
-        seen.add(root)
-        stack = [(root, iter(succ[root]))]
-        while stack:
-            node, children = stack[-1]
-            for child in children:
-                if child not in seen:
-                    seen.add(child)
-                    stack.append((child, iter(succ[child])))
-                    break
-            else:
-                stack.pop()
-                post.append(node)
-    post.reverse()
-    return post
 
 
 def supply_dominators(
@@ -125,40 +103,16 @@ def supply_dominators(
             raise nx.NodeNotFound(f"source {r!r} is not in G")
     if SUPER_SOURCE in G:
         raise nx.NetworkXError(f"G must not contain the reserved node {SUPER_SOURCE!r}")
-    root_set = set(roots)
-    order = [SUPER_SOURCE, *_reverse_postorder(G, roots)]
-    index = {n: i for i, n in enumerate(order)}
-    idom: dict[Hashable, Hashable] = {SUPER_SOURCE: SUPER_SOURCE}
-    pred = G._pred
-
-    def intersect(a: Hashable, b: Hashable) -> Hashable:
-        while a != b:
-            while index[a] > index[b]:
-                a = idom[a]
-            while index[b] > index[a]:
-                b = idom[b]
-        return a
-
-    changed = True
-    while changed:
-        changed = False
-        back_edges = False
-        for node in order[1:]:
-            here = index[node]
-            new: Hashable | None = SUPER_SOURCE if node in root_set else None
-            for p in pred[node]:
-                if p in idom:
-                    new = p if new is None else intersect(p, new)
-                elif p in index and index[p] > here:
-                    back_edges = True
-            if new is not None and idom.get(node) != new:
-                idom[node] = new
-                changed = True
-        # without back edges (a DAG, as supply networks usually are) reverse postorder is
-        # a topological order and one pass is final: skip the confirming pass
-        if not back_edges:
-            break
-    return idom
+    # rustworkx's Cooper–Harvey–Kennedy in Rust on an index copy of G, rooted at a virtual
+    # super-source over all supply sources; copying costs about as much as the algorithm.
+    nodes = [SUPER_SOURCE, *G]
+    index = {n: i for i, n in enumerate(nodes)}
+    R = rx.PyDiGraph()  # parallel edges are harmless to dominators, so no duplicate checks
+    R.add_nodes_from(range(len(nodes)))
+    R.extend_from_edge_list([(0, index[r]) for r in roots])
+    R.extend_from_edge_list([(index[u], index[v]) for u, v in G.edges()])
+    idom_ix = rx.immediate_dominators(R, 0)
+    return {nodes[k]: nodes[v] for k, v in idom_ix.items()}
 
 
 def _describe(G: nx.DiGraph, node: Hashable, evidence: list[list[Hashable]]) -> SinglePoint:
