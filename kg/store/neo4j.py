@@ -20,6 +20,7 @@ transaction function; it is idempotent. URIs ``bolt://``, ``neo4j://`` (routing)
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -29,7 +30,6 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import (
     AuthError,
-    ClientError,
     DriverError,
     Neo4jError,
     ServiceUnavailable,
@@ -40,6 +40,7 @@ from kg.config import Settings
 from kg.errors import (
     NotFoundError,
     QueryRejectedError,
+    RekgError,
     SchemaError,
     StoreError,
     StoreUnavailableError,
@@ -165,32 +166,36 @@ class Neo4jStore(Store):
         return cls(driver, uri, settings.neo4j_database)
 
     # -- plumbing ------------------------------------------------------------------
-    def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+    @contextlib.contextmanager
+    def _driver_errors(self, action: str, refused: type[RekgError] = StoreError,
+                       lost_hint: str = "") -> Iterator[None]:
+        """Turn every driver failure during ``action`` into one error naming the URI: a lost
+        server is :class:`StoreUnavailableError`, a refusal by the server is ``refused``."""
         try:
+            yield
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailableError(
+                f"lost Neo4j at {self.uri} while {action} ({exc.__class__.__name__}){lost_hint}") from None
+        except Neo4jError as exc:
+            raise refused(f"Neo4j at {self.uri} refused {action}: {exc.message or exc}") from None
+        except DriverError as exc:
+            raise StoreUnavailableError(
+                f"Neo4j at {self.uri} failed while {action}: {exc.__class__.__name__}: {exc}") from None
+
+    def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        with self._driver_errors("reading"):
             records, _, _ = self._driver.execute_query(
                 query, params, database_=self.database, routing_=neo4j.RoutingControl.READ)
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreUnavailableError(f"lost Neo4j at {self.uri}: {exc.message or exc}") from None
-        except Neo4jError as exc:
-            raise StoreError(f"Neo4j at {self.uri} failed: {exc.message or exc}") from None
-        except DriverError as exc:  # any other driver failure: one line naming the URI
-            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc.__class__.__name__}: {exc}") from None
         return [r.data() for r in records]
 
     def ensure_schema(self) -> None:
         """Create constraints and the full-text index (idempotent) before the first write."""
         if self._constraints_ready:
             return
-        try:
+        with self._driver_errors("creating the constraints and indexes"):
             for statement in cypher.constraints():
                 self._driver.execute_query(statement, database_=self.database)
             self._driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreUnavailableError(f"lost Neo4j at {self.uri}: {exc}") from None
-        except ClientError as exc:
-            raise StoreError(f"Neo4j at {self.uri} refused the schema: {exc.message}") from None
-        except (Neo4jError, DriverError) as exc:
-            raise StoreUnavailableError(f"Neo4j at {self.uri} failed while creating the schema: {exc}") from None
         self._constraints_ready = True
 
     @staticmethod
@@ -217,8 +222,9 @@ class Neo4jStore(Store):
 
     def _execute(self, steps: list[tuple[str, list[dict[str, Any]]]], wipe: bool = False,
                  atomic: bool = True) -> None:
-        self._writes += 1
         """Run the steps in one transaction (``atomic``) or one transaction per step."""
+        self._writes += 1
+
         def work(tx: neo4j.ManagedTransaction, todo: list[tuple[str, list[dict[str, Any]]]],
                  clear: bool) -> None:
             if clear:
@@ -227,21 +233,14 @@ class Neo4jStore(Store):
                 tx.run(query, rows=rows).consume()
 
         units = [steps] if atomic else [[step] for step in steps]
-        try:
-            with self._driver.session(database=self.database) as session:
-                if not atomic and wipe:
-                    session.execute_write(work, [], True)
-                for i, unit in enumerate(units):
-                    session.execute_write(work, unit, wipe and atomic and i == 0)
-        except (ServiceUnavailable, SessionExpired) as exc:
-            done = "nothing was committed" if atomic else "earlier chunks were committed (a re-run completes them)"
-            raise StoreUnavailableError(
-                f"lost Neo4j at {self.uri} during the write ({exc.__class__.__name__}); {done}; "
-                "run the same command again when it is back") from None
-        except Neo4jError as exc:
-            raise StoreError(f"Neo4j at {self.uri} rejected the write: {exc.message or exc}") from None
-        except DriverError as exc:  # any other driver failure: one line naming the URI
-            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc.__class__.__name__}: {exc}") from None
+        done = "nothing was committed" if atomic else "earlier chunks were committed (a re-run completes them)"
+        hint = f"; {done}; run the same command again when it is back"
+        with self._driver_errors("writing", lost_hint=hint), \
+                self._driver.session(database=self.database) as session:
+            if not atomic and wipe:
+                session.execute_write(work, [], True)
+            for i, unit in enumerate(units):
+                session.execute_write(work, unit, wipe and atomic and i == 0)
 
     # -- writing -------------------------------------------------------------------
     def write(self, batch: Batch) -> WriteResult:
@@ -291,22 +290,15 @@ class Neo4jStore(Store):
     def clear(self) -> None:
         """Delete every node and relationship, in batched auto-commit transactions (so any
         size of graph can be cleared; not atomic — use ``replace_all`` for an atomic swap)."""
-        try:
-            with self._driver.session(database=self.database) as session:
-                for statement in cypher.delete_all_batched():
-                    session.run(statement).consume()
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreUnavailableError(f"lost Neo4j at {self.uri} while clearing: {exc}") from None
-        except Neo4jError as exc:
-            raise StoreError(f"Neo4j at {self.uri} refused to clear: {exc.message or exc}") from None
-        except DriverError as exc:  # any other driver failure: one line naming the URI
-            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc.__class__.__name__}: {exc}") from None
+        with self._driver_errors("clearing the graph"), self._driver.session(database=self.database) as session:
+            for statement in cypher.delete_all_batched():
+                session.run(statement).consume()
 
     # -- reading -------------------------------------------------------------------
     def get(self, entity_id: str) -> Entity | None:
         try:
             label = _label_of(entity_id)
-        except Exception:
+        except SchemaError:
             return None
         rows = self._run(cypher.get_node(label), id=entity_id)
         return _entity_from(rows[0]["props"]) if rows else None
@@ -316,7 +308,7 @@ class Neo4jStore(Store):
         for entity_id in ids:
             try:
                 by_label[_label_of(entity_id)].append(entity_id)
-            except Exception:
+            except SchemaError:
                 continue
         found: set[str] = set()
         for label, wanted in by_label.items():
@@ -340,7 +332,7 @@ class Neo4jStore(Store):
         try:
             s_label = _label_of(subject) if subject else None
             o_label = _label_of(object) if object else None
-        except Exception:
+        except SchemaError:
             return
         query = cypher.claims_query(s_label, predicate, o_label)
         for row in self._run(query, s=subject, o=object):
@@ -434,15 +426,8 @@ class Neo4jStore(Store):
             result.consume()
             return columns, rows, truncated
 
-        try:
-            with self._driver.session(database=self.database) as session:
-                return session.execute_read(neo4j.unit_of_work(timeout=timeout)(work))
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreUnavailableError(f"lost Neo4j at {self.uri}: {exc}") from None
-        except Neo4jError as exc:
-            raise StoreError(f"Neo4j refused the query: {exc.message or exc}") from None
-        except DriverError as exc:  # any other driver failure: one line naming the URI
-            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc.__class__.__name__}: {exc}") from None
+        with self._driver_errors("the query"), self._driver.session(database=self.database) as session:
+            return session.execute_read(neo4j.unit_of_work(timeout=timeout)(work))
 
     def check_read_only(self, statement: str, parameters: dict[str, Any] | None = None) -> None:
         """Refuse anything but a plain read: classify with ``EXPLAIN`` (query type ``r``), then
@@ -455,15 +440,9 @@ class Neo4jStore(Store):
         def explain(tx: neo4j.ManagedTransaction) -> Any:
             return tx.run("EXPLAIN " + text, parameters or {}).consume()
 
-        try:
-            with self._driver.session(database=self.database) as session:
-                summary = session.execute_read(explain)
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreUnavailableError(f"lost Neo4j at {self.uri}: {exc}") from None
-        except Neo4jError as exc:
-            raise QueryRejectedError(f"Neo4j cannot plan the query: {exc.message or exc}") from None
-        except DriverError as exc:  # any other driver failure: one line naming the URI
-            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc.__class__.__name__}: {exc}") from None
+        with self._driver_errors("planning the query", refused=QueryRejectedError), \
+                self._driver.session(database=self.database) as session:
+            summary = session.execute_read(explain)
         if summary.query_type != "r":
             kinds = {"rw": "reads and writes", "w": "writes", "s": "changes the schema"}
             raise QueryRejectedError(
