@@ -116,3 +116,71 @@ def test_announcement_18(bundled: MemoryStore) -> None:
     assert {"element:Sm", "element:Gd", "element:Tb", "element:Dy", "element:Lu", "element:Sc", "element:Y"} <= targets
     issuers = {r["other"]["id"] for r in data["relations"] if r["predicate"] == "ISSUED_BY"}
     assert "firm:cn-mofcom" in issuers
+
+
+# --- Issue 16: corrections from a source check, pinned -------------------------------------------
+
+def _claims(store: MemoryStore, subject: str, predicate: str, obj: str) -> list:
+    return list(store.claims(subject=subject, predicate=predicate, object=obj))
+
+
+def test_kalgoorlie_first_feed_and_first_mrec_dates(bundled: MemoryStore) -> None:
+    (feed,) = _claims(bundled, "facility:mount-weld", "FEEDS", "facility:lynas-kalgoorlie")
+    assert feed.valid_from == "2023-12-07"
+    (mrec,) = _claims(bundled, "facility:lynas-kalgoorlie", "FEEDS", "facility:lynas-malaysia")
+    assert mrec.valid_from == "2024-06"
+
+
+@pytest.mark.parametrize("facility, status, status_date", [
+    ("facility:lynas-seadrift", "suspended", "2025-11"),
+    ("facility:white-mesa", "operating", "2024-06-10"),
+    ("facility:round-top", "planned", "2025-12-10"),
+    ("facility:hypromag-tyseley", "operating", "2026-01"),
+    ("facility:pela-ema", "operating", "2024"),
+])
+def test_corrected_facility_status_and_date(bundled: MemoryStore, facility: str, status: str, status_date: str) -> None:
+    props = bundled.get(facility).properties
+    assert (props["status"], props["status_date"]) == (status, status_date)
+
+
+@pytest.mark.parametrize("owner, owned, share", [
+    ("firm:shenghe", "firm:energy-transition-minerals", 0.125),
+    ("firm:shenghe", "firm:peak-rare-earths", 0.199),
+    ("firm:hochschild", "firm:aclara", 0.2),
+    ("firm:new-hartsdale", "firm:aclara", 0.3765),
+    ("firm:cn-imumr", "firm:shenghe", 0.2),
+])
+def test_corrected_ownership_shares(bundled: MemoryStore, owner: str, owned: str, share: float) -> None:
+    shares = {c.properties.get("share") for c in _claims(bundled, owner, "OWNS", owned)}
+    assert share in shares
+
+
+def test_superseded_figures_are_kept_with_low_confidence(bundled: MemoryStore) -> None:
+    """Both kept: the Wikipedia mirror's 10 % stays, marked down, beside the 12.5 % of the filings."""
+    (old,) = [c for c in _claims(bundled, "firm:shenghe", "OWNS", "firm:energy-transition-minerals")
+              if c.properties.get("share") == 0.1]
+    assert old.confidence < 0.5
+
+
+def test_dfars_2024_covers_ndfeb_and_suspension_of_46_is_no_72(bundled: MemoryStore) -> None:
+    targets = {c.object for c in bundled.claims(subject="policy:us-dod-dfars-2024-covered-materials", predicate="TARGETS")}
+    assert {"material:ndfeb-magnet", "material:smco-magnet"} <= targets
+    assert "No. 72 of 2025" in bundled.get("policy:cn-mofcom-2025-46-suspension").properties["number"]
+
+
+def test_ionic_clay_quota_2023_and_stage_shares_have_a_year(bundled: MemoryStore) -> None:
+    quotas = {c.properties.get("quantity") for c in bundled.claims(subject="country:CN", predicate="PRODUCES", object="material:reo")
+              if c.properties.get("basis") == "quota" and c.properties.get("year") == 2023}
+    assert 19150 in quotas
+    for claim in bundled.claims(predicate="PRODUCES"):
+        if claim.properties.get("basis") in {"production", "estimate"} and "share" in claim.properties:
+            assert claim.properties.get("year"), claim.id
+
+
+def test_article_paraphrases_do_not_overstate() -> None:
+    from pathlib import Path
+    articles = Path(__file__).resolve().parents[1] / "data" / "articles"
+    caixin = (articles / "2025-10-caixin-truce-buys-time.md").read_text(encoding="utf-8")
+    assert "total U.S. magnet capacity to about 10,000 tons" in caixin
+    summa = (articles / "2025-07-summamoney-mp-materials-dod.md").read_text(encoding="utf-8")
+    assert "buy NdPr metal" not in summa and "not a commitment to buy" in summa
