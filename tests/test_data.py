@@ -184,3 +184,42 @@ def test_article_paraphrases_do_not_overstate() -> None:
     assert "total U.S. magnet capacity to about 10,000 tons" in caixin
     summa = (articles / "2025-07-summamoney-mp-materials-dod.md").read_text(encoding="utf-8")
     assert "buy NdPr metal" not in summa and "not a commitment to buy" in summa
+
+
+# --- Issue 16: the missing projects and measures ----------------------------------------------------
+
+@pytest.mark.parametrize("facility, operator, country", [
+    ("facility:kvanefjeld", "firm:energy-transition-minerals", "country:GL"),
+    ("facility:tanbreez", "firm:critical-metals", "country:GL"),
+    ("facility:steenkampskraal", "firm:steenkampskraal-holdings", "country:ZA"),
+    ("facility:mp-mountain-pass-recycling", "firm:mp-materials", "country:US"),
+    ("facility:shin-etsu-smmv", "firm:shin-etsu", "country:VN"),
+    ("facility:shin-etsu-takefu", "firm:shin-etsu", "country:JP"),
+    ("facility:proterial-kumagaya", "firm:proterial", "country:JP"),
+])
+def test_missing_projects_are_in_the_graph(bundled: MemoryStore, facility: str, operator: str, country: str) -> None:
+    assert list(bundled.claims(subject=operator, predicate="OPERATES", object=facility))
+    assert list(bundled.claims(subject=facility, predicate="LOCATED_IN", object=country))
+
+
+def test_tanbreez_ucore_offtake_is_a_non_binding_supply(bundled: MemoryStore) -> None:
+    (claim,) = bundled.claims(subject="facility:tanbreez", predicate="SUPPLIES", object="firm:ucore")
+    assert claim.properties["quantity"] == 10000 and claim.confidence < 1
+
+
+def test_magnet_plant_capacities_are_sourced_and_estimates_labelled(bundled: MemoryStore) -> None:
+    (smmv,) = bundled.claims(subject="facility:shin-etsu-smmv", predicate="PRODUCES")
+    assert (smmv.properties["quantity"], smmv.properties["basis"]) == (2200, "capacity")
+    (takefu,) = bundled.claims(subject="facility:shin-etsu-takefu", predicate="PRODUCES")
+    assert takefu.properties["basis"] == "estimate" and "derived" in takefu.note.lower()
+
+
+@pytest.mark.parametrize("policy, field, value", [
+    ("policy:us-bis-2021-232-ndfeb", "reported", "2022-06"),
+    ("policy:us-bis-2021-232-ndfeb", "announced", "2021-09-21"),
+    ("policy:us-bis-2025-232-critical-minerals", "announced", "2025-04-22"),
+    ("policy:us-bis-2025-232-critical-minerals", "reported", "2025-10-24"),
+    ("policy:us-ndaa-2019-s871", "effective", "2018-08"),
+])
+def test_missing_measures_are_dated(bundled: MemoryStore, policy: str, field: str, value: str) -> None:
+    assert bundled.get(policy).properties[field] == value
