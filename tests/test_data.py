@@ -223,3 +223,25 @@ def test_magnet_plant_capacities_are_sourced_and_estimates_labelled(bundled: Mem
 ])
 def test_missing_measures_are_dated(bundled: MemoryStore, policy: str, field: str, value: str) -> None:
     assert bundled.get(policy).properties[field] == value
+
+
+# --- Issue 16: money as FUNDS relations ----------------------------------------------------------------
+
+def test_funding_is_a_relation_with_amount_currency_instrument_and_date(bundled: MemoryStore) -> None:
+    funds = list(bundled.claims(predicate="FUNDS"))
+    assert len(funds) >= 20
+    for claim in funds:
+        props = claim.properties
+        assert props["funding_instrument"] and props.get("announced"), claim.id
+        if "amount" in props:
+            assert props["amount_unit"] in {"USD", "AUD", "EUR", "JPY", "CAD", "GBP"}, claim.id
+    funders = {c.subject for c in funds}
+    assert {"firm:us-dod", "firm:us-osc", "firm:au-efa", "firm:au-nrf", "firm:us-exim", "firm:us-dfc", "firm:jare",
+            "firm:us-doc"} <= funders
+
+
+def test_dod_mp_package_includes_private_financing(bundled: MemoryStore) -> None:
+    claims = list(bundled.claims(object="firm:mp-materials", predicate="FUNDS"))
+    by = {(c.subject, c.properties["funding_instrument"]): c.properties.get("amount") for c in claims}
+    assert by[("firm:us-dod", "equity")] == 400_000_000 and by[("firm:us-dod", "loan")] == 150_000_000
+    assert by[("firm:jpmorgan", "loan")] == 1_000_000_000
