@@ -29,7 +29,10 @@ class ArticleOut(BaseModel):
     entities: list[dict[str, Any]]
     candidates: list[dict[str, Any]]
     relations: list[dict[str, Any]]
-    written: dict[str, int] = Field(examples=[{"entities": 1, "claims": 7}])
+    written: dict[str, int] = Field(
+        description="What was written; ``retracted``: claims of an earlier version of the same "
+                    "article (same URL) that this one replaced.",
+        examples=[{"entities": 1, "claims": 7, "retracted": 0}])
 
 
 @router.post("/articles", response_model=ArticleOut, status_code=201,
@@ -54,4 +57,5 @@ def ingest_article(body: ArticleIn, store: StoreDep, _: ApiKeyDep) -> dict[str, 
         raise ApiError(409, f"{batch.entities[0].id} already names a curated source")
     result = store.write(batch)
     return extraction.to_json() | {"source": extraction.to_json()["source"] | {"id": batch.entities[0].id},
-                                   "written": {"entities": result.entities, "claims": result.claims}}
+                                   "written": {"entities": result.entities, "claims": result.claims,
+                                               "retracted": result.retracted}}

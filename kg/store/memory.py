@@ -45,6 +45,7 @@ from kg.store.base import (
     Store,
     WriteResult,
     check_batch,
+    check_redefinitions,
     referenced_ids,
     score_keys,
     search_keys,
@@ -219,6 +220,7 @@ class MemoryStore(Store):
         self.graph = graph
         self._names = NameIndex(d["entity"] for _, d in graph.nodes(data=True))
         self._sorted = [graph.nodes[n]["entity"] for n in sorted(graph)]
+        self._folded = {n.lower(): n for n in graph}
         self._search_keys = []
         for entity in self._sorted:
             name, others = search_keys(entity)
@@ -269,15 +271,25 @@ class MemoryStore(Store):
                     raise DataError(where, f"{record.id} holds a value the snapshot cannot keep "
                                            "(a number that is not finite?)")
 
-    def write(self, batch: Batch) -> WriteResult:
+    def write(self, batch: Batch, *, replace: bool = False) -> WriteResult:
         self._check_roundtrip(batch)
         with self._writing():
             check_batch(batch, self.existing(referenced_ids(batch)))
+            ids = {e.id for e in batch.entities}
+            stored = {i: self.graph.nodes[i]["entity"] for i in ids if i in self.graph}
+            folded = {i.lower(): self._folded[i.lower()] for i in ids if i.lower() in self._folded}
+            replaced = check_redefinitions(batch, stored, folded, replace)
             graph = self.graph.copy()
+            retracted = 0
+            if batch.supersedes:
+                old = [(u, v, k) for u, v, k, c in graph.edges(keys=True, data="claim")
+                       if c.sources == [batch.supersedes]]
+                graph.remove_edges_from(old)
+                retracted = len(old)
             self._apply(graph, batch)
             self._save(graph)
             self._swap(graph)
-        return WriteResult(len({e.id for e in batch.entities}), len({c.id for c in batch.claims}))
+        return WriteResult(len(ids), len({c.id for c in batch.claims}), replaced, retracted)
 
     def replace_all(self, batch: Batch) -> WriteResult:
         self._check_roundtrip(batch)
