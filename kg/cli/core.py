@@ -69,18 +69,25 @@ def build(
 def load(
     files: Annotated[list[Path], typer.Argument(help="Dataset files (CSV, sources YAML) or articles "
                                                      "(.txt .md .html .xml .rss .atom .jsonl).")],
+    replace: Annotated[bool, typer.Option("--replace", help="Let these files redefine entities and "
+                                                          "sources the graph holds with other content "
+                                                          "(each one is reported).")] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Add files to the graph. Each file (each article) loads whole or not at all."""
+    """Add files to the graph. The dataset files load together in one transaction (all or
+    none), then each article; an entity the graph holds with other content is refused
+    unless --replace."""
     import loaders
 
     with cli_store() as st, _progress("reading") as on_file:
-        result = loaders.ingest(st, files, on_file=on_file)
+        result = loaders.ingest(st, files, replace=replace, on_file=on_file)
         result_stats = st.stats()
     _print_skipped(result.skipped)
+    for rid in result.replaced:
+        err.print(f"replaced {rid} (it was defined with other content)", highlight=False)
     if json_out:
         print_json({"loaded": [w.to_json() for w in result.written], "skipped": result.skipped,
-                    "stats": result_stats.to_json()})
+                    "replaced": result.replaced, "stats": result_stats.to_json()})
         return
     for w in result.written:
         console.print(f"loaded {w.file}: {w.entities} entities, {w.claims} claims")
