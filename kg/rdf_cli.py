@@ -170,7 +170,7 @@ def ontology(
     """Regenerate ontology/rekg.ttl, shapes.ttl and context.jsonld from ontology/schema.yaml."""
     from kg.cli import _fail, console, err
     from kg.errors import RekgError
-    from kg.rdf.ontology import ONTOLOGY_DIR, drifted, write_generated
+    from kg.rdf.generated import ONTOLOGY_DIR, drifted, write_generated
 
     try:
         vocab = _vocab(base_iri)

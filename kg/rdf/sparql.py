@@ -40,7 +40,7 @@ def load_oxigraph(store: Store, vocab: Vocab) -> ox.Store:
     target = ox.Store()
     with tempfile.TemporaryDirectory(prefix="rekg-sparql-") as tmp:
         path = Path(tmp) / "export.nt"
-        with path.open("w", encoding="utf-8", newline="\n") as fh:
+        with path.open("wb") as fh:
             write_ntriples(store.entities(), store.claims(), fh, vocab)
         target.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
     return target
