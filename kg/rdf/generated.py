@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg.config import REPO_ROOT
+from kg.config import ONTOLOGY_DIR
 from kg.rdf.namespace import Vocab
 from kg.rdf.ontology import ontology_turtle
 from kg.rdf.serializers import jsonld_context
@@ -21,7 +21,6 @@ from kg.rdf.shapes import shapes_turtle
 
 __all__ = ["ONTOLOGY_DIR", "drifted", "generated_files", "graphs_equal", "write_generated"]
 
-ONTOLOGY_DIR = REPO_ROOT / "ontology"
 
 
 def graphs_equal(a: Graph, b: Graph) -> bool:

@@ -317,7 +317,7 @@ class Neo4jStore(Store):
 
     def entities(self, type: str | None = None) -> Iterator[Entity]:
         labels = [type] if type else sorted(load_schema().entities)
-        found = []
+        found: list[Entity] = []
         for label in labels:
             found.extend(_entity_from(r["props"]) for r in self._run(cypher.nodes_of_label(label)))
         yield from sorted(found, key=lambda e: e.id)
