@@ -24,7 +24,7 @@ _BY_MEDIA = {v: k for k, v in MEDIA_TYPES.items()} | {"application/json": "jsonl
 _HTML_MEDIA = {"text/html": "html", "application/xhtml+xml": "html"}
 
 if TYPE_CHECKING:
-    from kg.rdf.namespace import Vocab
+    from kg.rdf.namespace import Obj, Vocab
     from kg.rdf.triples import Description
 
 
@@ -152,11 +152,8 @@ def _page(resource_id: str, descriptions: list[Description], vocab: Vocab) -> st
         href = "/id/" + target[len(vocab.id_base):] if target.startswith(vocab.id_base) else target
         return f'<a href="{esc(href)}">{esc(text)}</a>'
 
-    def cell(obj: object) -> str:
-        if isinstance(obj, str):
-            return link(obj)
-        lexical, _ = obj  # type: ignore[misc]
-        return esc(str(lexical))
+    def cell(obj: Obj) -> str:
+        return link(obj) if isinstance(obj, str) else esc(obj.lexical)
 
     title = labels.get(iri, resource_id)
     parts = [

@@ -120,6 +120,7 @@ DATE_PRECISIONS: dict[int, str] = {4: "year", 7: "month", 10: "day"}
 _DATETIME = str(XSD.dateTime)
 
 
+@functools.lru_cache(maxsize=8192)  # the same dates recur across many claims
 def date_literals(value: str) -> tuple[str, str, str]:
     """A partial ISO date as RDF: the first day it covers and the last, both as
     ``xsd:dateTime`` lexical forms at midnight without a time zone, and its precision.

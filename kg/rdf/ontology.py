@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, VANN, VOID, XSD
+from rdflib.term import Node
 
 from kg.rdf.namespace import (
     DCAT_VERSION,
@@ -45,13 +46,13 @@ def _en(text: str) -> Literal:
 
 
 def _union(graph: Graph, members: Iterable[URIRef], kind: URIRef = OWL.Class) -> URIRef | BNode:
-    items = list(dict.fromkeys(members))
+    items: list[URIRef] = list(dict.fromkeys(members))
     if len(items) == 1:
         return items[0]
     node = BNode()
     graph.add((node, RDF.type, kind))
     head = BNode()
-    Collection(graph, head, items)
+    Collection(graph, head, list[Node](items))
     graph.add((node, OWL.unionOf, head))
     return node
 
@@ -146,7 +147,7 @@ def build_ontology(vocab: Vocab) -> Graph:
         g.add((prop, RDFS.range, _union(g, [URIRef(vocab.classes[t]) for t in rel.range])))
         g.add((prop, RDFS.isDefinedBy, onto))
     everything = [URIRef(vocab.classes[t]) for t in schema.entities]
-    for local, label, definition, rng in (
+    for local, label, definition, ends in (
         ("subject", "subject", "The entity the claim is about (subject of the plain triple).",
          everything),
         ("predicate", "predicate",
@@ -163,7 +164,7 @@ def build_ontology(vocab: Vocab) -> Graph:
         g.add((prop, SKOS.definition, _en(definition)))
         g.add((prop, RDFS.domain, claim))
         # a union node of its own per property, so Turtle inlines it (stable output)
-        g.add((prop, RDFS.range, _union(g, rng) if isinstance(rng, list) else rng))
+        g.add((prop, RDFS.range, _union(g, ends) if isinstance(ends, list) else ends))
         g.add((prop, RDFS.isDefinedBy, onto))
 
     # -- properties of entities, relations and claims (one OWL property per local name)
@@ -209,6 +210,7 @@ def build_ontology(vocab: Vocab) -> Graph:
                            f"rekg:{local}Latest its last day.")
         g.add((prop, SKOS.definition, _en(definition)))
         g.add((prop, RDFS.domain, _union(g, owners)))
+        rng: Node
         if spec.type == "ref":
             rng = _union(g, [URIRef(vocab.classes[t]) for t in spec.range])
         elif first.kind == "object":

@@ -73,8 +73,10 @@ def serialize(descriptions: list[Description], fmt: str, vocab: Vocab) -> bytes:
     if fmt == "nt":
         return nt
     if fmt == "ttl":
-        return ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
-                            format=ox.RdfFormat.TURTLE, prefixes=dict(vocab.prefixes))
+        turtle = io.BytesIO()
+        ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), turtle,
+                     format=ox.RdfFormat.TURTLE, prefixes=dict(vocab.prefixes))
+        return turtle.getvalue()
     buf = io.StringIO()
     write_jsonld(descriptions, buf, vocab)
     return buf.getvalue().encode("utf-8")

@@ -56,14 +56,14 @@ _TAIL: dict[str | None, str] = {None: '" .\n', _XSD_STRING: '" .\n'}
 def nt_record(description: Description) -> Record:
     """One description as an N-Triples record: ``("<subject> ", ["<p> o .\\n", …])``."""
     subject, pairs = description
-    rests = []
+    rests: list[str] = []
     append = rests.append
     pred_cache, tail_cache = _PRED, _TAIL
     for pred, obj in pairs:
         p = pred_cache.get(pred)
         if p is None:
             p = pred_cache[pred] = f"<{pred}> "
-        if type(obj) is str:
+        if isinstance(obj, str):
             append(p + "<" + obj + "> .\n")
             continue
         lexical, datatype = obj
@@ -171,7 +171,7 @@ class _JsonLdTerms:
         return iri
 
     def value(self, obj: Obj, coerce: str | None) -> Any:
-        if type(obj) is str:
+        if isinstance(obj, str):
             return self.iri(obj) if coerce == "@id" else {"@id": self.iri(obj)}
         lexical, datatype = obj
         datatype = datatype or _XSD_STRING
@@ -181,7 +181,7 @@ class _JsonLdTerms:
 
     def node(self, subject: str, pairs: list[tuple[str, Obj]]) -> dict[str, Any]:
         node: dict[str, Any] = {"@id": self.iri(subject)}
-        types = [self.types.get(o, self.iri(o)) for p, o in pairs if p == _TYPE and type(o) is str]
+        types = [self.types.get(o, self.iri(o)) for p, o in pairs if p == _TYPE and isinstance(o, str)]
         if types:
             node["@type"] = types[0] if len(types) == 1 else types
         for pred, obj in pairs:
@@ -212,3 +212,4 @@ def write_jsonld(descriptions: Iterable[Description], out: TextIO, vocab: Vocab)
         sep = ",\n"
         written += len(pairs)
     out.write("\n]\n}\n")
+    return written

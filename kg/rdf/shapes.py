@@ -266,8 +266,8 @@ def build_shapes(vocab: Vocab) -> Graph:
     claim_cls = URIRef(vocab.claim_class)
     node = b.node_shape("Claim", "claim shape", "What every qualified claim node must carry.")
     g.add((node, SH.targetClass, claim_cls))
-    for local, label in (("subject", "subject"), ("object", "object")):
-        shape = b.prop(node, f"Claim-{local}", URIRef(vocab.term(local)), label, (
+    for local in ("subject", "object"):
+        shape = b.prop(node, f"Claim-{local}", URIRef(vocab.term(local)), local, (
             f"Claim: needs exactly one rekg:{local}, the IRI of the entity at that end of the "
             "plain triple."), min_count=1, max_count=1)
         g.add((shape, SH.nodeKind, SH.IRI))

@@ -49,17 +49,17 @@ def _sorted_blocks(records: list[Record]) -> list[str]:
     records.sort(key=itemgetter(0))
     blocks: list[str] = []
     append = blocks.append
-    head: str | None = None
+    head = ""
     rests: list[str] = []
     for next_head, more in records:
         if next_head == head:
             rests = rests + more
             continue
         if rests:
-            append(head + head.join(sorted(set(rests))))  # type: ignore[operator]
+            append(head + head.join(sorted(set(rests))))
         head, rests = next_head, more
     if rests:
-        append(head + head.join(sorted(set(rests))))  # type: ignore[operator]
+        append(head + head.join(sorted(set(rests))))
     return blocks
 
 

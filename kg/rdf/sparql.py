@@ -110,5 +110,6 @@ def to_csv(result: QueryResult) -> str:
     else:
         writer.writerow(["subject", "predicate", "object"])
         for t in result.triples:
-            writer.writerow([t.subject.value, t.predicate.value, t.object.value])
+            writer.writerow([getattr(term, "value", str(term))
+                             for term in (t.subject, t.predicate, t.object)])
     return buf.getvalue()

@@ -68,9 +68,9 @@ class _Plan:
         self.types: dict[str, list[tuple[str, Obj]]] = {}
         self.entity: dict[str, dict[str, _Emit]] = {}
         for name, etype in vocab.schema.entities.items():
-            self.types[name] = [(_TYPE, vocab.classes[name])] + [
-                (_TYPE, _expand(a)) for a in etype.align
-            ]
+            types: list[tuple[str, Obj]] = [(_TYPE, vocab.classes[name])]
+            types += [(_TYPE, _expand(a)) for a in etype.align]
+            self.types[name] = types
             self.entity[name] = {p: vocab.emitter(t) for p, t in vocab.entity_terms[name].items()}
         self.claim_head: dict[str, list[tuple[str, Obj]]] = {
             r: [(_TYPE, vocab.claim_class), (_TYPE, vocab.claim_classes[r]),
