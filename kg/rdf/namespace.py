@@ -16,6 +16,10 @@ Everything here is derived from ``ontology/schema.yaml`` and a base IRI
 The term namespace is closed (rdflib ``ClosedNamespace``): asking for a term the
 schema does not declare raises, the same guard a ``DefinedNamespace`` with
 ``_fail = True`` gives, while still following a configurable base IRI.
+
+(A little over 400 lines: naming the terms and turning values into RDF terms are one
+concern — each term's datatype decides its conversion — and every other RDF module reads
+both from here.)
 """
 
 from __future__ import annotations
