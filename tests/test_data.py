@@ -245,3 +245,39 @@ def test_dod_mp_package_includes_private_financing(bundled: MemoryStore) -> None
     by = {(c.subject, c.properties["funding_instrument"]): c.properties.get("amount") for c in claims}
     assert by[("firm:us-dod", "equity")] == 400_000_000 and by[("firm:us-dod", "loan")] == 150_000_000
     assert by[("firm:jpmorgan", "loan")] == 1_000_000_000
+
+
+# --- Issue 16: USGS MCS 2025 items as claims, source quality ---------------------------------------------
+
+@pytest.mark.parametrize("obj, year, price", [
+    ("material:dy-oxide", 2024, 260), ("material:tb-oxide", 2024, 810), ("element:Nd", 2024, 56),
+    ("material:tb-oxide", 2022, 2051), ("material:eu-oxide", 2024, 27),
+])
+def test_usgs_2024_average_prices(bundled: MemoryStore, obj: str, year: int, price: float) -> None:
+    (claim,) = [c for c in bundled.claims(subject="region:world", predicate="PRICED", object=obj)
+                if c.properties["year"] == year and "source:usgs-mcs-2025-ree" in c.sources]
+    assert (claim.properties["price"], claim.properties["price_unit"]) == (price, "USD/kg")
+
+
+def test_usgs_employment_value_reliance_stockpile_resources(bundled: MemoryStore) -> None:
+    us = [c for c in bundled.claims(subject="country:US") if "source:usgs-mcs-2025-ree" in c.sources]
+    jobs = {c.properties["year"]: c.properties["employees"] for c in us if "employees" in c.properties}
+    assert jobs == {2020: 185, 2021: 293, 2022: 350, 2023: 450, 2024: 570}
+    assert [c.properties["value"] for c in us if c.predicate == "PRODUCES" and "value" in c.properties] == [260_000_000]
+    reliance = {c.properties["year"]: c.properties["net_import_reliance"] for c in us if "net_import_reliance" in c.properties}
+    assert reliance[2024] == 0.8 and reliance[2020] == 1
+    stock = {(c.object, c.properties["year"]): c.properties.get("quantity") for c in us if c.predicate == "STOCKPILES"}
+    assert stock[("material:la-oxide", 2024)] == 1300 and stock[("material:ce-oxide", 2024)] == 550
+    resources = [c for c in us if c.predicate == "HAS_RESERVES" and c.properties.get("basis") == "resources"]
+    assert [c.properties["quantity"] for c in resources] == [3_600_000]
+
+
+def test_copies_are_flagged_and_the_spun_site_is_not_quoted_alone(bundled: MemoryStore) -> None:
+    spun = bundled.get("source:production-reuters-2024-second-batch")
+    assert spun.properties["quality"] == "machine-reworded"
+    for claim in bundled.claims(predicate="PRODUCES"):
+        if "source:production-reuters-2024-second-batch" in claim.sources:
+            assert claim.sources[0] != "source:production-reuters-2024-second-batch" or len(claim.sources) > 1
+            assert "loads" not in (claim.quote or "")
+    qualities = {s.properties.get("quality") for s in bundled.entities("Source")}
+    assert {"mirror", "aggregator", "machine-reworded", "transcription"} <= qualities
