@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ApiKeyDep, StoreDep
-from api.models import ErrorOut
+from api.models import error_response
 
 router = APIRouter(tags=["articles"])
 
@@ -36,9 +36,9 @@ class ArticleOut(BaseModel):
 
 @router.post("/articles", response_model=ArticleOut, status_code=201,
              summary="Ingest one article (needs the API key)",
-             responses={401: {"model": ErrorOut, "description": "No API key sent."},
-                        403: {"model": ErrorOut, "description": "Wrong key, or writes disabled."},
-                        409: {"model": ErrorOut, "description": "The URL names a curated source."}})
+             responses={401: error_response("No API key sent."),
+                        403: error_response("Wrong key, or writes disabled."),
+                        409: error_response("The URL names a curated source.")})
 def ingest_article(body: ArticleIn, store: StoreDep, _: ApiKeyDep) -> dict[str, Any]:
     """The article becomes a Source with MENTIONS links and extracted claims, written in one
     batch (all or nothing); curated data is never overwritten (409)."""
