@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ApiKeyDep, StoreDep
-from api.models import error_response
+from api.models import DATE_PATTERN, error_response
 
 router = APIRouter(tags=["articles"])
 
@@ -16,7 +16,7 @@ router = APIRouter(tags=["articles"])
 class ArticleIn(BaseModel):
     url: str = Field(max_length=2000, examples=["https://example.org/news/lynas-dysprosium"])
     title: str = Field(min_length=1, max_length=500, examples=["Lynas produces first dysprosium outside China"])
-    published: str = Field(description="YYYY[-MM[-DD]]", examples=["2025-05-16"])
+    published: str = Field(description="YYYY[-MM[-DD]]", examples=["2025-05-16"], pattern=DATE_PATTERN)
     publisher: str | None = Field(default=None, max_length=300, examples=["Australian Mining"])
     text: str = Field(min_length=1, description="The article's plain text.",
                       examples=["Lynas Rare Earths said it produced dysprosium oxide at Lynas Malaysia."])

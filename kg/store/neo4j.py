@@ -64,6 +64,7 @@ from kg.store.base import (
     check_redefinitions,
     referenced_ids,
     score_name,
+    search_keys,
 )
 from kg.store.cypher_guard import GuardLimits, check_parameters, check_text
 from kg.types import normalize_name
@@ -86,6 +87,8 @@ _FORBIDDEN_OPERATORS = ("LoadCSV", "Create", "Merge", "Delete", "DetachDelete", 
                         "Drop", "Alter", "Grant", "Deny", "Revoke", "Rename", "Start", "Stop",
                         "Enable", "Administration", "System", "Command", "Assert", "Ensure")
 _LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
+#: Full-text candidates scored per search (more than any name query matches in the bundled data).
+_SEARCH_CANDIDATES = 5000
 #: Transaction metadata key marking the gateway's queries (for the watchdog).
 _TAG_KEY = "rekg_gateway"
 
@@ -97,8 +100,10 @@ def _label_of(entity_id: str) -> str:
 def _node_props(entity: Entity) -> dict[str, Any]:
     props: dict[str, Any] = dict(entity.properties)
     keys = sorted(name_keys(entity))
+    name, others = search_keys(entity)  # what score_name compares: the index must find all of it
+    searchable = sorted(set(keys) | {name, *others})
     props.update(id=entity.id, name=entity.name, aliases=list(entity.aliases),
-                 sources=list(entity.sources), _keys=keys, _search=" | ".join(keys))
+                 sources=list(entity.sources), _keys=keys, _search=" | ".join(searchable))
     return props
 
 
@@ -388,7 +393,9 @@ class Neo4jStore(Store):
 
     def search(self, query: str, type: str | None = None, limit: int = 20) -> list[SearchHit]:
         hits = []
-        for entity in self._candidates(query, max(50, limit * 5)):
+        # every candidate the index finds is scored (not only its top few), so the ranking is
+        # the one score_name gives, exactly as on the embedded store
+        for entity in self._candidates(query, _SEARCH_CANDIDATES):
             if type is not None and entity.type != type:
                 continue
             score = score_name(query, entity)
