@@ -17,15 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import CleanError, DataError, RekgError
-from kg.model import Batch, make_claim, make_entity
+from kg.model import CLAIM_FIELDS, ENTITY_FIELDS, Batch, make_claim, make_entity
 from kg.textcheck import check_text
 from kg.yamlio import load_yaml_items
 
 __all__ = ["read_entity_csv", "read_relation_csv", "read_sources_yaml", "read_text", "csv_kind"]
 
-_ENTITY_FIXED = {"id", "name", "aliases", "source", "sources", "note"}
-_CLAIM_FIXED = {"subject", "predicate", "object", "source", "sources", "confidence",
-                "valid_from", "valid_to", "note", "quote", "span_start", "span_end", "extractor"}
+_ENTITY_FIXED = {*ENTITY_FIELDS, "source", "note"}
+_CLAIM_FIXED = {"subject", "predicate", "object", "source", *CLAIM_FIELDS}
 
 
 def read_text(path: Path) -> str:
