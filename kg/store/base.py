@@ -123,7 +123,7 @@ def score_keys(q: str, name: str, others: tuple[str, ...], type: str) -> float:
             words = cand.split()
             if q_set <= set(words):
                 score = 0.5 + 0.4 * len(q_words) / len(words)
-            elif q in cand:
+            elif cand.find(" " + q) >= 0:  # from the start of a word, as a full-text index finds it
                 score = 0.4 + 0.3 * len(q) / len(cand)
             else:
                 hits = sum(1 for w in q_words if w in words)
