@@ -152,6 +152,11 @@ class Lit(NamedTuple):
     datatype: str | None = None
 
 
+#: ``_lit((lexical, datatype))`` makes a :class:`Lit` in C, without the Python-level
+#: ``__new__`` of a NamedTuple (the export makes one per literal).
+_lit: Callable[[tuple[str, str | None]], Lit] = functools.partial(tuple.__new__, Lit)
+
+
 #: The object of a triple: an IRI (plain ``str``) or a :class:`Lit`.
 Obj = str | Lit
 
@@ -372,8 +377,8 @@ class Vocab:
 
             def date_pairs(v: str) -> list[tuple[str, Obj]]:
                 first, prec, last = date_literals(v)
-                return [(iri, Lit(first, _DATETIME)), (precision, Lit(prec)),
-                        (latest, Lit(last, _DATETIME))]
+                return [(iri, _lit((first, _DATETIME))), (precision, _lit((prec, None))),
+                        (latest, _lit((last, _DATETIME)))]
             return date_pairs
         conv = self.converter(term)
         iri = term.iri
@@ -390,17 +395,18 @@ class Vocab:
             base = self.vocab_base + str(spec.enum) + "/"
             return lambda v: base + v
         if spec.type == "date":
-            return lambda v: Lit(date_literals(v)[0], _DATETIME)
+            return lambda v: _lit((date_literals(v)[0], _DATETIME))
         dtype = term.datatype
         if spec.type == "boolean":
-            return lambda v: Lit("true" if v else "false", dtype)
+            yes, no = _lit(("true", dtype)), _lit(("false", dtype))
+            return lambda v: yes if v else no
         if spec.type == "integer":
-            return lambda v: Lit(str(int(v)), dtype)
+            return lambda v: _lit((str(int(v)), dtype))
         if dtype == str(XSD.decimal):
-            return lambda v: Lit(decimal_lexical(v), dtype)
+            return lambda v: _lit((decimal_lexical(v), dtype))
         if dtype == _XSD_STRING:
-            return lambda v: Lit(str(v), None)
-        return lambda v: Lit(str(v), dtype)
+            return lambda v: _lit((v if type(v) is str else str(v), None))
+        return lambda v: _lit((str(v), dtype))
 
     # -- Turtle compaction -------------------------------------------------------------
     @functools.cached_property
