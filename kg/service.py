@@ -88,12 +88,20 @@ def consumer_area(store: Store, name: str) -> str:
     return store.resolve(name)
 
 
-def _network(store: Store, as_of: str, areas: list[str] | None = None) -> Any:
-    from kg.analysis.projection import DEFAULT_CONSUMERS, project_supply_network
+def _supply(store: Store, as_of: str, areas: list[str] | None = None) -> Any:
+    """The records read once for an as-of date (:func:`kg.analysis.network.prepare`)."""
+    from kg.analysis.network import DEFAULT_CONSUMERS, prepare
 
     ents, claims = _records(store)
     wanted = sorted(set(DEFAULT_CONSUMERS) | set(areas or []))
-    return project_supply_network(ents, claims, as_of=as_of, consumers=wanted)
+    return prepare(ents, claims, as_of=as_of, consumers=wanted)
+
+
+def _network(store: Store, as_of: str, element: str | None, areas: list[str] | None = None) -> Any:
+    """The supply network of one element (None: total REO) as of a date."""
+    from kg.analysis.network import element_network
+
+    return element_network(_supply(store, as_of, areas), element)
 
 
 @_cached
@@ -117,6 +125,20 @@ def concentration_result(
     results = concentration(ents, claims, stage, element=elem, year=year, by=by, basis=basis, as_of=day)
     if source:
         results = [r for r in results if source in r.sources]
+    if elem and stage in ("mining", "separation") and by == "country" and basis == "production" \
+            and not source:
+        # element tonnes from the element-resolved network come first; the sources' own
+        # (total-REO) figures follow as further editions
+        from kg.analysis.concentration import network_concentration
+        from kg.analysis.figures import world_element_figures
+        from kg.analysis.network import element_network, prepare
+
+        d = prepare(ents, claims, as_of=day, year=year)
+        refs = world_element_figures(d.claims, d.entities, elem, "mining", d.year)
+        G = element_network(d, elem)
+        net = network_concentration(G, stage, refs[0] if refs and stage == "mining" else None)
+        if net.shares:
+            results = [net, *results]
     if not results:
         raise RekgError(f"no {basis} figures for stage {stage!r}"
                         f"{' and element ' + elem if elem else ''}"
@@ -130,10 +152,12 @@ def spof_result(
     controls: bool = False, evidence: int = 3,
 ) -> dict[str, Any]:
     """Nodes on every supply path to a consumer, at facility and country level, with redundancy."""
-    from kg.analysis.projection import consumer_id, element_network
+    from kg.analysis.network import consumer_id
     from kg.analysis.scenario import apply_scenario, restrictions_from_policies
     from kg.analysis.spof import (
+        carrying,
         collapse_to_countries,
+        critical_points,
         redundancy,
         single_points_of_failure,
         supply_articulation_points,
@@ -142,23 +166,27 @@ def spof_result(
     day = as_of_date(as_of)
     elem = element_symbol(element)
     area = consumer_area(store, consumer)
-    G = _network(store, day, [area] if not area.startswith("firm:") else None)
+    H = _network(store, day, elem, [area] if not area.startswith("firm:") else None)
     ents, claims = _records(store)
     node = area if area.startswith("firm:") else consumer_id(area)
-    if node not in G:
-        raise RekgError(f"consumer {consumer!r}: no consumer {node} in the supply network on {day} "
-                        "(firms are consumers when an offtake names them)")
-    H = element_network(G, elem)
+    if node not in H:
+        raise RekgError(f"consumer {consumer!r}: no consumer {node} in the {elem or 'total'} supply "
+                        f"network on {day} (firms are consumers when an offtake names them)")
     if controls:
         H = apply_scenario(H, restrictions_from_policies(ents, claims, day), elem)
+    critical = critical_points(H, node)
+    H = carrying(H, [node])
     points = single_points_of_failure(H, [node], evidence=evidence)[node]
     C = collapse_to_countries(H)
     cpoints = single_points_of_failure(C, [node], evidence=evidence)[node]
     red = redundancy(C, node)
-    srcs = sorted(set(G.graph["sources"]) | {s for p in points for s in p.sources})
+    srcs = sorted(set(H.graph["sources"]) | {s for p in points for s in p.sources}
+                  | {s for p in critical for s in p.sources})
     return {"consumer": node, "element": elem, "as_of": day, "controls": controls,
+            "unit": H.graph["unit"],
             "single_points": [p.to_json() for p in points],
             "country_level": [p.to_json() for p in cpoints],
+            "critical": [p.to_json() for p in critical],
             "articulation_points": [str(n) for n in supply_articulation_points(H, node)],
             "redundancy": red.to_json(), "sources": srcs}
 
@@ -168,14 +196,13 @@ def chokepoints_result(store: Store, *, element: str | None = None, top: int = 1
                        as_of: str | None = None) -> dict[str, Any]:
     """Nodes ranked by supply lost when removed, supply betweenness and stage share."""
     from kg.analysis.chokepoints import rank_chokepoints
-    from kg.analysis.projection import element_network
 
     day = as_of_date(as_of)
     elem = element_symbol(element)
-    G = _network(store, day)
-    ranked = rank_chokepoints(element_network(G, elem), top=top)
-    return {"element": elem, "as_of": day, "chokepoints": [c.to_json() for c in ranked],
-            "sources": G.graph["sources"]}
+    G = _network(store, day, elem)
+    ranked = rank_chokepoints(G, top=top)
+    return {"element": elem, "as_of": day, "unit": G.graph["unit"],
+            "chokepoints": [c.to_json() for c in ranked], "sources": G.graph["sources"]}
 
 
 @_cached
@@ -191,8 +218,9 @@ def scenario_result(
         run_scenario,
     )
 
+    from kg.analysis.network import element_network
+
     day = as_of_date(as_of)
-    G = _network(store, day)
     ents, claims = _records(store)
     removed = [store.resolve(r) for r in (remove or [])]
     sc = Scenario(name="scenario", as_of=day,
@@ -202,8 +230,10 @@ def scenario_result(
         sc.restrictions += from_policies.restrictions
         sc.notes += from_policies.notes
         sc.name = from_policies.name if not (restrict or remove) else "scenario + policies"
-    symbols = [element_symbol(e) for e in elements] if elements else None
-    result = run_scenario(G, sc, elements=symbols)
+    symbols = [element_symbol(e) for e in elements] if elements else sc.elements()
+    d = _supply(store, day)
+    nets = {e: element_network(d, e) for e in symbols}
+    result = run_scenario(nets, sc, elements=symbols)
     return result.to_json() | {"as_of": day}
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from kg.analysis.projection import project_supply_network
+from kg.analysis.network import prepare, supply_networks
 from kg.analysis.scenario import (
     Restriction,
     Scenario,
