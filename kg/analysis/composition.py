@@ -115,11 +115,17 @@ def element_shares(claims: Iterable[Claim]) -> dict[str, dict[str, ElementShare]
         if c.predicate != "CONTAINS" or not c.object.startswith("element:"):
             continue
         share = c.properties.get("share")
+        lo = c.properties.get("share_min")
+        hi = c.properties.get("share_max")
         if share is None:
-            continue
+            if lo is None or hi is None:
+                continue
+            # a range only (e.g. "SEG+ 0–1.8 %" for each heavy element): the low end is
+            # counted, the range is kept as the spread
+            share = lo
         e = c.object.split(":", 1)[1]
-        lo = c.properties.get("share_min", share)
-        hi = c.properties.get("share_max", share)
+        lo = share if lo is None else lo
+        hi = share if hi is None else hi
         rec = ElementShare(c.subject, e, float(share), float(min(lo, share)),
                            float(max(hi, share)), str(c.properties.get("basis", "reo-oxide")),
                            c.properties.get("year"), tuple(c.sources))

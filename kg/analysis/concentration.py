@@ -219,8 +219,10 @@ def concentration(
             return "total"
         return "specific" if element in elems else None
 
+    # output_share claims describe what a subject's output is made of, not how much it is
     rows = [c for c in claim_list if c.predicate == "PRODUCES" and _stage_of(c, materials) == stage
-            and c.properties.get("basis", "production") == basis]
+            and c.properties.get("basis", "production") == basis
+            and c.properties.get("output_share") is None]
     specific = [c for c in rows if covers(c.object) == "specific"]
     if element is not None and specific:
         rows, element_basis = specific, f"{element}-bearing materials"

@@ -413,6 +413,21 @@ def element_network(d: SupplyData, element: str | None) -> nx.DiGraph:
                 unknown.append(n)
             else:
                 known_reo += reo.value
+        if known_reo > fig.value > 0:
+            # named mines' own figures (capacities, older or wider estimates) exceed the
+            # country's mine production: the country figure binds, the named mines share it
+            k = fig.value / known_reo
+            for n in named:
+                if n not in unknown:
+                    a = G.nodes[n]
+                    for key in ("capacity", "capacity_low", "capacity_high"):
+                        if a.get(key) is not None:
+                            a[key] *= k
+                    a["capacity_basis"] = (f"{a.get('capacity_basis')}, scaled by {k:.3f} so the "
+                                           f"named mines do not exceed {fig.how}")
+            assumptions.append(f"{country}: named mines' figures ({known_reo:,.0f} t REO) exceed "
+                               f"{fig.how} ({fig.value:,.0f} t REO); scaled down to it.")
+            known_reo = fig.value
         rest = max(0.0, fig.value - known_reo)
         share = _mine_share(d, country, None, element)
         if share is None:
@@ -526,24 +541,34 @@ def _country_layer(d: SupplyData, G: nx.DiGraph, lay: str, element: str | None, 
                                               if c.object in d.entities else None)
         if STAGE_LAYER.get(str(stage)) != lay:
             continue
-        if c.properties.get("basis", "production") not in ("production", "capacity"):
+        if c.properties.get("basis", "production") not in ("production", "capacity", "estimate"):
             continue
         cy = c.properties.get("year")
         if cy is not None and d.year is not None and cy > d.year:
             continue
-        elems = d.contains.get(c.object)
-        if lay == "magnet" or (elems and len(elems) <= 2):
+        if c.object.startswith("element:"):
+            elems = frozenset({c.object.split(":", 1)[1]})
+            stage_caps[c.subject].append(Capability(elems, (), tuple(c.sources),
+                                                    "country-level element output"))
+            if element is not None and c.object != f"element:{element}":
+                continue
+        else:
+            elems = d.contains.get(c.object)
+        if not c.object.startswith("element:") and (lay == "magnet" or (elems and len(elems) <= 2)):
             stage_caps[c.subject].append(product_capability([c], d.contains, d.as_of,
                                                             specific_only=lay != "magnet"))
         fig: Figure | None = None
         rank = (0, 0)
         q = tonnes(c)
-        got = _content(d, c.object, element)
+        got = (1.0, ()) if element and c.object == f"element:{element}" else \
+            _content(d, c.object, element)
         if q is not None and got is not None:
-            base = figure_of(c, d.entities, f"{c.subject} {lay} output {cy or ''}".strip())
+            base = figure_of(c, d.entities, f"{c.subject} {lay} output {cy or ''} "
+                                            f"({c.properties.get('basis', 'production')})")
             if base is not None:
                 fig = base.scaled(got[0], unit, f"× {tag} content {got[0]:.4f}", got[1])
-                rank = (2, cy or 0)
+                # an element's own figure beats a product's; a figure beats a share
+                rank = (3 if c.object.startswith("element:") else 2, cy or 0)
         elif c.properties.get("share") is not None and world_e > 0:
             share = float(c.properties["share"])
             fig = Figure(share * world_e, unit, "share × world", cy, tuple(c.sources),
@@ -658,6 +683,8 @@ def _link(d: SupplyData, G: nx.DiGraph, element: str | None, assumptions: list[s
 
     # offtakes
     for o in d.offtakes:
+        if not _carries(d, o.material, element):
+            continue
         lay = d.layer_of_material(o.material)
         sup = [o.supplier] if o.supplier.startswith("facility:") else d.runs.get(o.supplier, [])
         us = [u for u in (_node_for(d, G, f, lay, "out") for f in sup) if u is not None]
@@ -689,8 +716,6 @@ def _link(d: SupplyData, G: nx.DiGraph, element: str | None, assumptions: list[s
                            sources=tuple(ent.sources) if ent else ())
         elif not vs and consumer_id(o.buyer) in G:
             vs = [consumer_id(o.buyer)]
-        if not _carries(d, o.material, element):
-            continue
         got = _content(d, o.material, element) if o.tonnes is not None else None
         cap = o.tonnes * got[0] if got is not None and o.tonnes is not None else None
         for u in us:
