@@ -8,7 +8,8 @@ Rules (printed in the report):
   date the circuit started, so Lynas Malaysia passes Dy only from its first Dy oxide. A
   plant that states only mixed products (separated REO, carbonate, concentrate) or no
   product at all passes **no** element: unknown capability is not "any element"; such
-  plants are listed as missing data. (Light-only separators outside China are the rule,
+  plants are listed as missing data. A product claim read from an article without a date
+  of its own counts from the article's publication date. (Light-only separators outside China are the rule,
   heavy-element circuits the documented exception, so defaulting to "none" errs toward
   understating non-Chinese heavy supply, the direction the sources support.)
 - **Mines** pass the elements their ore mix states a share for (see
@@ -68,6 +69,7 @@ def element_specific(material: str, contains: Mapping[str, frozenset[str]]) -> f
 def product_capability(
     products: Iterable[Claim], contains: Mapping[str, frozenset[str]], as_of: str | None,
     specific_only: bool = True, what: str = "plant",
+    published: Mapping[str, str] | None = None,
 ) -> Capability:
     """What a plant passes on from its PRODUCES claims (see the module docstring).
 
@@ -91,14 +93,21 @@ def product_capability(
     for c in products:
         if not c.holds_on(as_of):
             continue
+        start = c.valid_from
+        if start is None and c.extractor and published and published.get(c.id):
+            # a claim read from an article, without a date of its own: the capability is
+            # known from the article's publication, not before
+            start = published[c.id]
+            if as_of is not None and start[:len(as_of)] > as_of:
+                continue
         got = element_specific(c.object, contains) if specific_only else contains.get(c.object)
         if not got:
             continue
         elements |= got
         srcs.update(c.sources)
         for e in got:
-            if c.valid_from and (e not in since or c.valid_from < since[e]):
-                since[e] = c.valid_from
+            if start and (e not in since or start < since[e]):
+                since[e] = start
     if elements:
         rule = ("element-specific products" if specific_only else "elements its products contain")
     else:

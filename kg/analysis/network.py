@@ -373,7 +373,9 @@ def element_network(d: SupplyData, element: str | None) -> nx.DiGraph:
             else:
                 specific = lay in ("separation",)
                 cap = product_capability(here, d.contains, d.as_of, specific_only=specific,
-                                         what=f"{lay} plant")
+                                         what=f"{lay} plant",
+                                         published={c.id: published_of(c, d.entities)
+                                                    for c in here if c.extractor})
                 if element is None:
                     cap = Capability(frozenset(), (), cap.sources, "total network: passes REO")
                 cap_fig = _plant_capacity(d, fid, lay, here, element, unit)
