@@ -7,11 +7,8 @@ keys). Bad arguments raise :class:`~kg.errors.RekgError` subclasses naming the a
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -32,32 +29,18 @@ __all__ = [
 ]
 
 
-_CACHE: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
-_CACHE_SIZE = 128
-_CACHE_LOCK = threading.Lock()
-
-
 def _cached(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-    """Memoize a result function per store revision (stores that cannot tell their revision,
-    such as Neo4j written by others, are never cached). Results are returned as copies."""
+    """Memoize a result function in the store's own cache (:attr:`Store.results`), for the
+    store's current revision. The embedded store's revision changes on every write; Neo4j's on
+    every write through that store object and once a minute (writes by other clients), so a
+    Neo4j result is at most a minute stale. A result also expires at midnight: defaults such as
+    "as of today" move with the date."""
 
     @functools.wraps(fn)
     def wrapper(store: Store, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        revision = store.revision
-        if revision is None:
-            return fn(store, *args, **kwargs)
-        key = (fn.__name__, id(store), revision, repr(args), repr(sorted(kwargs.items())),
-               dt.date.today().isoformat())
-        with _CACHE_LOCK:
-            if key in _CACHE:
-                _CACHE.move_to_end(key)
-                return copy.deepcopy(_CACHE[key])
-        result = fn(store, *args, **kwargs)
-        with _CACHE_LOCK:
-            _CACHE[key] = copy.deepcopy(result)
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-        return result
+        key = (fn.__name__, repr(args), repr(sorted(kwargs.items())), dt.date.today().isoformat())
+        return store.results.get_or_compute(key, store.revision,
+                                            lambda: fn(store, *args, **kwargs))
 
     return wrapper
 
@@ -88,20 +71,20 @@ def consumer_area(store: Store, name: str) -> str:
     return store.resolve(name)
 
 
-def _supply(store: Store, as_of: str, areas: list[str] | None = None) -> Any:
+def _supply(ents: list[Any], claims: list[Any], as_of: str, areas: list[str] | None = None) -> Any:
     """The records read once for an as-of date (:func:`kg.analysis.network.prepare`)."""
     from kg.analysis.network import DEFAULT_CONSUMERS, prepare
 
-    ents, claims = _records(store)
     wanted = sorted(set(DEFAULT_CONSUMERS) | set(areas or []))
     return prepare(ents, claims, as_of=as_of, consumers=wanted)
 
 
-def _network(store: Store, as_of: str, element: str | None, areas: list[str] | None = None) -> Any:
+def _network(ents: list[Any], claims: list[Any], as_of: str, element: str | None,
+             areas: list[str] | None = None) -> Any:
     """The supply network of one element (None: total REO) as of a date."""
     from kg.analysis.network import element_network
 
-    return element_network(_supply(store, as_of, areas), element)
+    return element_network(_supply(ents, claims, as_of, areas), element)
 
 
 @_cached
@@ -135,8 +118,8 @@ def concentration_result(
 
         d = prepare(ents, claims, as_of=day, year=year)
         refs = world_element_figures(d.claims, d.entities, elem, "mining", d.year)
-        G = element_network(d, elem)
-        net = network_concentration(G, stage, refs[0] if refs and stage == "mining" else None)
+        net = network_concentration(element_network(d, elem), stage,
+                                    refs[0] if refs and stage == "mining" else None)
         if net.shares:
             results = [net, *results]
     if not results:
@@ -166,8 +149,8 @@ def spof_result(
     day = as_of_date(as_of)
     elem = element_symbol(element)
     area = consumer_area(store, consumer)
-    H = _network(store, day, elem, [area] if not area.startswith("firm:") else None)
     ents, claims = _records(store)
+    H = _network(ents, claims, day, elem, [area] if not area.startswith("firm:") else None)
     node = area if area.startswith("firm:") else consumer_id(area)
     if node not in H:
         raise RekgError(f"consumer {consumer!r}: no consumer {node} in the {elem or 'total'} supply "
@@ -175,6 +158,7 @@ def spof_result(
     if controls:
         H = apply_scenario(H, restrictions_from_policies(ents, claims, day), elem)
     critical = critical_points(H, node)
+    unit = H.graph["unit"]
     H = carrying(H, [node])
     points = single_points_of_failure(H, [node], evidence=evidence)[node]
     C = collapse_to_countries(H)
@@ -182,8 +166,7 @@ def spof_result(
     red = redundancy(C, node)
     srcs = sorted(set(H.graph["sources"]) | {s for p in points for s in p.sources}
                   | {s for p in critical for s in p.sources})
-    return {"consumer": node, "element": elem, "as_of": day, "controls": controls,
-            "unit": H.graph["unit"],
+    return {"consumer": node, "element": elem, "as_of": day, "controls": controls, "unit": unit,
             "single_points": [p.to_json() for p in points],
             "country_level": [p.to_json() for p in cpoints],
             "critical": [p.to_json() for p in critical],
@@ -199,7 +182,7 @@ def chokepoints_result(store: Store, *, element: str | None = None, top: int = 1
 
     day = as_of_date(as_of)
     elem = element_symbol(element)
-    G = _network(store, day, elem)
+    G = _network(*_records(store), day, elem)
     ranked = rank_chokepoints(G, top=top)
     return {"element": elem, "as_of": day, "unit": G.graph["unit"],
             "chokepoints": [c.to_json() for c in ranked], "sources": G.graph["sources"]}
@@ -231,9 +214,8 @@ def scenario_result(
         sc.notes += from_policies.notes
         sc.name = from_policies.name if not (restrict or remove) else "scenario + policies"
     symbols = [element_symbol(e) for e in elements] if elements else sc.elements()
-    d = _supply(store, day)
-    nets = {e: element_network(d, e) for e in symbols}
-    result = run_scenario(nets, sc, elements=symbols)
+    d = _supply(ents, claims, day)
+    result = run_scenario({e: element_network(d, e) for e in symbols}, sc, elements=symbols)
     return result.to_json() | {"as_of": day}
 
 
