@@ -249,8 +249,9 @@ def concentration(
                    default="")
 
     # newest edition first for a year (a revised figure replaces the older edition's)
-    results.sort(key=lambda r: (not r.comparable, -(r.year or 0), _neg(published(r)),
-                                -r.coverage, r.sources))
+    # quantities over a stated world total first (then newest edition), shares as given after
+    results.sort(key=lambda r: (not r.comparable, -(r.year or 0), "world total" not in r.basis,
+                                _neg(published(r)), -r.coverage, r.sources))
     return results
 
 
