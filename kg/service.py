@@ -194,14 +194,13 @@ def scenario_result(
     policies: bool = False, elements: list[str] | None = None, as_of: str | None = None,
 ) -> dict[str, Any]:
     """Max-flow per consumer before and after restrictions, removals or the policies in force."""
+    from kg.analysis.network import element_network
     from kg.analysis.scenario import (
         Scenario,
         parse_restriction,
         restrictions_from_policies,
         run_scenario,
     )
-
-    from kg.analysis.network import element_network
 
     day = as_of_date(as_of)
     ents, claims = _records(store)

@@ -29,7 +29,6 @@ import networkx as nx
 
 from kg.analysis.paths import (
     SUPER_SINK,
-    SUPER_SOURCE,
     consumers_of,
     is_real,
     supply_sources,

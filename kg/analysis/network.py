@@ -380,8 +380,8 @@ def element_network(d: SupplyData, element: str | None) -> nx.DiGraph:
                     cap = Capability(frozenset(), (), cap.sources, "total network: passes REO")
                 cap_fig = _plant_capacity(d, fid, lay, here, element, unit)
                 is_source = lay == layers[0] and "recycling" in stages
-                if element is not None and not cap.passes(element):
-                    missing.append(f"{node}: {cap.rule}") if not cap.known else None
+                if element is not None and not cap.known:
+                    missing.append(f"{node}: {cap.rule}")
             caps[node] = cap
             passes = element is None or cap.passes(element) or lay == "mining"
             if not passes:
