@@ -43,7 +43,7 @@ def _shares(store: MemoryStore, material: str) -> dict[str, float]:
     ("material:monazite-placer-reo", 0.95, 1.02),   # all 15 lanthanides + Y given (Pm, Sc not)
     ("material:mount-weld-reo", 0.95, 1.02),        # proxy: the monazite analysis
     ("material:mountain-pass-reo", 0.95, 1.02),     # La, Ce, Nd, Pr given; SEG+ (1.8 %) only as bound
-    ("material:bayan-obo-reo", 0.95, 1.02),         # proxy: Mountain Pass
+    ("material:bayan-obo-reo", 0.95, 1.02),         # CeO2 50 % cited; La, Pr, Nd still the Mountain Pass proxy
     ("material:ionic-clay-high-y-reo", 0.92, 0.94),  # La-Nd (about 7 %) missing in the copy read
     ("material:myanmar-ionic-clay-reo", 0.92, 0.94),  # proxy: Longnan, same gap
 ])
@@ -60,6 +60,9 @@ def test_deposit_shares_add_up(bundled: MemoryStore, material: str, low: float, 
     ("material:ionic-clay-high-y-reo", "element:Tb", 0.013),
     ("material:monazite-placer-reo", "element:Nd", 0.174),
     ("material:monazite-placer-reo", "element:Dy", 0.0069),
+    ("material:bayan-obo-reo", "element:Ce", 0.50),       # Chinese journal abstract: CeO2 50 %
+    ("material:mountain-pass-reo", "element:Dy", 0.00054),  # derived: SEG+ 1.8 % x Dy+Tb 4 % x 3/4
+    ("material:mountain-pass-reo", "element:Tb", 0.00018),
 ])
 def test_cited_deposit_shares(bundled: MemoryStore, material: str, element: str, share: float) -> None:
     assert _shares(bundled, material)[element] == pytest.approx(share)
@@ -138,3 +141,34 @@ def test_estimates_and_proxies_say_so() -> None:
             assert row.get("confidence") and float(row["confidence"]) < 1, f"{path.name}:{line}"
         if row.get("basis") == "estimate":
             assert "ESTIMATE" in note or "estimate" in note, f"{path.name}:{line}"
+
+
+def test_eu_rare_earth_metal_imports_2024_eurostat(bundled: MemoryStore) -> None:
+    """Eurostat 2024: China 46.3 %, Russia 28.4 %, Malaysia 19.9 % of EU REE+ (metal) imports by weight."""
+    shares = {c.subject: c.properties["import_share"]
+              for c in bundled.claims(predicate="EXPORTS_TO", object="region:eu")
+              if c.properties.get("material") == "material:re-metals-hs280530"
+              and c.properties.get("period") == "2024"}
+    assert shares == {"country:CN": 0.463, "country:RU": 0.284, "country:MY": 0.199}
+    assert sum(shares.values()) <= 1.0
+
+
+def test_magnet_trade_magnitudes(bundled: MemoryStore) -> None:
+    """China's magnet exports: tens of thousands of tonnes a year in all, hundreds to thousands a month per destination."""
+    rows = [c for c in bundled.claims(predicate="EXPORTS_TO", subject="country:CN")
+            if c.properties.get("material") == "material:sintered-ndfeb-magnet" and "quantity" in c.properties]
+    world = [c.properties["quantity"] for c in rows if c.object == "region:world"]
+    assert world == [58152]
+    monthly = [c.properties["quantity"] for c in rows if len(str(c.properties.get("period", ""))) == 7]
+    assert monthly and all(100 <= q <= 2_000 for q in monthly), monthly
+    assert all(q < 58152 / 12 for q in monthly)
+
+
+def test_planned_heavy_separation_has_a_start_date(bundled: MemoryStore) -> None:
+    """MP's heavy circuit: Dy and Tb oxide capability from mid-2026, Dy about three times Tb."""
+    rows = {c.object: c for c in bundled.claims(subject="facility:mountain-pass", predicate="PRODUCES")
+            if c.object in ("material:dy-oxide", "material:tb-oxide")}
+    assert set(rows) == {"material:dy-oxide", "material:tb-oxide"}
+    for claim in rows.values():
+        assert str(claim.valid_from).startswith("2026-07")
+    assert rows["material:dy-oxide"].properties["quantity"] == 3 * rows["material:tb-oxide"].properties["quantity"]

@@ -261,7 +261,7 @@ def report(
     if plots:
         from kg.analysis.plots import plot_concentration, plot_shortfall
 
-        firsts = {}
+        firsts: dict[str, dict[str, Any]] = {}
         for r in report["concentration"]:
             firsts.setdefault(r["stage"], r)
         plot_concentration(list(firsts.values()), plots / "concentration.png")

@@ -194,8 +194,9 @@ def query(
                         "`rekg neo4j start`) and `rekg build` into it")
     from kg.store.neo4j import Neo4jStore
 
-    with Neo4jStore.from_settings(settings) as st:
-        columns, rows, truncated = st.query(statement, params, row_cap=limit)
+    neo = Neo4jStore.from_settings(settings)
+    with neo:
+        columns, rows, truncated = neo.query(statement, params, row_cap=limit)
     if json_out:
         print_json({"columns": columns, "rows": rows, "truncated": truncated})
         return

@@ -164,6 +164,10 @@ def check_batch(batch: Batch, exists: set[str], known: dict[str, Entity] | None 
         if missing:
             raise DataError(where, f"entity {entity.id} cites unknown source {missing[0]}; "
                                    "add it to a sources.yaml")
+        for name, ref in _property_refs(entity.type, entity.properties, entity=True):
+            if ref not in available:
+                raise DataError(where, f"entity {entity.id}: {name} {ref} is neither in this "
+                                       "file nor in the graph")
     for claim in batch.claims:
         for end in (claim.subject, claim.object):
             if end not in available:
@@ -173,21 +177,38 @@ def check_batch(batch: Batch, exists: set[str], known: dict[str, Entity] | None 
         if missing:
             raise DataError(where, f"claim {claim.subject} {claim.predicate} {claim.object} cites "
                                    f"unknown source {missing[0]}; add it to a sources.yaml")
-        ref = claim.properties.get("material")
-        if ref and ref not in available:
-            raise DataError(where, f"claim {claim.subject} {claim.predicate} {claim.object}: "
-                                   f"material {ref} is neither in this file nor in the graph")
+        for name, ref in _property_refs(claim.predicate, claim.properties, entity=False):
+            if ref not in available:
+                raise DataError(where, f"claim {claim.subject} {claim.predicate} {claim.object}: "
+                                       f"{name} {ref} is neither in this file nor in the graph")
+
+
+def _property_refs(type_name: str, properties: dict[str, Any],
+                   entity: bool) -> Iterator[tuple[str, str]]:
+    """(property, id) for every reference-typed property the schema declares for an entity
+    type or a relation type (``Region.members``, ``SUPPLIES.material``, …)."""
+    from kg.schema import load_schema
+
+    schema = load_schema()
+    specs = (schema.entity(type_name) if entity else schema.relation(type_name)).properties
+    for name, spec in specs.items():
+        if spec.type != "ref" or properties.get(name) in (None, ""):
+            continue
+        value = properties[name]
+        for ref in (value if isinstance(value, list | tuple) else [value]):
+            yield name, str(ref)
 
 
 def referenced_ids(batch: Batch) -> set[str]:
-    """Every id a batch points at (ends of claims, sources, materials)."""
+    """Every id a batch points at (ends of claims, sources, reference-typed properties)."""
     refs: set[str] = set()
     for entity in batch.entities:
         refs.update(entity.sources)
+        refs.update(ref for _, ref in _property_refs(entity.type, entity.properties, entity=True))
     for claim in batch.claims:
         refs.update((claim.subject, claim.object, *claim.sources))
-        if claim.properties.get("material"):
-            refs.add(claim.properties["material"])
+        refs.update(ref for _, ref in _property_refs(claim.predicate, claim.properties,
+                                                     entity=False))
     return refs
 
 
