@@ -646,6 +646,10 @@ def _node_for(d: SupplyData, G: nx.DiGraph, fid: str, layer: str | None, side: s
     if not layers:
         return None
     idx = _li(layer) if layer else None
+    if side == "out" and layer in d.fac_layers.get(fid, []):
+        # the plant has the material's stage: it sends from there or, when that stage does
+        # not pass the element, not at all (no bypassing a separator that cannot separate it)
+        return f"{fid}@{layer}" if f"{fid}@{layer}" in G else None
     if side == "out":
         fit = [la for la in layers if idx is None or _li(la) <= idx]
         return f"{fid}@{fit[-1]}" if fit else None
@@ -689,6 +693,10 @@ def _link(d: SupplyData, G: nx.DiGraph, element: str | None, assumptions: list[s
             continue
         lay = d.layer_of_material(o.material)
         sup = [o.supplier] if o.supplier.startswith("facility:") else d.runs.get(o.supplier, [])
+        if lay is None:
+            # no material stated: the supplier sells its most downstream product
+            stages = [la for f in sup for la in d.fac_layers.get(f, [])]
+            lay = max(stages, key=_li) if stages else None
         us = [u for u in (_node_for(d, G, f, lay, "out") for f in sup) if u is not None]
         # only a plant that makes the material (at its stage, passing the element as of the
         # date) delivers under the contract: no ore sold as oxide
