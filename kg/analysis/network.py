@@ -470,11 +470,13 @@ def element_network(d: SupplyData, element: str | None) -> nx.DiGraph:
                  capability="deposit mix", source=True, operators=[],
                  sources=tuple(sorted(set(fig.sources) | set(share_v[3]))))
     for n, a in G.nodes(data=True):
+        if a.get("source") and a.get("capacity") is None:
+            # a mine or recycler without a figure has no evidence of output: 0 t in flows
+            a["capacity"] = 0.0
+            a["capacity_basis"] = "no figure: 0 t in flows"
+            missing.append(f"{n}: supply source ({a.get('layer')}) without a production or "
+                           "capacity figure (0 t)")
         if a.get("layer") == "mining" and a.get("source"):
-            if a.get("capacity") is None:
-                a["capacity"] = 0.0
-                a["capacity_basis"] = "no REO figure: 0 t in flows"
-                missing.append(f"{n}: mine without a REO production or capacity figure (0 t)")
             world_e += a["capacity"]
     G.graph["world_mine_output"] = world_e
 
