@@ -28,6 +28,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.analysis.flow import FlowNetwork
 from kg.analysis.paths import SUPER_SINK
 from kg.analysis.paths import max_flow_per_consumer as nx_max_flow_per_consumer
 from kg.analysis.scenario import Scenario, parse_restriction, restricted, shared_flows
@@ -90,8 +91,9 @@ def bench(size: int, runs: int, nx_max: int) -> dict[str, Any]:
     _, drop = restricted(G, sc, None)
 
     def ours() -> dict[str, float]:
-        _, alone_b, total_b = shared_flows(G, targets)
-        _, alone_a, total_a = shared_flows(G, targets, removed_edges=drop)
+        F = FlowNetwork(G, sink_from=targets)  # one index copy for before and after
+        _, alone_b, total_b = shared_flows(G, targets, F=F)
+        _, alone_a, total_a = shared_flows(G, targets, removed_edges=drop, F=F)
         return {"before": total_b, "after": total_a, **{f"b:{t}": v for t, v in alone_b.items()},
                 **{f"a:{t}": v for t, v in alone_a.items()}}
 

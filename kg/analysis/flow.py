@@ -31,9 +31,11 @@ from scipy.sparse.csgraph import maximum_flow
 
 from kg.analysis.paths import consumers_of, supply_sources
 
-__all__ = ["FlowNetwork", "BIG", "max_flow_per_consumer"]
+__all__ = ["FlowNetwork", "BIG", "SINK", "max_flow_per_consumer"]
 
 BIG = 2**31 - 1
+#: target meaning "the super-sink behind ``sink_from``" in :meth:`FlowNetwork.max_flow`
+SINK = object()
 
 
 class FlowNetwork:
@@ -51,13 +53,15 @@ class FlowNetwork:
     """
 
     def __init__(self, G: nx.DiGraph, sources: Iterable[Hashable] | None = None,
-                 scale: float | None = None) -> None:
+                 scale: float | None = None, sink_from: Iterable[Hashable] = ()) -> None:
         srcs = list(supply_sources(G) if sources is None else sources)
         self.nodes = list(G)
         self.index = {n: i for i, n in enumerate(self.nodes)}
         n = len(self.nodes)
-        self.n_vertices = 2 * n + 1
+        # a virtual super-sink (target :data:`SINK`) behind ``sink_from``, without copying G
+        self.n_vertices = 2 * n + 2
         self.source_vertex = 2 * n
+        self.sink_vertex = 2 * n + 1
         caps_t: list[float | None] = []
         rows: list[int] = []
         cols: list[int] = []
@@ -75,6 +79,10 @@ class FlowNetwork:
                 raise nx.NodeNotFound(f"source {s!r} is not in G")
             rows.append(self.source_vertex)
             cols.append(2 * self.index[s])
+            caps_t.append(None)
+        for t in sink_from:
+            rows.append(2 * self.index[t] + 1)
+            cols.append(self.sink_vertex)
             caps_t.append(None)
         finite = sum(c for c in caps_t if c is not None)
         if scale is None:
@@ -125,11 +133,11 @@ class FlowNetwork:
                  removed_edges: Iterable[tuple[Hashable, Hashable]] = (),
                  caps: np.ndarray | None = None) -> float:
         """Max-flow (t/yr) from every supply source to ``target`` (``inf`` when unbounded)."""
-        if target not in self.index:
+        if target is not SINK and target not in self.index:
             raise nx.NodeNotFound(f"target {target!r} is not in G")
         if caps is None:
             caps = self.capacities(removed, removed_edges)
-        t = 2 * self.index[target] + 1
+        t = self.sink_vertex if target is SINK else 2 * self.index[target] + 1
         value = int(maximum_flow(self._matrix(caps), self.source_vertex, t,
                                  method="dinic").flow_value)
         if value >= BIG:

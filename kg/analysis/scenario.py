@@ -44,9 +44,9 @@ import networkx as nx
 
 from kg.analysis.composition import element_unit
 from kg.analysis.concentration import material_elements
-from kg.analysis.flow import FlowNetwork
+from kg.analysis.flow import SINK, FlowNetwork
 from kg.analysis.network import STAGE_LAYER
-from kg.analysis.paths import SUPER_SINK, consumers_of
+from kg.analysis.paths import consumers_of
 from kg.errors import CleanError, RekgError
 from kg.model import Claim, Entity
 from kg.types import clean_country, clean_element, date_bounds
@@ -449,7 +449,7 @@ def _share_out(alone: dict[Hashable, float], total: float) -> tuple[dict[Hashabl
 
 def shared_flows(
     G: nx.DiGraph, targets: list[Hashable], removed: Iterable[Hashable] = (),
-    removed_edges: Iterable[tuple[Hashable, Hashable]] = (),
+    removed_edges: Iterable[tuple[Hashable, Hashable]] = (), F: FlowNetwork | None = None,
 ) -> tuple[dict[Hashable, float], dict[Hashable, float], float]:
     """(shared, alone, total): each consumer's max-flow alone, the max-flow to all of them
     together (super-sink behind the consumers that pass nothing on), and the pro-rata
@@ -461,13 +461,11 @@ def shared_flows(
     ({'a': 1.0, 'b': 1.0}, {'a': 2.0, 'b': 2.0}, 2.0)
     """
     removed, removed_edges = set(removed), list(removed_edges)
-    H = G.copy()
-    H.add_node(SUPER_SINK, kind="virtual")
-    H.add_edges_from((t, SUPER_SINK) for t in _sinks(G, targets))
-    F = FlowNetwork(H)
+    if F is None:  # one index copy serves before and after: pass it in for both
+        F = FlowNetwork(G, sink_from=_sinks(G, targets))
     caps = F.capacities(removed, removed_edges)
     alone = {t: (0.0 if t in removed else F.max_flow(t, caps=caps)) for t in targets}
-    total = F.max_flow(SUPER_SINK, caps=caps)
+    total = F.max_flow(SINK, caps=caps)
     shared, _ = _share_out(alone, total)
     return shared, alone, total
 
@@ -520,9 +518,10 @@ def run_scenario(
         targets = [c for c in (consumers_of(E) if consumers is None else consumers) if c in E]
         if not targets:
             continue
-        before, alone_b, total_b = shared_flows(E, targets)
+        F = FlowNetwork(E, sink_from=_sinks(E, targets))
+        before, alone_b, total_b = shared_flows(E, targets, F=F)
         nodes, drop = restricted(E, scenario, element)
-        after, alone_a, total_a = shared_flows(E, targets, nodes, drop)
+        after, alone_a, total_a = shared_flows(E, targets, nodes, drop, F=F)
         unit = E.graph.get("unit") or element_unit(element)
         key = element or "all"
         world = E.graph.get("world_total")
