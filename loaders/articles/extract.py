@@ -23,13 +23,24 @@ confidence. Each relation keeps its sentence and the sentence's span in the arti
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from kg.schema import load_schema
-from loaders.articles.gazetteer import Gazetteer, Match
+from loaders.articles.gazetteer import Gazetteer, Match, norm_name
+from loaders.articles.names import find_names
+from loaders.articles.references import (
+    antecedents,
+    coordinated_groups,
+    described_agreements,
+    described_facilities,
+    described_policies,
+    firm_is_agency,
+    numbered_policies,
+)
 from loaders.articles.readers import Article
 from loaders.articles.sentences import Sentence, split_sentences
 
@@ -253,6 +264,7 @@ def _find_candidates(text: str, mentions: list[Mention]) -> list[Candidate]:
 
 # --- relation rules ----------------------------------------------------------------------
 _ISSUE = re.compile(r"\b(impos\w*|issu\w*|announc\w*|introduc\w*|unveil\w*|enact\w*|adopt\w*|"
+                    r"develop\w*|draft\w*|establish\w*|levi\w*|"
                     r"roll\w* out|put in place|plac\w*|expand\w*|tighten\w*|extend\w*|approv\w*|"
                     r"signed|launch\w*|added)\b", re.I)
 _SUSPEND = re.compile(r"\b(suspend\w*|paus\w*|lift\w*|halt\w*|delay\w*|defer\w*|scrap\w*|"
@@ -270,6 +282,8 @@ _STAKE_VERB = re.compile(r"\b(tak\w*|took|acquir\w*|receiv\w*|hold\w*|bought|buy
                          r"get|gets|obtain\w*)\b", re.I)
 _SHAREHOLDER = re.compile(r"\b(largest|biggest|major|top|controlling)\s+(shareholder|stakeholder|"
                           r"owner)\s+(?:in|of)\b", re.I)
+_BECOME_OWNER = re.compile(r"\b(?:become|becomes|became|is|was)\s+(?:the\s+)?$")
+_OWNER_AFTER = re.compile(r"^['’]s?\s+(?:largest|biggest|major|top|controlling)\s+(?:shareholder|owner|stakeholder)\b", re.I)
 _SHARE_PCT = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|per ?cent|percent)\s+(?:stake|equity|interest|of the shares)"
                         r"|(?:stake|interest)\s+of\s+(?:up\s+to\s+|about\s+|around\s+)?(\d+(?:\.\d+)?)\s?"
                         r"(?:%|per ?cent|percent)", re.I)
@@ -277,7 +291,7 @@ _STOCK_AFTER = re.compile(r"^['’]?s?\s+(?:convertible\s+)?(?:preferred\s+|comm
                           re.I)
 _SUPPLY_TO = re.compile(r"\b(suppl(?:y|ies|ied|ying)|sell\w*|sold|ship\w*|deliver\w*|export\w*)\b", re.I)
 _BUY_FROM = re.compile(r"\b(buy\w*|bought|purchas\w*|sourc\w*|procur\w*|offtake)\b", re.I)
-_PRODUCE = re.compile(r"\b(produc\w*|output|mak\w*|made|churn\w* out|refin\w*|separat\w*|"
+_PRODUCE = re.compile(r"\b((?!products?\b)(?!refiner(?:y|ies)\b)produc\w*|output|mak\w*|made|churn\w* out|refin\w*|separat\w*|"
                       r"manufactur\w*)\b", re.I)
 _CAPACITY = re.compile(r"(?:capacity\s+(?:of|to\s+\w+)\s+(?:up\s+to\s+|about\s+|around\s+)?|"
                        r"capable\s+of\s+\w+\s+(?:up\s+to\s+)?|up\s+to\s+)"
@@ -310,6 +324,7 @@ class _Context:
         self.hits: list[RelationHit] = []
         self.dropped: list[dict[str, Any]] = []
         self.schema = load_schema()
+        self.types: dict[str, str] = {}  # candidate ids ("candidate:Firm:Name") → type
 
     def instrument(self, pid: str) -> str | None:
         entity = self.gaz.entities.get(pid)
@@ -323,8 +338,8 @@ class _Context:
         if sid == oid:
             return
         rel = self.schema.relation(predicate)
-        stype = self.gaz.entities[sid].type if sid in self.gaz.entities else None
-        otype = self.gaz.entities[oid].type if oid in self.gaz.entities else None
+        stype = self.gaz.entities[sid].type if sid in self.gaz.entities else self.types.get(sid)
+        otype = self.gaz.entities[oid].type if oid in self.gaz.entities else self.types.get(oid)
         if stype not in rel.domain or otype not in rel.range:
             return
         lo, hi = max(lo, 0), min(hi, len(sent.text))
@@ -343,6 +358,10 @@ class _Context:
         self.hits.append(hit)
 
 
+_COORD = re.compile(r"\s*,?\s*(?:and|&|together with|jointly with|along with|in conjunction with)\s+"
+                    r"(?:the\s+)?|\s*,\s*")
+
+
 def _rel(m: Mention, sent: Sentence) -> tuple[int, int]:
     return m.start - sent.start, m.end - sent.start
 
@@ -355,22 +374,47 @@ def _rules_issued(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> N
         ps, pe = _rel(p, sent)
         for who in issuers:
             ws, we = _rel(who, sent)
-            if we <= ps and re.fullmatch(r"['’]s?\s+(?:[\w-]+\s+){0,3}", s[we:ps]):
+            if we <= ps and (re.fullmatch(r"(?:\s+(?:government|administration|authorities))?['’]s?\s+"
+                                          r"(?:[\w-]+\s+){0,3}", s[we:ps], re.I)
+                             or (who.type == "Firm" and re.fullmatch(r"\s+", s[we:ps]))):
                 if p.flag != "contextual":
                     ctx.emit(p, "ISSUED_BY", who, i, ws, pe, 0.8, "possessive-issuer", local=True)
+                    # a list after it shares the issuer: "MOFCOM Announcements Nos. 61 and 62"
+                    prev = p
+                    for q in sorted(policies, key=lambda m: m.start):
+                        if q.start < p.end:
+                            continue
+                        if re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and|&)\s*(?:No\.?\s*)?", s[_rel(prev, sent)[1]:_rel(q, sent)[0]]):
+                            ctx.emit(q, "ISSUED_BY", who, i, ws, _rel(q, sent)[1], 0.75, "possessive-issuer-list", local=True)
+                            prev = q
+                        else:
+                            break
                 continue
             if we <= ps and ps - we < 90 and not re.search(r"[;:]", s[we:ps]):
                 between = s[we:ps]
+                for q in ms:  # verbs inside names do not count ("Announcements Nos. 61")
+                    qs, qe = _rel(q, sent)
+                    if we <= qs and qe <= ps:
+                        between = between[:qs - we] + " " * (qe - qs) + between[qe - we:]
                 sus = _SUSPEND.search(between)
                 iss = _ISSUE.search(between)
                 if sus or iss:
+                    between_p = [q for q in policies if we <= q.start - sent.start < ps and q.id != p.id]
+                    if between_p and not re.fullmatch(r"(?:\s*(?:,|and|&)\s*(?:No\.?\s*)?\d*)*\s*",
+                                                      s[between_p[0].end - sent.start:ps]
+                                                      if len(between_p) == 1 else "x"):
+                        if not all(re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and|&)\s*(?:No\.?\s*)?",
+                                                s[a.end - sent.start:b.start - sent.start])
+                                   for a, b in zip(between_p + [p], (between_p + [p])[1:])):
+                            continue
                     nearer = [o for o in issuers if we <= o.start - sent.start < ps]
-                    if nearer:
+                    if nearer and not _COORD.fullmatch(s[we:nearer[0].start - sent.start]):
                         continue
                     ctx.emit(p, "ISSUED_BY", who, i, ws, pe, 0.75,
                              "issuer-verb-policy", action="suspend" if sus else None)
             elif pe <= ws and re.fullmatch(r",?\s*(?:\w+\s+)?(?:issued|announced|imposed|adopted|"
-                                           r"introduced|enacted)\s+(?:jointly\s+)?by\s+(?:the\s+)?",
+                                           r"introduced|enacted|administered|run|managed|overseen)\s+"
+                                           r"(?:jointly\s+)?(?:by|through)\s+(?:the\s+)?",
                                            s[pe:ws]):
                 ctx.emit(p, "ISSUED_BY", who, i, ps, we, 0.8, "policy-issued-by")
 
@@ -395,6 +439,8 @@ def _rules_targets(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
             os_, oe = _rel(o, sent)
             if os_ < pe or os_ < ctl.start():
                 continue
+            if re.match(r"[- ]?related\b|\s+(?:technolog|equipment|industr|sector|supply chain|processing)", s[oe:]):
+                continue  # "rare earth-related technologies": a modifier, not what is controlled
             others = [q for q in policies if q is not p and pe <= q.start - sent.start < os_]
             if others:
                 continue
@@ -416,7 +462,7 @@ def _rules_parties(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> 
             gap = s[_rel(a, sent)[1]:_rel(b, sent)[0]]
             if re.fullmatch(r"\s?[-–—‑/]\s?", gap) or re.fullmatch(r"\s+and\s+(?:the\s+)?", gap):
                 before = s[:_rel(a, sent)[0]]
-                if re.fullmatch(r"\s?[-–—‑/]\s?", gap) or re.search(r"\bbetween\s+(?:the\s+)?$", before):
+                if re.fullmatch(r"\s?[-–—‑/]\s?", gap) or re.search(r"\b(?:between|by|among)\s+(?:the\s+)?$", before):
                     parties += [a, b]
     seen: set[str] = set()
     for p in agreements:
@@ -445,7 +491,12 @@ def _rules_operates(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
                 ctx.emit(f, "OPERATES", fac, i, fs, xe, 0.75, "possessive-facility", local=True)
                 done = True
             elif fe <= xs and xs - fe < 60 and _OPERATE.search(s[fe:xs]) and \
-                    not any(fe <= o.start - sent.start < xs for o in firms):
+                    not any(fe <= o.start - sent.start < xs for o in firms) and \
+                    not re.search(r"\b(?:by|with|from|to)\s+(?:the\s+)?$", s[:fs]) and \
+                    not re.match(r"\s*,", s[fe:]) or (fe <= xs and xs - fe < 60 and _OPERATE.search(s[fe:xs])
+                                                      and re.match(r"\s*,[^,]{0,60},", s[fe:xs])
+                                                      and not re.search(r"\b(?:by|with|from|to)\s+(?:the\s+)?$", s[:fs])
+                                                      and not any(fe <= o.start - sent.start < xs for o in firms)):
                 ctx.emit(f, "OPERATES", fac, i, fs, xe, 0.7, "firm-operates-facility")
                 done = True
             elif xe <= fs and (_OPERATED_BY.match(s[xe:fs]) or (
@@ -454,7 +505,13 @@ def _rules_operates(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
                 ctx.emit(f, "OPERATES", fac, i, xs, fe, 0.8, "facility-operated-by")
                 done = True
         if not done and re.search(r"\bits\s+(?:[\w-]+\s+){0,3}$", s[:xs]):
-            owner = next((f for f in reversed(firms) if f.end - sent.start <= xs), last_firm)
+            pool = [f for f in reversed(firms) if f.end - sent.start <= xs]
+            if last_firm is not None:
+                pool.append(last_firm)
+            known = ctx.gaz.index.operator.get(fac.id, set())
+            if known:  # the graph knows who runs it: "its" is that one, if it is in view
+                pool = [f for f in pool if f.id in known]
+            owner = pool[0] if pool else None
             if owner is not None:
                 ctx.emit(owner, "OPERATES", fac, i, max(xs - 40, 0), xe, 0.65, "its-facility")
 
@@ -483,7 +540,8 @@ def _rules_owns(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> Non
             stock = _STAKE_VERB.search(between) and _STOCK_AFTER.match(s[te:te + 40])
             direct = re.fullmatch(r"\s+(?:also\s+)?(?:owns|owned|acquired|has acquired|bought)\s+(?:the\s+)?",
                                   between)
-            if stake or stock or direct or _SHAREHOLDER.search(between):
+            reverse = _BECOME_OWNER.search(between[-40:]) and _OWNER_AFTER.match(s[te:te + 40])
+            if stake or stock or direct or reverse or _SHAREHOLDER.search(between):
                 ctx.emit(o, "OWNS", t, i, os_, te, 0.7, "stake-in",
                          properties={"share": share if (stake or stock) else None})
 
@@ -544,6 +602,8 @@ def _rules_produces(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
         rest = sh.group(2)
         if value > 100 or not re.search(r"\b(global|world\w*|international)\b", s, re.I):
             continue
+        if re.match(r"\s*(?:the\s+)?(?:world['’]s\s+|global\s+)?(?:demand|consumption|imports|needs)\b", rest, re.I):
+            continue
         who = [p for p in producers if p.end - sent.start <= sh.start() and p.type in {"Country", "Firm"}]
         if not who:
             continue
@@ -552,6 +612,8 @@ def _rules_produces(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
         if not _SHARE_VERB.search(between) or len(between) > 80:
             continue
         objs = [p for p in products if sh.start(2) <= p.start - sent.start < sh.end(2)]
+        if objs and objs[0].id == "material:rare-earths" and "material:reo" in ctx.gaz.entities:
+            objs = []  # a share of world output of "rare earths" is of the REO-equivalent total
         obj_id = objs[0].id if objs else ("material:reo" if "material:reo" in ctx.gaz.entities
                                           and re.search(r"rare[- ]earth", rest, re.I) else None)
         if obj_id is None:
@@ -567,14 +629,26 @@ def _rules_produces(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
         subj_c = [p for p in producers if p.type in {"Firm", "Facility"}
                   and p.end - sent.start <= cap.start()]
         if objs and subj_c:
+            props_c = {"quantity": float(cap.group(1).replace(",", "")), "quantity_unit": "t/yr",
+                       "basis": "capacity"}
             ctx.emit(subj_c[-1], "PRODUCES", objs[0], i, subj_c[-1].start - sent.start,
-                     objs[0].end - sent.start, 0.65, "capacity-of-product",
-                     properties={"quantity": float(cap.group(1).replace(",", "")),
-                                 "quantity_unit": "t/yr", "basis": "capacity"})
+                     objs[0].end - sent.start, 0.65, "capacity-of-product", properties=dict(props_c))
+            if subj_c[-1].type == "Facility":  # the firm that runs it, named in the sentence
+                runs = [f for f in subj_c[:-1] if f.type == "Firm"
+                        and (subj_c[-1].id in ctx.gaz.index.operated.get(f.id, set())
+                             or _OPERATE.search(s[f.end - sent.start:subj_c[-1].start - sent.start]))]
+                if runs:
+                    ctx.emit(runs[-1], "PRODUCES", objs[0], i, runs[-1].start - sent.start,
+                             objs[0].end - sent.start, 0.6, "capacity-of-product-operator",
+                             properties=dict(props_c))
     # production statements
+    inside = [(m.start - sent.start, m.end - sent.start) for m in ms]
     for verb in _PRODUCE.finditer(s):
+        if any(a <= verb.start() < b for a, b in inside):
+            continue  # "Eneabba Refinery", "Lynas Rare Earths Producer": a name, not a verb
         after = [p for p in products if p.start - sent.start >= verb.end()
-                 and p.start - sent.start - verb.end() < 60]
+                 and p.start - sent.start - verb.end() < 60
+                 and not re.search(r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", s[verb.end():p.start - sent.start])]
         if not after:
             continue
         before = [p for p in producers if p.end - sent.start <= verb.start()]
@@ -594,6 +668,8 @@ def _rules_produces(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
         if cap:
             props = {"quantity": float(cap.group(1).replace(",", "")), "quantity_unit": "t/yr",
                      "basis": "capacity"}
+        if _SHARE.search(s):  # "produces 90% of the world's rare earths": the share rule's
+            after = [o for o in after if o.id != "material:rare-earths"]
         for subj in subjects:
             for obj in after[:4]:
                 ctx.emit(subj, "PRODUCES", obj, i, min(max(subj.start - sent.start, 0), verb.start()),
@@ -613,32 +689,276 @@ def _valid_from(text: str, published: str | None) -> str | None:
     return f"{year}-{month:02d}-{int(day):02d}" if day else f"{year}-{month:02d}"
 
 
+_SAYS = re.compile(r"^\s*(?:,\s*)?(?:said|says|announced|noted|stated|confirmed|added)\b")
+_SAYS_BEFORE = re.compile(r"(?:said|says|announced|noted|stated|confirmed)\s+(?:on\s+\w+\s+)?(?:that\s+)?$")
+_HQ_GAP = re.compile(r"(?:['’]s?)?\s+(?:[a-z][\w-]*\s+){0,4}")
+_FEEDS_CUE = re.compile(r"\b(?:receiv\w*|tak\w*|get\w*|sourc\w*|ship\w*|feed\w*|fed|process\w*|suppl\w*|"
+                        r"comes?|coming)\b[^.;]{0,60}?\bfrom\s+(?:the\s+|its\s+|[A-Z][\w.-]*['’]s?\s+)?"
+                        r"(?:[\w-]+\s+){0,3}$")
+
+
+_APPOSITIVE_ISSUER = re.compile(r"^\s*,\s*(?:a|an|the)\s+(?:joint\s+)?(?:decision|announcement|notice|measure|order|"
+                                r"rule|regulation)s?\s+(?:of|by|from)\s+(?:the\s+)?$")
+
+
+def _rules_issued_more(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> None:
+    """Issuers named around the policy: "No. 18, a joint decision of the Ministry of Commerce
+    and the General Administration of Customs"; "the requirements that Beijing introduced";
+    "its April export restrictions" (its = the country or agency before)."""
+    s = sent.text
+    policies = [m for m in ms if m.type == "Policy"]
+    issuers = [m for m in ms if m.type in {"Country", "Firm", "Region"} and m.flag != "candidate"]
+    for p in policies:
+        ps, pe = _rel(p, sent)
+        after = [w for w in issuers if _rel(w, sent)[0] >= pe]
+        if after:
+            first = after[0]
+            fs, fe = _rel(first, sent)
+            if _APPOSITIVE_ISSUER.match(s[pe:fs]):
+                ctx.emit(p, "ISSUED_BY", first, i, ps, fe, 0.75, "appositive-issuer", local=True)
+                prev = first
+                for w in after[1:]:
+                    if _COORD.fullmatch(s[_rel(prev, sent)[1]:_rel(w, sent)[0]]):
+                        ctx.emit(p, "ISSUED_BY", w, i, ps, _rel(w, sent)[1], 0.75, "appositive-issuer", local=True)
+                        prev = w
+                    else:
+                        break
+            elif re.fullmatch(r"\s+(?:that|which)\s+(?:the\s+)?", s[pe:fs]) and \
+                    (_ISSUE.match(s[fe:].strip()) or _SUSPEND.match(s[fe:].strip())):
+                ctx.emit(p, "ISSUED_BY", first, i, ps, fe + 15, 0.75, "policy-that-issuer")
+        if re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,3}$", s[:ps]):
+            before = [w for w in issuers if _rel(w, sent)[1] <= ps and w.type == "Country"]
+            if before:
+                ctx.emit(p, "ISSUED_BY", before[-1], i, _rel(before[-1], sent)[0], pe, 0.65, "its-policy")
+
+
+def _rules_issued_said(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> None:
+    """"China will suspend … Announcement No. 46, the Ministry of Commerce said": the sayer
+    of a sentence about issuing or suspending a policy issued it."""
+    s = sent.text
+    policies = [m for m in ms if m.type == "Policy"]
+    agencies = [m for m in ms if m.type == "Firm"]
+    if not policies or not agencies or not (_ISSUE.search(s) or _SUSPEND.search(s)):
+        return
+    for a in agencies:
+        as_, ae = _rel(a, sent)
+        if _SAYS.match(s[ae:]) and any(_rel(p, sent)[1] <= as_ for p in policies):
+            for p in policies:
+                if _rel(p, sent)[1] <= as_:
+                    ctx.emit(p, "ISSUED_BY", a, i, _rel(p, sent)[0], ae + 8, 0.7, "policy-sayer")
+        elif _SAYS_BEFORE.search(s[:as_]) is None and _SAYS.match(s[ae:]) is None:
+            continue
+
+
+def _rules_hq(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> None:
+    """"Australia's Lynas", "Australian rare earths producer Lynas" → HEADQUARTERED_IN."""
+    s = sent.text
+    countries = [m for m in ms if m.type == "Country"]
+    firms = [m for m in ms if m.type == "Firm" and not firm_is_agency(ctx.gaz, m.id)]
+    for c in countries:
+        cs, ce = _rel(c, sent)
+        for f in firms:
+            fs, fe = _rel(f, sent)
+            if fs < ce:
+                continue
+            gap = s[ce:fs]
+            possessive = re.match(r"['’]s?\s", gap) is not None
+            if not (possessive or c.flag == "demonym") or not _HQ_GAP.fullmatch(gap):
+                continue
+            if any(ce <= o.start - sent.start < fs for o in ms if o.type in {"Firm", "Country", "Facility"}):
+                continue
+            ctx.emit(f, "HEADQUARTERED_IN", c, i, cs, fe, 0.7, "country-firm", local=True)
+
+
+def _rules_located(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> None:
+    """"a plant in Malaysia", "Myanmar's mining belt", "Located … in Australia's Northern
+    Territory, Nolans" → LOCATED_IN."""
+    s = sent.text
+    countries = [m for m in ms if m.type in {"Country", "Region"} and m.flag != "demonym"]
+    facilities = [m for m in ms if m.type == "Facility"]
+    for f in facilities:
+        fs, fe = _rel(f, sent)
+        for c in countries:
+            cs, ce = _rel(c, sent)
+            if cs >= fe and re.fullmatch(r"\s*,?\s*(?:(?:which is\s+|is\s+)?(?:located|based)\s+)?(?:in|at|near)\s+"
+                                         r"(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?", s[fe:cs]):
+                ctx.emit(f, "LOCATED_IN", c, i, fs, ce, 0.7, "facility-in-country", local=True)
+            elif ce <= fs and re.match(r"['’]s?\s", s[ce:fs]) and _HQ_GAP.fullmatch(s[ce:fs]):
+                ctx.emit(f, "LOCATED_IN", c, i, cs, fe, 0.65, "country-s-facility", local=True)
+            elif ce <= fs and re.match(r"\s*In\s+(?:the\s+)?$", s[:cs]) and re.match(r"\s*,", s[ce:]):
+                ctx.emit(f, "LOCATED_IN", c, i, cs, fe, 0.65, "in-country-facility", local=True)
+            elif re.match(r"\s*Located\b", s) and ce <= fs and fs - ce < 60 and \
+                    re.search(r"\bin\s+(?:the\s+)?$", s[:cs]):
+                ctx.emit(f, "LOCATED_IN", c, i, 0, fe, 0.65, "located-in", local=True)
+
+
+def _rules_feeds(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
+                 last_facility: Mention | None) -> None:
+    """"The Malaysian plant … processes concentrate from the Mt Weld mine", "That plant will
+    receive material from Lynas' Mt Weld mine" → FEEDS(source, plant)."""
+    s = sent.text
+    facilities = [m for m in ms if m.type == "Facility"]
+    for src in facilities:
+        ss, se = _rel(src, sent)
+        if not _FEEDS_CUE.search(s[:ss]):
+            continue
+        before = [f for f in facilities if f.id != src.id and _rel(f, sent)[1] <= ss]
+        if before:
+            dst = before[0]
+        elif last_facility is not None and last_facility.id != src.id and \
+                re.match(r"\s*(?:That|This|The)\s+(?:[\w-]+\s+){0,2}(?:plant|facility|refinery|mill|project)\b", s):
+            dst = last_facility
+        else:
+            continue
+        ctx.emit(src, "FEEDS", dst, i, 0, se, 0.65, "feeds-from")
+
+
+_SHARE_OF = re.compile(r"\b(?:accounted|accounts|account)\s+for\s+(?:about\s+|around\s+|nearly\s+|some\s+)?"
+                       r"\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)\s+of\s+(?:the\s+)?$"
+                       r"|\bsuppl(?:y|ies|ied)\s+(?:about\s+|around\s+|nearly\s+|some\s+)?\d+(?:\.\d+)?\s?"
+                       r"(?:%|per ?cent|percent)\s+of\s+(?:the\s+)?$")
+
+
+def _rules_supply_shares(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> None:
+    """"Myanmar accounted for 57% of China's rare earth imports", "China supplies 95% of the
+    EU's rare earth needs", "Chinese imports of … from Myanmar" → SUPPLIES(A, B)."""
+    s = sent.text
+    places = [m for m in ms if m.type in {"Country", "Region", "Firm"}]
+    for a in places:
+        as_, ae = _rel(a, sent)
+        for b in places:
+            bs, be = _rel(b, sent)
+            if a.id == b.id:
+                continue
+            if bs > ae and a.flag != "demonym" and _SHARE_OF.search(s[ae:bs]) and \
+                    re.match(r"['’]s?\s+(?:[\w-]+\s+){0,4}(?:imports?|needs|demand|supply|supplies|purchases|consumption)\b",
+                             s[be:]):
+                ctx.emit(a, "SUPPLIES", b, i, as_, be + 40, 0.65, "share-of-imports",
+                         properties={"material": next((m.id for m in ms if m.type == "Material"), None)})
+            elif as_ > be and re.fullmatch(r"(?:['’]s)?\s+imports?\s+of\s+[^.;]{0,60}?\bfrom\s+", s[be:as_]):
+                ctx.emit(a, "SUPPLIES", b, i, bs, ae, 0.65, "imports-from",
+                         properties={"material": next((m.id for m in ms if m.type == "Material"), None)})
+
+
+def _mention(gaz: Gazetteer, start: int, end: int, text: str, eid: str, sentence_of, flag: str) -> Mention:  # type: ignore[no-untyped-def]
+    return Mention(start, end, text[start:end], eid, gaz.entities[eid].type, sentence_of(start), flag)
+
+
 def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
     """Mentions, candidates and relations of one article (nothing is written)."""
     text = article.text
     sentences = split_sentences(text)
+    starts = [x.start for x in sentences]
+
+    def sentence_of(pos: int) -> int:
+        return max(bisect.bisect_right(starts, pos) - 1, 0)
+
     mentions = _find_mentions(gaz, text, sentences, article.published)
-    candidates = _find_candidates(text, mentions)
-    ctx = _Context(text, sentences, mentions, gaz, article.published)
+    # policies by number lists and ranges, executive orders and proclamations
+    spans = {(m.start, m.id) for m in mentions}
+    for ref in numbered_policies(gaz, text, article.published):
+        if not any(m.id == ref.id and m.start <= ref.start < m.end for m in mentions) and \
+                (ref.start, ref.id) not in spans:
+            mentions.append(_mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag))
+    mentions.sort(key=lambda m: (m.start, m.end))
+    # names by their form: candidates, graph names by alias, and words nested in names
+    hits, nested = find_names(gaz, text, sentences, mentions)
+    mentions = [m for k, m in enumerate(mentions) if k not in nested]
+    cand_mentions: list[Mention] = []
+    found: dict[tuple[str, str], Candidate] = {}
+    canon: dict[str, str] = {}
+    for h in hits:
+        if h.id is not None:
+            if not any(m.start < h.end and h.start < m.end for m in mentions):
+                mentions.append(_mention(gaz, h.start, h.end, text, h.id, sentence_of, "alias"))
+            continue
+        base = h.cue[6:] if h.cue.startswith("again:") else h.text
+        key = (h.type, norm_name(base))
+        cand = found.setdefault(key, Candidate(canon.setdefault(base, base), h.type))
+        cand.mentions.append({"start": h.start, "end": h.end, "text": h.text})
+        cid = f"candidate:{h.type}:{cand.name}"
+        cand_mentions.append(Mention(h.start, h.end, h.text, cid, h.type, sentence_of(h.start), "candidate"))
+    candidates = sorted(found.values(), key=lambda c: c.mentions[0]["start"])
+    # descriptions resolved through the graph: policies, facilities, then "the company"
+    mentions.sort(key=lambda m: (m.start, m.end))
+    for ref in described_policies(gaz, text, sentences, article.published, mentions) + \
+            described_agreements(gaz, text, sentences, article.published, mentions) + \
+            coordinated_groups(gaz, text):
+        if not any(m.start < ref.end and ref.start < m.end and m.id == ref.id for m in mentions):
+            mentions.append(_mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag))
+            # a described policy wins over a generic candidate name ("an Executive Order (EO)")
+            gone = {c.id for c in cand_mentions if c.type == "Policy" and c.start < ref.end and ref.start < c.end}
+            if gone:
+                cand_mentions = [c for c in cand_mentions if c.id not in gone]
+                candidates = [c for c in candidates if f"candidate:{c.type}:{c.name}" not in gone]
+    # a facility named once in full is then named short: "the Nolans project" … "Nolans"
+    for m in list(mentions):
+        if m.type != "Facility" or m.flag:
+            continue
+        short = re.sub(r"(?i)\s+(?:rare earths?\s+)?(?:project|mine|plant|facility|refinery|mill|operations?)$", "", m.text)
+        if short != m.text and len(short) >= 5 and short[0].isupper() and " " not in short:
+            for x in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text[m.end:]):
+                a = m.end + x.start()
+                if not any(o.start < a + len(short) and a < o.end for o in mentions + cand_mentions):
+                    mentions.append(_mention(gaz, a, a + len(short), text, m.id, sentence_of, "short"))
+    owners: dict[tuple[int, str], str] = {}
+    for ref in described_facilities(gaz, text, sentences, mentions, sentence_of):
+        if not any(m.start < ref.end and ref.start < m.end and m.type == "Facility" for m in mentions):
+            mentions.append(_mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag))
+            if ref.owner:
+                owners[(ref.start, ref.id)] = ref.owner
+    mentions.sort(key=lambda m: (m.start, m.end))
+    for ref in antecedents(gaz, text, mentions, sentence_of):
+        if not any(m.start < ref.end and ref.start < m.end for m in mentions):
+            mentions.append(_mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag))
+    mentions.sort(key=lambda m: (m.start, m.end))
+    ctx = _Context(text, sentences, sorted(mentions + cand_mentions, key=lambda m: (m.start, m.end)),
+                   gaz, article.published)
+    ctx.types = {m.id: m.type for m in cand_mentions}
+    for m in mentions:
+        owner = owners.get((m.start, m.id))
+        if owner:
+            sent = sentences[m.sentence]
+            owner_at = [o for o in mentions if o.id == owner and o.sentence == m.sentence and o.end <= m.start]
+            clause = text[owner_at[-1].end:m.start] if owner_at else ""
+            pred = "OWNS" if re.search(r"\bown(?:s|ed)?\b", clause) else "OPERATES"
+            ctx.emit(owner, pred, m, m.sentence, max(m.start - sent.start - 60, 0),
+                     m.end - sent.start, 0.65, "described-facility-owner", local=True)
     last_firm: Mention | None = None
+    last_facility: Mention | None = None
     recent_policy: Mention | None = None
     recent_policy_at = -10
     for i, sent in enumerate(sentences):
         ms = ctx.by_sentence.get(i, [])
         # every rule relates two entities (one may come from an earlier sentence)
-        if len(ms) >= 2 or (ms and (last_firm is not None or recent_policy is not None)):
+        if len(ms) >= 2 or (ms and (last_firm is not None or recent_policy is not None
+                                    or last_facility is not None)):
             _rules_issued(ctx, i, sent, ms)
+            _rules_issued_said(ctx, i, sent, ms)
+            _rules_issued_more(ctx, i, sent, ms)
             _rules_targets(ctx, i, sent, ms, recent_policy if i - recent_policy_at <= 2 else None)
             _rules_parties(ctx, i, sent, ms)
             _rules_operates(ctx, i, sent, ms, last_firm)
             _rules_owns(ctx, i, sent, ms)
             _rules_supplies(ctx, i, sent, ms)
+            _rules_supply_shares(ctx, i, sent, ms)
             _rules_produces(ctx, i, sent, ms, last_firm)
+            _rules_hq(ctx, i, sent, ms)
+            _rules_located(ctx, i, sent, ms)
+            _rules_feeds(ctx, i, sent, ms, last_facility)
         for m in ms:
-            if m.type == "Firm":
+            if m.type == "Firm" and not m.id.startswith("candidate:"):
                 last_firm = m
-            if m.type == "Policy":
+            if m.type == "Facility" and not m.id.startswith("candidate:"):
+                last_facility = m
+            if m.type == "Policy" and not m.id.startswith("candidate:"):
                 recent_policy, recent_policy_at = m, i
+    # countries that issue an agreement are its parties
+    for hit in list(ctx.hits):
+        if hit.predicate == "ISSUED_BY" and ctx.instrument(hit.subject) == "agreement" and \
+                hit.object.startswith("country:"):
+            ctx.hits.append(RelationHit(hit.subject, "AFFECTS", hit.object, hit.sentence, hit.confidence,
+                                        "agreement-issuer-party", {"role": "party"}))
     relations: dict[tuple[str, str, str, str], RelationHit] = {}
     for hit in ctx.hits:
         if hit.predicate in {"TARGETS", "AFFECTS", "SUPPLIES", "OWNS"}:

@@ -69,7 +69,8 @@ class TestBatch:
         store = MemoryStore()
         fx.extend(batches[0])
         store.replace_all(fx)
-        assert store.stats().relations["MENTIONS"] == 8
+        # 8 named entities plus the group concept "rare earths" (material:rare-earths)
+        assert store.stats().relations["MENTIONS"] == 9
 
 
 class TestCli:

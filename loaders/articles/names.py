@@ -1,0 +1,273 @@
+"""Names the graph does not hold: organisations, facilities and policies found by their form.
+
+A *name* is a run of capitalised words, joined by "of", "the", "and", "for", "on", "&"
+("Export Control Law of the People's Republic of China", "European Association of
+Automotive Suppliers"). A run becomes a candidate when
+
+- its head (last capitalised word that is a head noun) says what it is: an organisation
+  ("Association", "Bank", "Ministry", "Corp", "Ltd", "Resources", …), a facility ("Mine",
+  "Refinery", "Plant", …) or a policy ("Act", "Law", "Regulations", "Framework", "Strategy",
+  "Programme", …; a financing "Facility" is a policy), or
+- the sentence says it is an organisation: "according to X", "X said" (X an acronym),
+  "(X) -" in a dateline, or X listed with firms the graph knows ("General Motors, Ford and
+  Stellantis"), and
+- an acronym in brackets after a name ("the Critical Minerals Facility (CMF)") is that name
+  again wherever it appears.
+
+Headline-case lines are not read (every word is capitalised there). Before a name becomes
+a candidate it is looked up among the graph's names and aliases (:meth:`GraphIndex.lookup`):
+"Lynas Rare Earths Ltd" is firm:lynas. A candidate or graph name that contains a country
+or a rare-earth group word ("US" in "US Defense Department", "Rare-Earth" in "JL MAG
+Rare-Earth") takes that word with it: it is not a mention of the country or group.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from loaders.articles.gazetteer import Gazetteer
+from loaders.articles.sentences import Sentence
+
+__all__ = ["NameHit", "find_names"]
+
+ORG_HEADS = {
+    "Association", "Council", "Bank", "Fund", "Centre", "Center", "Institute", "Army", "Commission",
+    "Agency", "Authority", "Survey", "Partners", "Capital", "Investments", "Society", "University",
+    "Foundation", "Chamber", "Alliance", "Exchange", "Bureau", "Administration", "Department",
+    "Ministry", "Office", "Corporation", "Company", "Co", "Inc", "Ltd", "Limited", "LLC", "Plc", "PLC",
+    "Group", "Holdings", "Resources", "Mining", "Minerals", "Metals", "Materials", "Technologies",
+    "Technology", "Magnetics", "Industries", "Chemicals", "Chemical", "Corp", "AG", "SA", "NV",
+    "GmbH", "Bhd", "Committee", "Organization", "Organisation", "Forum", "Consortium", "Trust",
+    "Securities", "Earths", "Motors", "Electric", "Systems", "Laboratory", "Laboratories",
+}
+FACILITY_HEADS = {"Mine", "Project", "Refinery", "Plant", "Facility", "Complex", "Mill", "Smelter",
+                  "Factory", "Hub"}
+POLICY_HEADS = {"Act", "Law", "Regulations", "Regulation", "Rules", "Rule", "Order", "Proclamation",
+                "Framework", "Agreement", "Accord", "Plan", "Strategy", "Program", "Programme",
+                "Initiative", "Directive", "Decree", "Measures", "Catalogue", "Catalog", "List",
+                "Treaty", "Memorandum", "Pact", "Deal"}
+_FINANCE = {"Minerals", "Finance", "Financing", "Loan", "Credit", "Investment", "Funding", "Lending"}
+_CONNECT = {"of", "the", "and", "for", "on", "&", "de", "du", "des"}
+_LEAD_STOP = {
+    "The", "A", "An", "This", "That", "These", "Those", "Its", "Their", "In", "On", "At", "For",
+    "And", "But", "As", "While", "Last", "Once", "Formerly", "According", "Under", "After",
+    "Before", "Since", "Today", "Now", "Also", "Both", "Each", "Every", "Such", "Other", "New",
+    "If", "When", "Where", "With", "From", "By", "To", "Of", "Our", "We", "It", "He", "She",
+    "They", "Some", "Many", "Most", "Several", "Meanwhile", "However", "Separately", "Further",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "President",
+    "Prime", "Minister", "Secretary", "CEO", "Chairman", "Commissioner", "Mr", "Ms", "Dr",
+}
+_ABBREV_DOT = {"Inc.", "Corp.", "Co.", "Ltd.", "U.S.", "E.U.", "U.K.", "St.", "Mt.", "Jr.", "No."}
+_TOKEN = re.compile(r"[A-Za-z0-9][\w&.'’-]*|\S")
+_NESTABLE = {"Country", "Region"}
+_GROUPS = {"material:rare-earths", "material:light-rare-earths", "material:heavy-rare-earths",
+           "material:medium-heavy-rare-earths"}
+
+
+@dataclass
+class NameHit:
+    """A name found in the text: linked to the graph (``id``) or a candidate (``type``)."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    id: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    cue: str = "head"
+
+
+def _is_cap(tok: str) -> bool:
+    return tok[:1].isupper() or (tok[:1].isdigit() and any(c.isupper() for c in tok))
+
+
+def _headline(sent: Sentence) -> bool:
+    words = re.findall(r"[A-Za-z][\w'’-]*", sent.text)
+    if len(words) < 4 or sent.text.rstrip().endswith((".", "?", "!", '"', "”")):
+        return False
+    caps = sum(w[0].isupper() for w in words if w.lower() not in _CONNECT | {"a", "an", "to", "in", "with", "at", "as", "by"})
+    return caps >= 0.7 * len([w for w in words if w.lower() not in _CONNECT | {"a", "an", "to", "in", "with", "at", "as", "by"}])
+
+
+def _runs(text: str, lo: int, hi: int) -> list[list[tuple[str, int, int]]]:
+    """Maximal runs of capitalised tokens in text[lo:hi] (connectors inside)."""
+    toks = [(m.group(), m.start() + lo, m.end() + lo) for m in _TOKEN.finditer(text[lo:hi])]
+    runs: list[list[tuple[str, int, int]]] = []
+    cur: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(toks):
+        tok, a, b = toks[i]
+        word = tok.rstrip(".") if tok not in _ABBREV_DOT and not re.fullmatch(r"(?:[A-Z]\.)+", tok) else tok
+        ends_sentence = word != tok
+        possessive = re.search(r"['’]s?$", word) is not None
+        if _is_cap(word) and len(word) > 0:
+            cur.append((word, a, a + len(word)))
+            nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
+            plural_possessive = re.search(r"s['’]$", word) is not None
+            if ends_sentence or (possessive and not (plural_possessive and nxt[:1].isupper()
+                                                     and nxt.rstrip(".") in ORG_HEADS)
+                                 and not (cur and len(cur) >= 2 and cur[-2][0] == "the")):
+                if possessive:
+                    stripped = re.sub(r"['’]s?$", "", word)
+                    cur[-1] = (stripped, a, a + len(stripped))
+                runs.append(cur)
+                cur = []
+        elif tok in _CONNECT and cur and i + 1 < len(toks) and (
+                _is_cap(toks[i + 1][0]) or (toks[i + 1][0] in _CONNECT and i + 2 < len(toks)
+                                            and _is_cap(toks[i + 2][0]))):
+            cur.append((tok, a, b))
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+        i += 1
+    if cur:
+        runs.append(cur)
+    split: list[list[tuple[str, int, int]]] = []
+    for run in runs:
+        cur2: list[tuple[str, int, int]] = []
+        for k, tok in enumerate(run):
+            if tok[0] == "and" and cur2 and cur2[-1][0] in POLICY_HEADS | FACILITY_HEADS | ORG_HEADS:
+                split.append(cur2)
+                cur2 = []
+                continue
+            cur2.append(tok)
+        if cur2:
+            split.append(cur2)
+    out = []
+    for run in split:
+        while run and (run[0][0] in _LEAD_STOP or run[0][0] in _CONNECT):
+            run = run[1:]
+        while run and run[-1][0] in _CONNECT:
+            run = run[:-1]
+        if run:
+            out.append(run)
+    return out
+
+
+def _classify(run: list[tuple[str, int, int]]) -> tuple[str, int] | None:
+    """(type, index of the last token of the name) for a run with a head noun."""
+    words = [w.rstrip(".") for w, _, _ in run]
+    for k in range(len(words) - 1, -1, -1):
+        w = words[k]
+        if w in POLICY_HEADS or w in FACILITY_HEADS or w in ORG_HEADS:
+            if w == "Earths" and (k == 0 or words[k - 1] != "Rare"):
+                continue
+            qualified = k + 1 < len(words) and words[k + 1] in {"of", "on", "for"}
+            if k == 0 and not qualified:
+                return None
+            end = k
+            # a qualifier after the head: "Law of the People's Republic of China"
+            if k + 1 < len(words) and words[k + 1] in {"of", "on", "for"}:
+                end = len(words) - 1
+            if w in POLICY_HEADS:
+                return "Policy", end
+            if w in FACILITY_HEADS:
+                return ("Policy" if words[k - 1] in _FINANCE else "Facility"), end
+            return "Firm", end
+    return None
+
+
+def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
+               mentions: list[Any]) -> tuple[list[NameHit], set[int]]:
+    """Candidates and graph-linked names found by form; and the indexes of ``mentions``
+    (countries, regions, group words) that sit inside a longer name and so do not count."""
+    graph_spans = [(m.start, m.end, m) for m in mentions]
+    hits: list[NameHit] = []
+    nested: set[int] = set()
+    firmish = {"Firm", "Facility", "Policy", "Material", "Element"}
+
+    def overlaps_graph(a: int, b: int) -> list[Any]:
+        return [m for s, e, m in graph_spans if s < b and a < e]
+
+    def add(a: int, b: int, ctype: str, cue: str) -> NameHit | None:
+        name = text[a:b]
+        inside = overlaps_graph(a, b)
+        if any(m.type in firmish and m.id not in _GROUPS for m in inside):
+            return None
+        linked = gaz.index.lookup(name)
+        hit = NameHit(a, b, name, ctype, linked, cue=cue)
+        for idx, m in enumerate(mentions):
+            if a <= m.start and m.end <= b and (m.type in _NESTABLE or m.id in _GROUPS):
+                nested.add(idx)
+        hits.append(hit)
+        return hit
+
+    for sent in sentences:
+        if _headline(sent):
+            continue
+        for run in _runs(text, sent.start, sent.end):
+            a, b = run[0][1], run[-1][2]
+            inside = overlaps_graph(a, b)
+            # a graph firm/facility name inside a capitalised run: words glued to it are its
+            if any(m.type in {"Firm", "Facility"} for m in inside):
+                for idx, m in enumerate(mentions):
+                    if a <= m.start and m.end <= b and m.id in _GROUPS:
+                        nested.add(idx)
+                    if a <= m.start and m.end <= b and m.type == "Country" and m.flag != "demonym":
+                        nested.add(idx)
+            cls = _classify(run)
+            if cls is None:
+                continue
+            if len(run) == 2 and run[1][0] == "Administration" and not run[0][0].isupper():
+                continue  # "Trump Administration": a government, not an organisation name
+            ctype, end = cls
+            if end < 1 and ctype != "Firm":
+                continue
+            add(a, run[end][2], ctype, "head")
+    # acronyms in brackets after a name: "Export Finance Australia (EFA)"
+    for m in re.finditer(r"\(([A-Z][A-Z0-9&]{1,9})\)", text):
+        before = [h for h in hits if 0 <= m.start() - h.end <= 2]
+        if before:
+            before[-1].aliases.append(m.group(1))
+    # organisations by what the sentence says of them
+    cues = [
+        re.compile(r"\baccording to (?:the\s+)?([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"),
+        re.compile(r"(?<![\w.])([A-Z][A-Z0-9&]{2,9})(?:\s*,[^,]{0,60},)?\s+(?:said|says|told|reported|warned|added|noted)\b"),
+        re.compile(r"\(([A-Z][A-Za-z]{2,})\)\s*[-–—]"),
+        re.compile(r"\bspokes(?:person|man|woman) (?:for|of) (?:the\s+)?([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})"),
+        re.compile(r"\b(?:director|analyst|chief executive|CEO|head|president|chairman|chairwoman|"
+                   r"economist|partner|professor|researcher|official|executive|fellow|manager|adviser|"
+                   r"advisor|strategist)\s+(?:at|of|with)\s+(?:the\s+)?([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})"),
+    ]
+    known = {h.text for h in hits}
+    for rx in cues:
+        for m in rx.finditer(text):
+            a, b = m.span(1)
+            name = m.group(1).rstrip(".")
+            b = a + len(name)
+            words = name.split()
+            if rx is cues[0] and len(words) > 1 and not _classify([(w, 0, 0) for w in words]):
+                continue  # "according to Gracelin Baskaran": a person
+            if words[0] in _LEAD_STOP or name in known:
+                continue
+            if add(a, b, "Firm", "said") is not None:
+                known.add(name)
+    # names listed with firms the graph knows: "General Motors, Ford and Stellantis"
+    firms = [m for m in mentions if m.type == "Firm"]
+    item = r"([A-Z][\w&.-]*(?:[ -][A-Z][\w&.-]*)?)"
+    for f in firms:
+        after = re.match(r"(?:,\s*|\s+and\s+|,\s+and\s+)" + item + r"(?=[\s,.;)]|$)", text[f.end:f.end + 60])
+        before = re.search(item + r"(?:,\s*|\s+and\s+|,\s+and\s+)$", text[max(f.start - 60, 0):f.start])
+        for mm, base in ((after, f.end), (before, max(f.start - 60, 0))):
+            if not mm:
+                continue
+            a, b = base + mm.start(1), base + mm.end(1)
+            name = text[a:b]
+            if name.split()[0] in _LEAD_STOP or name in known or overlaps_graph(a, b):
+                continue
+            add(a, b, "Firm", "listed")
+            known.add(name)
+    # acronyms and names seen once count wherever they appear again
+    extra: list[NameHit] = []
+    for h in list(hits):
+        for alias in h.aliases + ([h.text] if h.cue != "head" else []):
+            for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text):
+                if any(x.start <= m.start() < x.end for x in hits + extra) or overlaps_graph(*m.span()):
+                    continue
+                extra.append(NameHit(m.start(), m.end(), alias, h.type, h.id, cue="again:" + h.text))
+    hits += extra
+    hits.sort(key=lambda h: h.start)
+    return hits, nested
