@@ -24,6 +24,7 @@ confidence. Each relation keeps its sentence and the sentence's span in the arti
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from loaders.articles.references import (
 )
 from loaders.articles.readers import Article
 from loaders.articles.sentences import Sentence, split_sentences
+from loaders.articles.spans import SpanIndex
 
 __all__ = ["EXTRACTOR", "Candidate", "Extraction", "Mention", "RelationHit", "assess", "extract_article"]
 
@@ -57,22 +59,29 @@ _DROP_CUES = re.compile(
 _NEGATION = re.compile(r"\b(not|no(?!\.?\s*\d)|never|neither|nor|without|none|cannot|refus\w*|"
                        r"fail\w* to)\b|n't\b", re.I)
 _HEDGES = re.compile(
-    r"\b(may|might|could|would|reportedly|reported|expected to|expects? to|plans? to|planned|"
+    r"\b(reportedly|reported|expected to|expects? to|plans? to|planned|"
     r"aims? to|intends? to|likely|possibly|potential\w*|proposed|said to|seeks? to|hopes? to|"
-    r"set to|to be|projected|slated|sources said|according to)\b", re.I)
+    r"set to|to be|projected|slated|sources said)\b", re.I)
+#: Conditionals and unbinding words: the claim is kept at half the confidence (below 0.5 for
+#: every rule), so a consumer that keeps claims at confidence ≥ 0.5 does not assert it.
+_STRONG_HEDGES = re.compile(r"\b(would|could|may|might|non-binding|negotiat\w*|memorandum of understanding|"
+                            r"MoU|letter of (?:intent|interest))\b", re.I)
 _CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:but|while|although|though|whereas)\b|\bbut\b")
 
 
+@functools.lru_cache(maxsize=8192)
 def assess(text: str, lo: int, hi: int) -> tuple[bool, float, str | None]:
     """Whether the statement spanning ``text[lo:hi]`` is asserted, and a confidence factor.
 
     Returns ``(keep, factor, reason)``: a negation within the clause or an epistemic cue in
-    the sentence drops the statement; each hedge in the clause multiplies the factor by 0.75.
+    the sentence drops the statement; a conditional or unbinding word ("may", "would",
+    "non-binding", "memorandum of understanding") halves the factor, and each other hedge
+    ("reportedly", "plans to") multiplies it by 0.75 (at most twice).
 
     >>> assess("No details have emerged on whether Nd will be exempt.", 0, 50)[0]
     False
     >>> assess("China may restrict dysprosium.", 0, 29)[:2]
-    (True, 0.75)
+    (True, 0.5)
     """
     if _DROP_CUES.search(text):
         return False, 0.0, "the text says this is not known"
@@ -86,8 +95,10 @@ def assess(text: str, lo: int, hi: int) -> tuple[bool, float, str | None]:
     clause = text[start:end]
     if _NEGATION.search(clause):
         return False, 0.0, "negated"
+    strong = len(_STRONG_HEDGES.findall(clause))
     hedges = len(_HEDGES.findall(clause))
-    return True, 0.75 ** min(hedges, 2), ("hedged" if hedges else None)
+    factor = 0.5 ** min(strong, 1) * 0.75 ** min(hedges, 2)
+    return True, factor, ("hedged" if hedges or strong else None)
 
 
 # --- records ---------------------------------------------------------------------------
@@ -493,7 +504,8 @@ def _rules_operates(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
             elif fe <= xs and xs - fe < 60 and _OPERATE.search(s[fe:xs]) and \
                     not any(fe <= o.start - sent.start < xs for o in firms) and \
                     not re.search(r"\b(?:by|with|from|to)\s+(?:the\s+)?$", s[:fs]) and \
-                    not re.match(r"\s*,", s[fe:]) or (fe <= xs and xs - fe < 60 and _OPERATE.search(s[fe:xs])
+                    (not re.match(r"\s*,", s[fe:]) or re.match(r"\s*,\s*(?:which|who|that)\b", s[fe:])) \
+                    or (fe <= xs and xs - fe < 60 and _OPERATE.search(s[fe:xs])
                                                       and re.match(r"\s*,[^,]{0,60},", s[fe:xs])
                                                       and not re.search(r"\b(?:by|with|from|to)\s+(?:the\s+)?$", s[:fs])
                                                       and not any(fe <= o.start - sent.start < xs for o in firms)):
@@ -518,6 +530,8 @@ def _rules_operates(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
 
 def _rules_owns(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> None:
     s = sent.text
+    if not (_STAKE_VERB.search(s) or re.search(r"(?i)\bown|holder\b", s)):
+        return
     owners = [m for m in ms if m.type in {"Firm", "Country"}]
     owned = [m for m in ms if m.type in {"Firm", "Facility"}]
     if not owners or not owned or len({m.id for m in owners + owned}) < 2:
@@ -548,6 +562,8 @@ def _rules_owns(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> Non
 
 def _rules_supplies(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> None:
     s = sent.text
+    if not (_SUPPLY_TO.search(s) or _BUY_FROM.search(s)):
+        return
     actors = [m for m in ms if m.type in {"Firm", "Facility", "Country"} and m.flag != "demonym"]
     if len(actors) < 2:
         return
@@ -641,17 +657,35 @@ def _rules_produces(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
                     ctx.emit(runs[-1], "PRODUCES", objs[0], i, runs[-1].start - sent.start,
                              objs[0].end - sent.start, 0.6, "capacity-of-product-operator",
                              properties=dict(props_c))
+    # "… 4,440 tonnes a year of NdPr oxide production"
+    for q in (_QTY_OF.finditer(s) if " of " in s and ("tonnes" in s or "tons" in s) else ()):
+        objs = [p for p in products if p.start - sent.start == q.end()
+                and re.match(r"\s+(?:production|output)\b", s[p.end - sent.start:])]
+        subj_q = [p for p in producers if p.type in {"Firm", "Facility"} and p.end - sent.start <= q.start()]
+        if objs and subj_q:
+            ctx.emit(subj_q[-1], "PRODUCES", objs[0], i, subj_q[-1].start - sent.start, objs[0].end - sent.start,
+                     0.65, "quantity-of-production",
+                     properties={"quantity": float(q.group(1).replace(",", "")), "quantity_unit": "t/yr",
+                                 "basis": "capacity"})
     # production statements
     inside = [(m.start - sent.start, m.end - sent.start) for m in ms]
     for verb in _PRODUCE.finditer(s):
         if any(a <= verb.start() < b for a, b in inside):
             continue  # "Eneabba Refinery", "Lynas Rare Earths Producer": a name, not a verb
-        after = [p for p in products if p.start - sent.start >= verb.end()
-                 and p.start - sent.start - verb.end() < 60
+        listed = [p for p in products if p.start - sent.start >= verb.end()]
+        after = [p for p in listed if p.start - sent.start - verb.end() < 60
+                 or any(q.end - sent.start <= p.start - sent.start and q.start - sent.start - verb.end() < 60
+                        and re.fullmatch(r"[\s,()]*(?:and\s+|or\s+)?", s[q.end - sent.start:p.start - sent.start])
+                        for q in listed)]
+        after = [p for p in after
+                 if not re.search(r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", s[verb.end():p.start - sent.start])
                  and not re.search(r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", s[verb.end():p.start - sent.start])]
         if not after:
             continue
-        before = [p for p in producers if p.end - sent.start <= verb.start()]
+        before = [p for p in producers if p.end - sent.start <= verb.start()
+                  and not (p.type in {"Country", "Region"} and (
+                      re.search(r"\b(?:in|at|from|of|across|throughout)\s+(?:the\s+)?$", s[:p.start - sent.start])
+                      or re.match(r"['’]s?\s", s[p.end - sent.start:])))]
         at_fac = [p for p in producers if p.type == "Facility" and p.start - sent.start > verb.end()
                   and re.search(r"\bat\s+(?:its\s+|the\s+)?(?:[\w-]+\s+){0,3}$",
                                 s[verb.end():p.start - sent.start])]
@@ -671,7 +705,7 @@ def _rules_produces(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
         if _SHARE.search(s):  # "produces 90% of the world's rare earths": the share rule's
             after = [o for o in after if o.id != "material:rare-earths"]
         for subj in subjects:
-            for obj in after[:4]:
+            for obj in after[:8]:
                 ctx.emit(subj, "PRODUCES", obj, i, min(max(subj.start - sent.start, 0), verb.start()),
                          obj.end - sent.start, 0.7, "producer-verb-product", properties=dict(props))
         break
@@ -689,6 +723,8 @@ def _valid_from(text: str, published: str | None) -> str | None:
     return f"{year}-{month:02d}-{int(day):02d}" if day else f"{year}-{month:02d}"
 
 
+_QTY_OF = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:metric\s+)?(?:tonnes|tons|t)\s+(?:a|per)\s+"
+                     r"(?:year|annum)\s+of\s+")
 _SAYS = re.compile(r"^\s*(?:,\s*)?(?:said|says|announced|noted|stated|confirmed|added)\b")
 _SAYS_BEFORE = re.compile(r"(?:said|says|announced|noted|stated|confirmed)\s+(?:on\s+\w+\s+)?(?:that\s+)?$")
 _HQ_GAP = re.compile(r"(?:['’]s?)?\s+(?:[a-z][\w-]*\s+){0,4}")
@@ -780,7 +816,9 @@ def _rules_located(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> 
         fs, fe = _rel(f, sent)
         for c in countries:
             cs, ce = _rel(c, sent)
-            if cs >= fe and re.fullmatch(r"\s*,?\s*(?:(?:which is\s+|is\s+)?(?:located|based)\s+)?(?:in|at|near)\s+"
+            if cs >= fe and re.fullmatch(r"(?:\s+(?:rare earths?\s+)?(?:project|mine|plant|facility|refinery|mill|"
+                                         r"operations?|site|deposit))?"
+                                         r"\s*,?\s*(?:(?:which is\s+|is\s+)?(?:located|based)\s+)?(?:in|at|near)\s+"
                                          r"(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?", s[fe:cs]):
                 ctx.emit(f, "LOCATED_IN", c, i, fs, ce, 0.7, "facility-in-country", local=True)
             elif ce <= fs and re.match(r"['’]s?\s", s[ce:fs]) and _HQ_GAP.fullmatch(s[ce:fs]):
@@ -813,16 +851,20 @@ def _rules_feeds(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
         ctx.emit(src, "FEEDS", dst, i, 0, se, 0.65, "feeds-from")
 
 
-_SHARE_OF = re.compile(r"\b(?:accounted|accounts|account)\s+for\s+(?:about\s+|around\s+|nearly\s+|some\s+)?"
-                       r"\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)\s+of\s+(?:the\s+)?$"
-                       r"|\bsuppl(?:y|ies|ied)\s+(?:about\s+|around\s+|nearly\s+|some\s+)?\d+(?:\.\d+)?\s?"
-                       r"(?:%|per ?cent|percent)\s+of\s+(?:the\s+)?$")
+_SHARE_OF_CUE = re.compile(r"(?i)\baccount|\bsuppl")
+_AMOUNT = (r"(?:about\s+|around\s+|nearly\s+|some\s+|roughly\s+|over\s+|more than\s+)?"
+           r"(?:\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)|half|a third|a quarter|two-thirds|most|much)"
+           r"(?:\s+or\s+more)?")
+_SHARE_OF = re.compile(r"\b(?:accounted|accounts|account)\s+for\s+" + _AMOUNT + r"\s+of\s+(?:the\s+)?$"
+                       r"|\bsuppl(?:y|ies|ied)\s+" + _AMOUNT + r"\s+of\s+(?:the\s+)?$")
 
 
 def _rules_supply_shares(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> None:
     """"Myanmar accounted for 57% of China's rare earth imports", "China supplies 95% of the
     EU's rare earth needs", "Chinese imports of … from Myanmar" → SUPPLIES(A, B)."""
     s = sent.text
+    if "import" not in s and not _SHARE_OF_CUE.search(s):
+        return
     places = [m for m in ms if m.type in {"Country", "Region", "Firm"}]
     for a in places:
         as_, ae = _rel(a, sent)
@@ -831,11 +873,13 @@ def _rules_supply_shares(ctx: _Context, i: int, sent: Sentence, ms: list[Mention
             if a.id == b.id:
                 continue
             if bs > ae and a.flag != "demonym" and _SHARE_OF.search(s[ae:bs]) and \
-                    re.match(r"['’]s?\s+(?:[\w-]+\s+){0,4}(?:imports?|needs|demand|supply|supplies|purchases|consumption)\b",
+                    re.match(r"['’]s?\s+(?:[\w-]+\s+){0,4}(?:imports?|needs|demand|supply|supplies|purchases|consumption|inputs|feedstock)\b",
                              s[be:]):
                 ctx.emit(a, "SUPPLIES", b, i, as_, be + 40, 0.65, "share-of-imports",
                          properties={"material": next((m.id for m in ms if m.type == "Material"), None)})
-            elif as_ > be and re.fullmatch(r"(?:['’]s)?\s+imports?\s+of\s+[^.;]{0,60}?\bfrom\s+", s[be:as_]):
+            elif as_ > be and (re.fullmatch(r"(?:['’]s)?\s+imports?\s+of\s+[^.;]{0,60}?\bfrom\s+", s[be:as_])
+                               or re.fullmatch(r"\s+(?:\w+\s+){0,3}imported\s+[^.;]{0,80}?\b(?:from|coming from)\s+",
+                                               s[be:as_])):
                 ctx.emit(a, "SUPPLIES", b, i, bs, ae, 0.65, "imports-from",
                          properties={"material": next((m.id for m in ms if m.type == "Material"), None)})
 
@@ -856,21 +900,25 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
     mentions = _find_mentions(gaz, text, sentences, article.published)
     # policies by number lists and ranges, executive orders and proclamations
     spans = {(m.start, m.id) for m in mentions}
+    taken = SpanIndex(mentions)
     for ref in numbered_policies(gaz, text, article.published):
-        if not any(m.id == ref.id and m.start <= ref.start < m.end for m in mentions) and \
+        if not taken.any_overlap(ref.start, ref.start + 1, lambda m, r=ref: m.id == r.id) and \
                 (ref.start, ref.id) not in spans:
             mentions.append(_mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag))
     mentions.sort(key=lambda m: (m.start, m.end))
     # names by their form: candidates, graph names by alias, and words nested in names
     hits, nested = find_names(gaz, text, sentences, mentions)
     mentions = [m for k, m in enumerate(mentions) if k not in nested]
+    taken = SpanIndex(mentions)
     cand_mentions: list[Mention] = []
     found: dict[tuple[str, str], Candidate] = {}
     canon: dict[str, str] = {}
     for h in hits:
         if h.id is not None:
-            if not any(m.start < h.end and h.start < m.end for m in mentions):
-                mentions.append(_mention(gaz, h.start, h.end, text, h.id, sentence_of, "alias"))
+            if not taken.overlapping(h.start, h.end):
+                new = _mention(gaz, h.start, h.end, text, h.id, sentence_of, "alias")
+                mentions.append(new)
+                taken.add(new)
             continue
         base = h.cue[6:] if h.cue.startswith("again:") else h.text
         key = (h.type, norm_name(base))
@@ -881,35 +929,45 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
     candidates = sorted(found.values(), key=lambda c: c.mentions[0]["start"])
     # descriptions resolved through the graph: policies, facilities, then "the company"
     mentions.sort(key=lambda m: (m.start, m.end))
+    taken = SpanIndex(mentions)
     for ref in described_policies(gaz, text, sentences, article.published, mentions) + \
             described_agreements(gaz, text, sentences, article.published, mentions) + \
             coordinated_groups(gaz, text):
-        if not any(m.start < ref.end and ref.start < m.end and m.id == ref.id for m in mentions):
-            mentions.append(_mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag))
+        if not taken.any_overlap(ref.start, ref.end, lambda m, r=ref: m.id == r.id):
+            new = _mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag)
+            mentions.append(new)
+            taken.add(new)
             # a described policy wins over a generic candidate name ("an Executive Order (EO)")
             gone = {c.id for c in cand_mentions if c.type == "Policy" and c.start < ref.end and ref.start < c.end}
             if gone:
                 cand_mentions = [c for c in cand_mentions if c.id not in gone]
                 candidates = [c for c in candidates if f"candidate:{c.type}:{c.name}" not in gone]
     # a facility named once in full is then named short: "the Nolans project" … "Nolans"
-    for m in list(mentions):
+    taken = SpanIndex(mentions + cand_mentions)
+    shorts: dict[str, tuple[int, str]] = {}
+    for m in mentions:
         if m.type != "Facility" or m.flag:
             continue
         short = re.sub(r"(?i)\s+(?:rare earths?\s+)?(?:project|mine|plant|facility|refinery|mill|operations?)$", "", m.text)
         if short != m.text and len(short) >= 5 and short[0].isupper() and " " not in short:
-            for x in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text[m.end:]):
-                a = m.end + x.start()
-                if not any(o.start < a + len(short) and a < o.end for o in mentions + cand_mentions):
-                    mentions.append(_mention(gaz, a, a + len(short), text, m.id, sentence_of, "short"))
+            shorts.setdefault(short, (m.end, m.id))
+    for short, (after, fid) in shorts.items():
+        for x in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text[after:]):
+            a = after + x.start()
+            if not taken.overlapping(a, a + len(short)):
+                new = _mention(gaz, a, a + len(short), text, fid, sentence_of, "short")
+                mentions.append(new)
+                taken.add(new)
     owners: dict[tuple[int, str], str] = {}
     for ref in described_facilities(gaz, text, sentences, mentions, sentence_of):
-        if not any(m.start < ref.end and ref.start < m.end and m.type == "Facility" for m in mentions):
+        if not taken.any_overlap(ref.start, ref.end, lambda m: m.type == "Facility"):
             mentions.append(_mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag))
             if ref.owner:
                 owners[(ref.start, ref.id)] = ref.owner
     mentions.sort(key=lambda m: (m.start, m.end))
+    taken = SpanIndex(mentions)
     for ref in antecedents(gaz, text, mentions, sentence_of):
-        if not any(m.start < ref.end and ref.start < m.end for m in mentions):
+        if not taken.overlapping(ref.start, ref.end):
             mentions.append(_mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag))
     mentions.sort(key=lambda m: (m.start, m.end))
     ctx = _Context(text, sentences, sorted(mentions + cand_mentions, key=lambda m: (m.start, m.end)),
@@ -922,8 +980,9 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
             owner_at = [o for o in mentions if o.id == owner and o.sentence == m.sentence and o.end <= m.start]
             clause = text[owner_at[-1].end:m.start] if owner_at else ""
             pred = "OWNS" if re.search(r"\bown(?:s|ed)?\b", clause) else "OPERATES"
-            ctx.emit(owner, pred, m, m.sentence, max(m.start - sent.start - 60, 0),
-                     m.end - sent.start, 0.65, "described-facility-owner", local=True)
+            possessive = re.match(r"(?i)(?:its|their|the (?:company|firm|group)['’]s|[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3}['’]s?)\s", m.text)
+            lo = m.start - sent.start if possessive else max(m.start - sent.start - 60, 0)
+            ctx.emit(owner, pred, m, m.sentence, lo, m.end - sent.start, 0.7, "described-facility-owner", local=True)
     last_firm: Mention | None = None
     last_facility: Mention | None = None
     recent_policy: Mention | None = None
@@ -931,21 +990,26 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
     for i, sent in enumerate(sentences):
         ms = ctx.by_sentence.get(i, [])
         # every rule relates two entities (one may come from an earlier sentence)
-        if len(ms) >= 2 or (ms and (last_firm is not None or recent_policy is not None
-                                    or last_facility is not None)):
-            _rules_issued(ctx, i, sent, ms)
-            _rules_issued_said(ctx, i, sent, ms)
-            _rules_issued_more(ctx, i, sent, ms)
-            _rules_targets(ctx, i, sent, ms, recent_policy if i - recent_policy_at <= 2 else None)
-            _rules_parties(ctx, i, sent, ms)
-            _rules_operates(ctx, i, sent, ms, last_firm)
+        if len(ms) >= 2:
+            types = {m.type for m in ms}
+            if "Policy" in types:
+                _rules_issued(ctx, i, sent, ms)
+                _rules_issued_said(ctx, i, sent, ms)
+                _rules_issued_more(ctx, i, sent, ms)
+                _rules_parties(ctx, i, sent, ms)
             _rules_owns(ctx, i, sent, ms)
             _rules_supplies(ctx, i, sent, ms)
             _rules_supply_shares(ctx, i, sent, ms)
+            if "Country" in types:
+                _rules_hq(ctx, i, sent, ms)
+            if "Facility" in types:
+                _rules_located(ctx, i, sent, ms)
+        if ms:
+            _rules_targets(ctx, i, sent, ms, recent_policy if i - recent_policy_at <= 2 else None)
+            _rules_operates(ctx, i, sent, ms, last_firm)
             _rules_produces(ctx, i, sent, ms, last_firm)
-            _rules_hq(ctx, i, sent, ms)
-            _rules_located(ctx, i, sent, ms)
-            _rules_feeds(ctx, i, sent, ms, last_facility)
+            if any(m.type == "Facility" for m in ms):
+                _rules_feeds(ctx, i, sent, ms, last_facility)
         for m in ms:
             if m.type == "Firm" and not m.id.startswith("candidate:"):
                 last_firm = m

@@ -49,6 +49,10 @@ DEMONYMS = {
     "South African": "South Africa", "Greenlandic": "Greenland", "Estonian": "Estonia",
     "Malawian": "Malawi", "Angolan": "Angola", "Tanzanian": "Tanzania", "Ugandan": "Uganda",
     "Chilean": "Chile", "Kazakh": "Kazakhstan", "Saudi": "Saudi Arabia", "Ukrainian": "Ukraine",
+    "Belgian": "Belgium", "Dutch": "Netherlands", "Swedish": "Sweden", "Norwegian": "Norway",
+    "Finnish": "Finland", "Spanish": "Spain", "Italian": "Italy", "Swiss": "Switzerland",
+    "Austrian": "Austria", "Danish": "Denmark", "Polish": "Poland", "Mexican": "Mexico",
+    "Indonesian": "Indonesia", "Mongolian": "Mongolia", "Estonian": "Estonia", "Greenlander": "Greenland",
 }
 #: Region names news uses, → region id (when the graph has it), with a flag or None.
 REGION_VARIANTS = {"Europe": ("region:eu", None), "European": ("region:eu", "demonym"),
@@ -64,7 +68,7 @@ BLOCKERS = [
     "Korean Peninsula", "Australian dollar", "Australian dollars", "Canadian dollar",
     "Greater China", "Western Australia", "South Australia", "Eastern Europe", "Western Europe",
     "Central Europe", "Northern Europe", "Southern Europe", "European Parliament",
-    "graphite anode", "graphite anodes", "artificial graphite", "synthetic graphite",
+    "graphite anode", "graphite anodes", "artificial graphite", "synthetic graphite", "US$", "U.S.$",
 ]
 #: Single words too common to be taken as a name when they stand alone.
 COMMON_WORDS = {
@@ -133,6 +137,10 @@ def _variants(entity: Entity) -> list[str]:
             extra += [f"{name} {noun}" for noun in ("facility", "plant", "mine", "refinery", "project")]
     if entity.type == "Element":
         extra.append(entity.name.lower())
+    if entity.type == "Material":  # "rare earth oxides" is also written "rare earth oxide products"
+        for name in list(names):
+            if " " in name and re.search(r"[a-z]{3,}s$", name) and not name.endswith("ss"):
+                extra.append(name[:-1])
     return [n for n in dict.fromkeys(names + extra) if n]
 
 
@@ -161,7 +169,7 @@ class Gazetteer:
                 pat.flag = flag
             free = case_free if case_free is not None else (" " in surface or "-" in surface)
             if not free:
-                allowed = {surface, surface.upper()}
+                allowed = {surface, surface.upper()} if len(surface) > 2 else {surface}
                 if pat.exact is None:
                     pat.exact = allowed
                 else:
@@ -176,7 +184,7 @@ class Gazetteer:
                 continue
             lower_ok = entity.type in {"Element", "Material"}
             for name in _variants(entity):
-                if lower_ok and name.isalpha() and not name.isupper():
+                if lower_ok and name.isalpha() and not name.isupper() and len(name) > 2:
                     add(name, entity.id, case_free=True)
                 else:
                     add(name, entity.id)
@@ -337,6 +345,17 @@ class GraphIndex:
         self.located: dict[str, set[str]] = {}
         self.issuers: dict[str, set[str]] = {}
         self.by_norm: dict[str, set[str]] = {}
+        #: first two words of a facility's longer names ("Round Top") → the facility, if unique
+        self.facility_prefixes: dict[tuple[str, str], str] = {}
+        seen_prefix: dict[tuple[str, str], set[str]] = {}
+        for entity in entities.values():
+            if entity.type == "Facility":
+                for name in [entity.name, *entity.aliases]:
+                    words = name.split()
+                    if len(words) >= 3 and all(w[:1].isupper() for w in words[:2]) and \
+                            not any(w.lower() in {"the", "rare", "earth", "mine", "plant", "project"} for w in words[:2]):
+                        seen_prefix.setdefault((words[0], words[1]), set()).add(entity.id)
+        self.facility_prefixes = {k: next(iter(v)) for k, v in seen_prefix.items() if len(v) == 1}
         for entity in entities.values():
             if entity.type == "Source":
                 continue

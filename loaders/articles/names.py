@@ -27,8 +27,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from loaders.articles.gazetteer import Gazetteer
+from loaders.articles.gazetteer import Gazetteer, norm_name
 from loaders.articles.sentences import Sentence
+from loaders.articles.spans import SpanIndex
 
 __all__ = ["NameHit", "find_names"]
 
@@ -62,6 +63,8 @@ _LEAD_STOP = {
 _ABBREV_DOT = {"Inc.", "Corp.", "Co.", "Ltd.", "U.S.", "E.U.", "U.K.", "St.", "Mt.", "Jr.", "No."}
 _TOKEN = re.compile(r"[A-Za-z0-9][\w&.'’-]*|\S")
 _NESTABLE = {"Country", "Region"}
+_POSSESSIVE = ("'s", "’s", "'", "’")
+_LEGAL_TOKENS = {"LLC", "INC", "PLC", "LTD", "CORP", "CO", "LP", "LLP", "AG", "SA", "NV", "GMBH", "BHD", "PTY"}
 _GROUPS = {"material:rare-earths", "material:light-rare-earths", "material:heavy-rare-earths",
            "material:medium-heavy-rare-earths"}
 
@@ -91,26 +94,41 @@ def _headline(sent: Sentence) -> bool:
     return caps >= 0.7 * len([w for w in words if w.lower() not in _CONNECT | {"a", "an", "to", "in", "with", "at", "as", "by"}])
 
 
+_CAP = r"(?:[A-Z][\w&.'’-]*|\d[\w-]*[A-Z][\w-]*)"
+_RUN_RE = re.compile(_CAP + r"(?:[ \t]+(?:(?:of|the|and|for|on|&|de|du|des)[ \t]+){0,2}" + _CAP + r")+")
+
+
 def _runs(text: str, lo: int, hi: int) -> list[list[tuple[str, int, int]]]:
-    """Maximal runs of capitalised tokens in text[lo:hi] (connectors inside)."""
+    """Maximal runs of capitalised tokens in text[lo:hi] (connectors inside), two tokens or more."""
+    out: list[list[tuple[str, int, int]]] = []
+    for m in _RUN_RE.finditer(text, lo, hi):
+        out += _runs_in(text, m.start(), m.end())
+    return out
+
+
+def _runs_in(text: str, lo: int, hi: int) -> list[list[tuple[str, int, int]]]:
     toks = [(m.group(), m.start() + lo, m.end() + lo) for m in _TOKEN.finditer(text[lo:hi])]
     runs: list[list[tuple[str, int, int]]] = []
     cur: list[tuple[str, int, int]] = []
     i = 0
     while i < len(toks):
         tok, a, b = toks[i]
-        word = tok.rstrip(".") if tok not in _ABBREV_DOT and not re.fullmatch(r"(?:[A-Z]\.)+", tok) else tok
+        if tok in _ABBREV_DOT or (tok.endswith(".") and len(tok) <= 6 and tok.replace(".", "").isupper()
+                                  and tok.count(".") >= 2):
+            word = tok
+        else:
+            word = tok.rstrip(".")
         ends_sentence = word != tok
-        possessive = re.search(r"['’]s?$", word) is not None
-        if _is_cap(word) and len(word) > 0:
+        possessive = word.endswith(_POSSESSIVE)
+        if word and _is_cap(word):
             cur.append((word, a, a + len(word)))
             nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
-            plural_possessive = re.search(r"s['’]$", word) is not None
+            plural_possessive = word.endswith(("s'", "s’"))
             if ends_sentence or (possessive and not (plural_possessive and nxt[:1].isupper()
                                                      and nxt.rstrip(".") in ORG_HEADS)
                                  and not (cur and len(cur) >= 2 and cur[-2][0] == "the")):
                 if possessive:
-                    stripped = re.sub(r"['’]s?$", "", word)
+                    stripped = word[:-2] if word.endswith(("'s", "’s")) else word[:-1]
                     cur[-1] = (stripped, a, a + len(stripped))
                 runs.append(cur)
                 cur = []
@@ -165,7 +183,7 @@ def _classify(run: list[tuple[str, int, int]]) -> tuple[str, int] | None:
             if w in POLICY_HEADS:
                 return "Policy", end
             if w in FACILITY_HEADS:
-                return ("Policy" if words[k - 1] in _FINANCE else "Facility"), end
+                return ("Policy" if w == "Facility" and words[k - 1] in _FINANCE else "Facility"), end
             return "Firm", end
     return None
 
@@ -174,39 +192,64 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                mentions: list[Any]) -> tuple[list[NameHit], set[int]]:
     """Candidates and graph-linked names found by form; and the indexes of ``mentions``
     (countries, regions, group words) that sit inside a longer name and so do not count."""
-    graph_spans = [(m.start, m.end, m) for m in mentions]
+    index = SpanIndex()
+    for idx, m in enumerate(mentions):
+        index.add((idx, m), m.start, m.end)
     hits: list[NameHit] = []
     nested: set[int] = set()
     firmish = {"Firm", "Facility", "Policy", "Material", "Element"}
 
     def overlaps_graph(a: int, b: int) -> list[Any]:
-        return [m for s, e, m in graph_spans if s < b and a < e]
+        return [m for _, m in index.overlapping(a, b)]
+
+    def inside_of(a: int, b: int) -> list[tuple[int, Any]]:
+        return index.within(a, b)
 
     def add(a: int, b: int, ctype: str, cue: str) -> NameHit | None:
         name = text[a:b]
+        if not norm_name(name) or name.upper() in _LEGAL_TOKENS:
+            return None
         inside = overlaps_graph(a, b)
         if any(m.type in firmish and m.id not in _GROUPS for m in inside):
             return None
         linked = gaz.index.lookup(name)
         hit = NameHit(a, b, name, ctype, linked, cue=cue)
-        for idx, m in enumerate(mentions):
-            if a <= m.start and m.end <= b and (m.type in _NESTABLE or m.id in _GROUPS):
+        for idx, m in inside_of(a, b):
+            if m.type in _NESTABLE or m.id in _GROUPS:
                 nested.add(idx)
         hits.append(hit)
         return hit
 
+    prefixes = gaz.index.facility_prefixes
     for sent in sentences:
-        if _headline(sent):
+        runs = _runs(text, sent.start, sent.end)
+        if not runs or _headline(sent):
             continue
-        for run in _runs(text, sent.start, sent.end):
+        linked_end = -1
+        for run in runs:
             a, b = run[0][1], run[-1][2]
             inside = overlaps_graph(a, b)
+            # a facility named by a longer form of its name: the run is that facility
+            if len(run) >= 3 and (run[0][0], run[1][0]) in prefixes and \
+                    not any(m.type == "Facility" for m in inside):
+                fid = prefixes[(run[0][0], run[1][0])]
+                hits.append(NameHit(a, b, text[a:b], "Facility", fid, cue="prefix"))
+                for idx, m in inside_of(a, b):
+                    nested.add(idx)
+                linked_end = b
+                continue
+            # ", Lithium and Critical Minerals Project" ends the name before it
+            if linked_end >= 0 and re.fullmatch(r",\s*", text[linked_end:a]) and _classify(run) and \
+                    _classify(run)[0] != "Firm":
+                hits[-1].end = run[_classify(run)[1]][2]
+                hits[-1].text = text[hits[-1].start:hits[-1].end]
+                linked_end = -1
+                continue
+            linked_end = -1
             # a graph firm/facility name inside a capitalised run: words glued to it are its
             if any(m.type in {"Firm", "Facility"} for m in inside):
-                for idx, m in enumerate(mentions):
-                    if a <= m.start and m.end <= b and m.id in _GROUPS:
-                        nested.add(idx)
-                    if a <= m.start and m.end <= b and m.type == "Country" and m.flag != "demonym":
+                for idx, m in inside_of(a, b):
+                    if m.id in _GROUPS or (m.type == "Country" and m.flag != "demonym"):
                         nested.add(idx)
             cls = _classify(run)
             if cls is None:
@@ -217,11 +260,31 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
             if end < 1 and ctype != "Firm":
                 continue
             add(a, run[end][2], ctype, "head")
-    # acronyms in brackets after a name: "Export Finance Australia (EFA)"
+    # acronyms in brackets after a name: "Export Finance Australia (EFA)"; a capitalised run
+    # whose initials spell the acronym is a name even without a head noun
     for m in re.finditer(r"\(([A-Z][A-Z0-9&]{1,9})\)", text):
         before = [h for h in hits if 0 <= m.start() - h.end <= 2]
         if before:
             before[-1].aliases.append(m.group(1))
+            continue
+        lead = re.search(r"((?:[A-Z][\w&.'’-]*\s+(?:(?:of|and|for|the|on|&)\s+)*){1,6})$", text[max(0, m.start() - 120):m.start()])
+        if not lead:
+            continue
+        words = lead.group(1).split()
+        acro = m.group(1)
+        for k in range(len(words)):
+            tail = [w for w in words[k:] if w[:1].isupper()]
+            if "".join(w[0] for w in tail) == acro and len(tail) >= 2:
+                name = " ".join(words[k:])
+                a = m.start() - len(lead.group(1)) + len(" ".join(words[:k])) + (1 if k else 0)
+                a = text.index(name, max(0, a - 2), m.start())
+                if words[k] in _LEAD_STOP or overlaps_graph(a, a + len(name)) and \
+                        any(g.type in firmish for g in overlaps_graph(a, a + len(name))):
+                    break
+                hit = add(a, a + len(name), "Firm", "acronym")
+                if hit is not None:
+                    hit.aliases.append(acro)
+                break
     # organisations by what the sentence says of them
     cues = [
         re.compile(r"\baccording to (?:the\s+)?([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"),
@@ -241,7 +304,7 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
             words = name.split()
             if rx is cues[0] and len(words) > 1 and not _classify([(w, 0, 0) for w in words]):
                 continue  # "according to Gracelin Baskaran": a person
-            if words[0] in _LEAD_STOP or name in known:
+            if words[0] in _LEAD_STOP or name in known or name.upper() in _LEGAL_TOKENS:
                 continue
             if add(a, b, "Firm", "said") is not None:
                 known.add(name)
@@ -262,12 +325,19 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
             known.add(name)
     # acronyms and names seen once count wherever they appear again
     extra: list[NameHit] = []
+    taken = SpanIndex(hits)
+    done: set[str] = set()
     for h in list(hits):
         for alias in h.aliases + ([h.text] if h.cue != "head" else []):
+            if alias in done:
+                continue
+            done.add(alias)
             for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text):
-                if any(x.start <= m.start() < x.end for x in hits + extra) or overlaps_graph(*m.span()):
+                if taken.overlapping(m.start(), m.start() + 1) or overlaps_graph(*m.span()):
                     continue
-                extra.append(NameHit(m.start(), m.end(), alias, h.type, h.id, cue="again:" + h.text))
+                hit = NameHit(m.start(), m.end(), alias, h.type, h.id, cue="again:" + h.text)
+                extra.append(hit)
+                taken.add(hit)
     hits += extra
     hits.sort(key=lambda h: h.start)
     return hits, nested

@@ -23,6 +23,7 @@ extractor turns them into mentions. Everything is resolved through the graph
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -154,13 +155,35 @@ def _date_cue(m: re.Match[str], published: str | None) -> tuple[int, int | None,
     return year, month, int(day) if day else None
 
 
-def _keywords(name: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _keywords(name: str) -> frozenset[str]:
     words = {w.rstrip("s") if len(w) > 4 else w for w in re.findall(r"[a-z]+", name.lower())}
-    return {w for w in words if len(w) >= 3 and w not in _POLICY_STOP and w + "s" not in _POLICY_STOP}
+    return frozenset(w for w in words if len(w) >= 3 and w not in _POLICY_STOP and w + "s" not in _POLICY_STOP)
+
+
+_OWN_CACHE: dict[tuple[int, str, str], frozenset[str]] = {}
+
+
+def _own_words(gaz: Gazetteer, pid: str, issuer: str) -> frozenset[str]:
+    """Words of a policy's name that no other policy of the same issuer has in its name."""
+    key = (id(gaz), pid, issuer)
+    if key not in _OWN_CACHE:
+        others = [e for e in gaz.entities.values() if e.type == "Policy" and e.id != pid
+                  and issuer in gaz.index.issuers.get(e.id, set())]
+        words = set(_keywords(gaz.entities[pid].name))
+        for o in others:
+            words -= _keywords(o.name)
+        _OWN_CACHE[key] = frozenset(words - _keywords(gaz.entities[issuer].name))
+    return _OWN_CACHE[key]
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_re(word: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(word)}")
 
 
 def _has_word(low: str, word: str) -> bool:
-    return re.search(rf"\b{re.escape(word)}", low) is not None
+    return word in low and _word_re(word).search(low) is not None
 
 
 def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
@@ -171,26 +194,40 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
     policies = [e for e in gaz.entities.values() if e.type == "Policy" and e.properties.get("announced")]
     countries = {m.id for m in seen if m.type in {"Country", "Region"}}
     named = [(m.start, m.sentence) for m in seen if m.type == "Policy"]
+    named_sentences = {sidx for _, sidx in named}
+    pools: dict[int, list] = {}
+    by_sentence: dict[int, list] = {}
+    for m in seen:
+        by_sentence.setdefault(m.sentence, []).append(m)
     out: list[Ref] = []
     for k, sent in enumerate(sentences):
         s = sent.text
-        low = s.lower()
-        for m in seen:  # words of names are not what a policy is about ("General Administration")
-            if m.sentence == k:
-                a, b = m.start - sent.start, m.end - sent.start
-                low = low[:a] + " " * (b - a) + low[b:]
-        for rx, instruments, marker in _NOUN_KINDS:
+        if not _EXPORTISH.search(s) and not _AGREE.search(s) and not re.search(r"(?i)order|proclamation", s):
+            continue
+        low = ""
+        cues = None
+        for kind, (rx, instruments, marker) in enumerate(_NOUN_KINDS):
             nouns = list(rx.finditer(s))
             if not nouns:
                 continue
+            if not low:
+                low = s.lower()
+                for m in by_sentence.get(k, []):  # words of names are not what a policy is about
+                    a, b = m.start - sent.start, m.end - sent.start
+                    low = low[:a] + " " * (b - a) + low[b:]
             if instruments & {"export-control"} and not _EXPORTISH.search(s):
                 continue
-            pool = [e for e in policies if e.properties.get("instrument") in instruments
-                    and (marker is None or marker.lower() in str(e.properties.get("number") or e.name).lower())]
+            if kind not in pools:
+                pools[kind] = [e for e in policies if e.properties.get("instrument") in instruments
+                               and (marker is None
+                                    or marker.lower() in str(e.properties.get("number") or e.name).lower())]
+            pool = pools[kind]
             if not pool:
                 continue
             dated = False
-            for cue in _DATE_CUE.finditer(s):
+            if cues is None:
+                cues = list(_DATE_CUE.finditer(s))
+            for cue in cues:
                 when = _date_cue(cue, published)
                 if when is None:
                     continue
@@ -220,9 +257,9 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 continue
             # no date: an issuer named in the sentence, and a word of the policy's name that no
             # other policy of that issuer has ("superhard", "lithium", "raw")
-            if any(abs(sidx - k) <= 2 for _, sidx in named):
+            if any(abs(sidx - k) <= 2 for sidx in named_sentences):
                 continue
-            here = {m.id for m in seen if m.sentence == k}
+            here = {m.id for m in by_sentence.get(k, [])}
             pub_year = published[:4] if published else None
             by_issuer: dict[str, list] = {}
             for e in pool:
@@ -230,12 +267,10 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
                     by_issuer.setdefault(c, []).append(e)
             hits = []
             for c, group in by_issuer.items():
-                others_all = [e for e in policies if c in gaz.index.issuers.get(e.id, set())]
                 for e in group:
                     if pub_year and str(e.properties["announced"])[:4] > pub_year:
                         continue
-                    own = _keywords(e.name) - set().union(*(_keywords(o.name) for o in others_all if o is not e)) \
-                        - _keywords(gaz.entities[c].name)
+                    own = _own_words(gaz, e.id, c)
                     if own and any(_has_word(low, w) for w in own):
                         hits.append(e)
             n = nouns[0]
@@ -290,20 +325,21 @@ def coordinated_groups(gaz: Gazetteer, text: str) -> list[Ref]:
 
 # --- described facilities ---------------------------------------------------------------
 _FAC_NOUN = (r"(?P<noun>plants?|facilit(?:y|ies)|refinery|refineries|mills?|mines?|smelters?|"
-             r"factory|factories|operations|project|complex|hub|belt|mining\s+area|circuit)")
+             r"factory|factories|operations|project|complex|hub|belt|mining\s+area|circuit|deposits?)")
 _FAC_NP = re.compile(
     r"(?P<det>\b(?:its|their|the company['’]s|the firm['’]s|the group['’]s|a|an|the|"
     r"[A-Z][\w.&-]*(?:[ \t]+[A-Z][\w.&-]*){0,3}['’]s?))[ \t]+"
     r"(?P<mods>(?:[\w-]+,?[ \t]+){0,6}?)" + _FAC_NOUN + r"\b"
     r"(?P<post>(?:[ \t]*,?[ \t]+(?:(?:which|that)[ \t]+(?:\w+[ \t]+){0,3}?)?(?:in|at|near)[ \t]+(?:the[ \t]+)?"
     r"(?P<place>[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,2}))?)")
+_FAC_NOUN_RE = re.compile(r"\b" + _FAC_NOUN + r"\b")
 _STAGE_WORDS = [
     (re.compile(r"\bmagnets?\b", re.I), {"magnet", "alloy"}),
     (re.compile(r"\bmetal(?:li[sz]ation|s)?\b|\bmetal-making\b", re.I), {"metal"}),
     (re.compile(r"\bseparat\w*|\brefin\w*", re.I), {"separation"}),
     (re.compile(r"\bcracking\b|\bleaching\b|\bconcentrat\w*", re.I), {"concentration"}),
     (re.compile(r"\bprocessing\b", re.I), {"concentration", "separation"}),
-    (re.compile(r"\bmin(?:e|es|ing)\b", re.I), {"mining"}),
+    (re.compile(r"\bmin(?:e|es|ing)\b|\bdeposits?\b", re.I), {"mining"}),
     (re.compile(r"\brecycl\w*", re.I), {"recycling"}),
 ]
 _NEW = re.compile(r"\b(new|second|planned|proposed|future|upcoming)\b", re.I)
@@ -346,7 +382,15 @@ def described_facilities(gaz: Gazetteer, text: str, sentences: list[Sentence],
     firms = [m for m in seen if m.type == "Firm" and not firm_is_agency(gaz, m.id)]
     countries_at = [m for m in seen if m.type == "Country"]
     facilities_at = [(m.start, m.end) for m in seen if m.type == "Facility"]
-    for m in _FAC_NP.finditer(text):
+    for noun in _FAC_NOUN_RE.finditer(text):
+        lo = max(0, noun.start() - 140)
+        m = None
+        for cand in _FAC_NP.finditer(text, lo, min(len(text), noun.end() + 60)):
+            if cand.start("noun") == noun.start():
+                m = cand
+                break
+        if m is None:
+            continue
         start, end = m.start(), m.end("noun")
         if any(a < end and start < b for a, b in facilities_at):
             continue
@@ -360,11 +404,9 @@ def described_facilities(gaz: Gazetteer, text: str, sentences: list[Sentence],
         if re.match(r"(?i)its|their|the (?:company|firm|group)['’]s", det):
             prior = [f for f in firms if f.start < start and sidx - f.sentence <= 3]
             owner = prior[-1].id if prior else None
-        elif det[0].isupper() and det.lower() not in {"a", "an", "the"}:
-            hit = [f for f in firms if f.start >= start and f.end <= start + len(det) + 1]
-            if not hit:
-                continue
-            owner = hit[-1].id
+        elif det[0].isupper() and det.lower() not in {"a", "an", "the"} and \
+                [f for f in firms if f.start >= start and f.end <= start + len(det) + 1]:
+            owner = [f for f in firms if f.start >= start and f.end <= start + len(det) + 1][-1].id
         else:
             # "Lynas will build a … plant", "Lynas has a plant in Malaysia": the clause's firm
             before = [f for f in firms if f.sentence == sidx and f.end <= start
