@@ -369,6 +369,10 @@ class _Context:
         self.hits.append(hit)
 
 
+_AGENCY_NAME = re.compile(r"\b(?:Ministry|Department|Agency|Bureau|Administration|Office|Commission|"
+                          r"Government|Council|Customs|Survey|Parliament|Assembly)\b")
+_USE_CLAUSE = re.compile(r"\b(?:used|crucial|essential|needed|vital|important|key to|found in|"
+                         r"widely|demand|prices?|which are|that are)\b", re.I)
 _COORD = re.compile(r"\s*,?\s*(?:and|&|together with|jointly with|along with|in conjunction with)\s+"
                     r"(?:the\s+)?|\s*,\s*")
 
@@ -390,13 +394,31 @@ def _rules_issued(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> N
                              or (who.type == "Firm" and re.fullmatch(r"\s+", s[we:ps]))):
                 if p.flag != "contextual":
                     ctx.emit(p, "ISSUED_BY", who, i, ws, pe, 0.8, "possessive-issuer", local=True)
-                    # a list after it shares the issuer: "MOFCOM Announcements Nos. 61 and 62"
+                    # "the Ministry of Commerce ("MOFCOM") and the General Administration of
+                    # Customs Announcements 55, 56": issuers coordinated before it too
+                    group = [who]
+                    nxt = who
+                    for prev_i in sorted((o for o in issuers if o.end <= who.start), key=lambda o: -o.start):
+                        gap = s[_rel(prev_i, sent)[1]:_rel(nxt, sent)[0]]
+                        if re.fullmatch(r"[\s\"”’')]*(?:\([^()]{1,30}\))?[\s\"”’')]*,?\s*(?:and|&)\s+(?:the\s+)?", gap):
+                            group.append(prev_i)
+                            nxt = prev_i
+                        elif re.fullmatch(r"\s*\(?[\"“]?", gap) and prev_i.id == nxt.id:
+                            nxt = prev_i  # the acronym in brackets after the name
+                        else:
+                            break
+                    for g in group[1:]:
+                        ctx.emit(p, "ISSUED_BY", g, i, _rel(g, sent)[0], pe, 0.75,
+                                 "possessive-issuer-coordinated", local=True)
+                    # a list after it shares the issuers: "MOFCOM Announcements Nos. 61 and 62"
                     prev = p
                     for q in sorted(policies, key=lambda m: m.start):
                         if q.start < p.end:
                             continue
                         if re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and|&)\s*(?:No\.?\s*)?", s[_rel(prev, sent)[1]:_rel(q, sent)[0]]):
-                            ctx.emit(q, "ISSUED_BY", who, i, ws, _rel(q, sent)[1], 0.75, "possessive-issuer-list", local=True)
+                            for g in group:
+                                ctx.emit(q, "ISSUED_BY", g, i, _rel(g, sent)[0], _rel(q, sent)[1], 0.75,
+                                         "possessive-issuer-list", local=True)
                             prev = q
                         else:
                             break
@@ -452,9 +474,16 @@ def _rules_targets(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
                 continue
             if re.match(r"[- ]?related\b|\s+(?:technolog|equipment|industr|sector|supply chain|processing)", s[oe:]):
                 continue  # "rare earth-related technologies": a modifier, not what is controlled
+            gap = s[max(ctl.start(), pe):os_]
+            if len(gap) > 160 or _USE_CLAUSE.search(gap):
+                continue  # "… such as dysprosium, crucial for magnets used in wind turbines"
             others = [q for q in policies if q is not p and pe <= q.start - sent.start < os_]
             if others:
                 continue
+            if not anaphoric and any(pe <= q.start - sent.start < os_ for q in ms
+                                     if q.type in {"Country", "Firm", "Region"} and q.flag != "demonym"
+                                     and re.search(r"(?:,\s*|\band\s+|\bwhile\s+)$", s[pe:q.start - sent.start])):
+                continue  # "… its Affiliates Rule, and China suspended … rare earth controls"
             ctx.emit(p.id, "TARGETS", o, i, min(ctl.start(), pe), oe,
                      0.6 if anaphoric else 0.7, "policy-control-object")
 
@@ -790,7 +819,8 @@ def _rules_hq(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> None:
     """"Australia's Lynas", "Australian rare earths producer Lynas" → HEADQUARTERED_IN."""
     s = sent.text
     countries = [m for m in ms if m.type == "Country"]
-    firms = [m for m in ms if m.type == "Firm" and not firm_is_agency(ctx.gaz, m.id)]
+    firms = [m for m in ms if m.type == "Firm" and not firm_is_agency(ctx.gaz, m.id)
+             and not (m.id.startswith("candidate:") and _AGENCY_NAME.search(m.text))]
     for c in countries:
         cs, ce = _rel(c, sent)
         for f in firms:

@@ -323,7 +323,8 @@ def norm_name(name: str) -> str:
     text = re.sub(r"['’]s\b", "", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
     text = re.sub(r"^\s*(?:the\s+)?(?:u s|us|usa)\s+", " ", text)
-    return " ".join(_NAME_STOP.sub(" ", f" {text} ").split())
+    words = _NAME_STOP.sub(" ", f" {text} ").split()
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
 class GraphIndex:

@@ -63,6 +63,14 @@ _LEAD_STOP = {
 _ABBREV_DOT = {"Inc.", "Corp.", "Co.", "Ltd.", "U.S.", "E.U.", "U.K.", "St.", "Mt.", "Jr.", "No."}
 _TOKEN = re.compile(r"[A-Za-z0-9][\w&.'’-]*|\S")
 _NESTABLE = {"Country", "Region"}
+_DATE_WORDS = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
+               "Friday", "Saturday", "Sunday", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+               "Sept", "Oct", "Nov", "Dec"}
+#: Words that make a policy's kind, not its name: "an Interim Final Rule" names nothing.
+_GENERIC_POLICY = {"Interim", "Final", "Rule", "Rules", "Executive", "Order", "New", "Temporary",
+                   "General", "License", "Licence", "Proposed", "Draft", "Law", "Act", "Plan", "Deal",
+                   "Agreement", "Framework", "Trade", "Joint", "Statement"}
 _POSSESSIVE = ("'s", "’s", "'", "’")
 _LEGAL_TOKENS = {"LLC", "INC", "PLC", "LTD", "CORP", "CO", "LP", "LLP", "AG", "SA", "NV", "GMBH", "BHD", "PTY"}
 _GROUPS = {"material:rare-earths", "material:light-rare-earths", "material:heavy-rare-earths",
@@ -178,7 +186,8 @@ def _classify(run: list[tuple[str, int, int]]) -> tuple[str, int] | None:
                 return None
             end = k
             # a qualifier after the head: "Law of the People's Republic of China"
-            if k + 1 < len(words) and words[k + 1] in {"of", "on", "for"}:
+            if k + 1 < len(words) and words[k + 1] in {"of", "on", "for"} and \
+                    not (k + 2 < len(words) and words[k + 2] in _DATE_WORDS):
                 end = len(words) - 1
             if w in POLICY_HEADS:
                 return "Policy", end
@@ -259,6 +268,8 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
             ctype, end = cls
             if end < 1 and ctype != "Firm":
                 continue
+            if ctype == "Policy" and all(w in _GENERIC_POLICY or w in _CONNECT for w, _, _ in run[:end + 1]):
+                continue
             add(a, run[end][2], ctype, "head")
     # acronyms in brackets after a name: "Export Finance Australia (EFA)"; a capitalised run
     # whose initials spell the acronym is a name even without a head noun
@@ -281,7 +292,10 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 if words[k] in _LEAD_STOP or overlaps_graph(a, a + len(name)) and \
                         any(g.type in firmish for g in overlaps_graph(a, a + len(name))):
                     break
-                hit = add(a, a + len(name), "Firm", "acronym")
+                cls = _classify([(w, 0, 0) for w in words[k:]])
+                if cls and cls[0] == "Policy" and all(w in _GENERIC_POLICY or w in _CONNECT for w in words[k:]):
+                    break  # "Executive Order (EO)": a kind of policy, not a name
+                hit = add(a, a + len(name), cls[0] if cls else "Firm", "acronym")
                 if hit is not None:
                     hit.aliases.append(acro)
                 break

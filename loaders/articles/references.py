@@ -57,7 +57,7 @@ class _Seen:
 
 # --- numbered policies ------------------------------------------------------------------
 _NUM_LIST = re.compile(
-    r"\b(?P<kind>Announcements?|Decrees?|Orders?)\s+(?P<nums>(?:Nos?\.?\s*|Numbers?\s+)\d+"
+    r"\b(?P<kind>Announcements?|Decrees?|Orders?)\s+(?P<nums>(?:Nos?\.?\s*|Numbers?\s+)?\d{1,3}\b"
     r"(?:\s*(?:,\s*(?:and\s+)?|\band\b|&|[-–—]|\bto\b)\s*(?:No\.?\s*)?\d+)*)"
     r"(?:\s+of\s+(?:the\s+)?(?:year\s+)?(?P<year>(?:19|20)\d\d))?")
 _EXEC = re.compile(r"\b(?P<kind>Executive Order|E\.\s?O\.|EO|Proclamation)\s+(?:No\.\s*)?(?P<num>\d{4,5})\b")
@@ -112,7 +112,8 @@ earths medium heavy light measures measure announcement on of and the for with t
 implementing implementation decision strengthening material materials product products element
 elements china chinese united states american australia australian japan japanese europe european
 malaysia malaysian government national new rule rules announced january february march april
-june july august september october november december""".split())
+june july august september october november december framework agreement deal consensus
+arrangement truce accord pact memorandum""".split())
 #: What a described policy is called → the instruments it can be.
 _NOUN_KINDS = [
     (re.compile(r"\b(?:executive\s+order|EO)\b", re.I), {"regulation"}, "Executive Order"),
