@@ -463,7 +463,11 @@ def _rules_targets(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
     objects = [m for m in ms if m.type in {"Element", "Material"}]
     if not policies or not objects:
         return
+    shared = {(m.start, m.end) for m in policies if m.flag == "descriptive"}
+    shared = {sp for sp in shared if sum(1 for m in policies if (m.start, m.end) == sp) > 1}
     for p in policies[:1] if anaphoric else policies:
+        if (p.start, p.end) in shared:
+            continue  # "measures on superhard materials, lithium batteries …": which is whose?
         pe = 0 if anaphoric else _rel(p, sent)[1]
         ctl = _CONTROL.search(s, 0)
         if not ctl:
@@ -719,7 +723,8 @@ def _rules_produces(ctx: _Context, i: int, sent: Sentence, ms: list[Mention],
                   and re.search(r"\bat\s+(?:its\s+|the\s+)?(?:[\w-]+\s+){0,3}$",
                                 s[verb.end():p.start - sent.start])]
         subjects: list[Mention] = []
-        if before and verb.start() - (before[-1].end - sent.start) <= 80:
+        if before and verb.start() - (before[-1].end - sent.start) <= 80 and not (
+                before[-1].type in {"Country", "Region"} and not re.search(r"\d", s)):
             subjects.append(before[-1])
         elif last_firm is not None and re.search(r"\bits\b", s[verb.start():], re.I):
             subjects.append(last_firm)
