@@ -45,7 +45,7 @@ from kg.errors import (
     StoreError,
     StoreUnavailableError,
 )
-from kg.model import Batch, Claim, Entity
+from kg.model import CLAIM_FIELDS, ENTITY_FIELDS, Batch, Claim, Entity
 from kg.resolve import name_keys
 from kg.schema import load_schema
 from kg.store import cypher
@@ -63,9 +63,8 @@ from kg.types import normalize_name
 
 __all__ = ["Neo4jStore"]
 
-_RESERVED = {"id", "name", "aliases", "sources", "_keys", "_search"}
-_PROVENANCE = {"sources", "confidence", "valid_from", "valid_to", "note", "quote",
-               "span_start", "span_end", "extractor"}
+_RESERVED = {*ENTITY_FIELDS, "_keys", "_search"}
+_PROVENANCE = set(CLAIM_FIELDS)
 _ROWS_PER_QUERY = 5000
 
 #: Procedures a read-only query may call: schema introspection and rekg's name index.
@@ -317,7 +316,7 @@ class Neo4jStore(Store):
 
     def entities(self, type: str | None = None) -> Iterator[Entity]:
         labels = [type] if type else sorted(load_schema().entities)
-        found = []
+        found: list[Entity] = []
         for label in labels:
             found.extend(_entity_from(r["props"]) for r in self._run(cypher.nodes_of_label(label)))
         yield from sorted(found, key=lambda e: e.id)
