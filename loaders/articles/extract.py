@@ -27,12 +27,14 @@ import bisect
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from kg.schema import load_schema
 from loaders.articles.gazetteer import Gazetteer, Match, norm_name
 from loaders.articles.names import find_names
+from loaders.articles.readers import Article
 from loaders.articles.references import (
     antecedents,
     coordinated_groups,
@@ -42,7 +44,6 @@ from loaders.articles.references import (
     firm_is_agency,
     numbered_policies,
 )
-from loaders.articles.readers import Article
 from loaders.articles.sentences import Sentence, split_sentences
 from loaders.articles.spans import SpanIndex
 
@@ -89,9 +90,9 @@ def assess(text: str, lo: int, hi: int) -> tuple[bool, float, str | None]:
     for brk in _CLAUSE_BREAK.finditer(text, 0, lo):
         start = brk.end()
     end = len(text)
-    brk = _CLAUSE_BREAK.search(text, hi)
-    if brk:
-        end = brk.start()
+    after = _CLAUSE_BREAK.search(text, hi)
+    if after:
+        end = after.start()
     clause = text[start:end]
     if _NEGATION.search(clause):
         return False, 0.0, "negated"
@@ -438,7 +439,7 @@ def _rules_issued(ctx: _Context, i: int, sent: Sentence, ms: list[Mention]) -> N
                                                       if len(between_p) == 1 else "x"):
                         if not all(re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and|&)\s*(?:No\.?\s*)?",
                                                 s[a.end - sent.start:b.start - sent.start])
-                                   for a, b in zip(between_p + [p], (between_p + [p])[1:])):
+                                   for a, b in zip(between_p + [p], (between_p + [p])[1:], strict=False)):
                             continue
                     nearer = [o for o in issuers if we <= o.start - sent.start < ps]
                     if nearer and not _COORD.fullmatch(s[we:nearer[0].start - sent.start]):
@@ -919,7 +920,8 @@ def _rules_supply_shares(ctx: _Context, i: int, sent: Sentence, ms: list[Mention
                          properties={"material": next((m.id for m in ms if m.type == "Material"), None)})
 
 
-def _mention(gaz: Gazetteer, start: int, end: int, text: str, eid: str, sentence_of, flag: str) -> Mention:  # type: ignore[no-untyped-def]
+def _mention(gaz: Gazetteer, start: int, end: int, text: str, eid: str,
+             sentence_of: Callable[[int], int], flag: str) -> Mention:
     return Mention(start, end, text[start:end], eid, gaz.entities[eid].type, sentence_of(start), flag)
 
 
@@ -937,7 +939,7 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
     spans = {(m.start, m.id) for m in mentions}
     taken = SpanIndex(mentions)
     for ref in numbered_policies(gaz, text, article.published):
-        if not taken.any_overlap(ref.start, ref.start + 1, lambda m, r=ref: m.id == r.id) and \
+        if not any(m.id == ref.id for m in taken.overlapping(ref.start, ref.start + 1)) and \
                 (ref.start, ref.id) not in spans:
             mentions.append(_mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag))
     mentions.sort(key=lambda m: (m.start, m.end))
@@ -968,7 +970,7 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
     for ref in described_policies(gaz, text, sentences, article.published, mentions) + \
             described_agreements(gaz, text, sentences, article.published, mentions) + \
             coordinated_groups(gaz, text):
-        if not taken.any_overlap(ref.start, ref.end, lambda m, r=ref: m.id == r.id):
+        if not any(m.id == ref.id for m in taken.overlapping(ref.start, ref.end)):
             new = _mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag)
             mentions.append(new)
             taken.add(new)

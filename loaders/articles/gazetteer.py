@@ -52,7 +52,7 @@ DEMONYMS = {
     "Belgian": "Belgium", "Dutch": "Netherlands", "Swedish": "Sweden", "Norwegian": "Norway",
     "Finnish": "Finland", "Spanish": "Spain", "Italian": "Italy", "Swiss": "Switzerland",
     "Austrian": "Austria", "Danish": "Denmark", "Polish": "Poland", "Mexican": "Mexico",
-    "Indonesian": "Indonesia", "Mongolian": "Mongolia", "Estonian": "Estonia", "Greenlander": "Greenland",
+    "Indonesian": "Indonesia", "Mongolian": "Mongolia", "Greenlander": "Greenland",
 }
 #: Region names news uses, → region id (when the graph has it), with a flag or None.
 REGION_VARIANTS = {"Europe": ("region:eu", None), "European": ("region:eu", "demonym"),
@@ -375,7 +375,7 @@ class GraphIndex:
                         self.by_norm.setdefault(key, set()).add(entity.id)
         # issuers also from what a policy's id and number say: "policy:cn-…" → country:CN,
         # "MOFCOM/GACC Announcement …" → the firms with those names or aliases
-        short = {}
+        short: dict[str, str] = {}
         for entity in entities.values():
             if entity.type == "Firm":
                 for name in [entity.name, *entity.aliases]:

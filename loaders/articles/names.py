@@ -154,12 +154,12 @@ def _runs_in(text: str, lo: int, hi: int) -> list[list[tuple[str, int, int]]]:
     split: list[list[tuple[str, int, int]]] = []
     for run in runs:
         cur2: list[tuple[str, int, int]] = []
-        for k, tok in enumerate(run):
-            if tok[0] == "and" and cur2 and cur2[-1][0] in POLICY_HEADS | FACILITY_HEADS | ORG_HEADS:
+        for item3 in run:
+            if item3[0] == "and" and cur2 and cur2[-1][0] in POLICY_HEADS | FACILITY_HEADS | ORG_HEADS:
                 split.append(cur2)
                 cur2 = []
                 continue
-            cur2.append(tok)
+            cur2.append(item3)
         if cur2:
             split.append(cur2)
     out = []
@@ -243,14 +243,14 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                     not any(m.type == "Facility" for m in inside):
                 fid = prefixes[(run[0][0], run[1][0])]
                 hits.append(NameHit(a, b, text[a:b], "Facility", fid, cue="prefix"))
-                for idx, m in inside_of(a, b):
+                for idx, _m in inside_of(a, b):
                     nested.add(idx)
                 linked_end = b
                 continue
             # ", Lithium and Critical Minerals Project" ends the name before it
-            if linked_end >= 0 and re.fullmatch(r",\s*", text[linked_end:a]) and _classify(run) and \
-                    _classify(run)[0] != "Firm":
-                hits[-1].end = run[_classify(run)[1]][2]
+            rest = _classify(run) if linked_end >= 0 else None
+            if rest is not None and rest[0] != "Firm" and re.fullmatch(r",\s*", text[linked_end:a]):
+                hits[-1].end = run[rest[1]][2]
                 hits[-1].text = text[hits[-1].start:hits[-1].end]
                 linked_end = -1
                 continue
@@ -326,9 +326,9 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
     firms = [m for m in mentions if m.type == "Firm"]
     item = r"([A-Z][\w&.-]*(?:[ -][A-Z][\w&.-]*)?)"
     for f in firms:
-        after = re.match(r"(?:,\s*|\s+and\s+|,\s+and\s+)" + item + r"(?=[\s,.;)]|$)", text[f.end:f.end + 60])
-        before = re.search(item + r"(?:,\s*|\s+and\s+|,\s+and\s+)$", text[max(f.start - 60, 0):f.start])
-        for mm, base in ((after, f.end), (before, max(f.start - 60, 0))):
+        after_f = re.match(r"(?:,\s*|\s+and\s+|,\s+and\s+)" + item + r"(?=[\s,.;)]|$)", text[f.end:f.end + 60])
+        before_f = re.search(item + r"(?:,\s*|\s+and\s+|,\s+and\s+)$", text[max(f.start - 60, 0):f.start])
+        for mm, base in ((after_f, f.end), (before_f, max(f.start - 60, 0))):
             if not mm:
                 continue
             a, b = base + mm.start(1), base + mm.end(1)

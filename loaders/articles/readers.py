@@ -262,10 +262,18 @@ def _read_html(path: Path, result: ReadResult) -> None:
     html = _decode(_read_bytes(path), path)
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                       include_tables=False)
-    text = (doc.text if doc is not None else None) or ""
+    keys = ("text", "url", "title", "date", "sitename")
+    if doc is None:
+        fields: dict[str, Any] = {}
+    elif isinstance(doc, dict):
+        fields = doc
+    else:  # a trafilatura Document (slots, no __dict__)
+        fields = {k: getattr(doc, k, None) for k in keys}
+    text = fields.get("text") or ""
     if not text.strip():
         raise DataError(str(path), "no main text found in the HTML (trafilatura extracted nothing)")
-    meta = {"url": doc.url, "title": doc.title, "published": doc.date, "publisher": doc.sitename}
+    meta = {"url": fields.get("url"), "title": fields.get("title"), "published": fields.get("date"),
+            "publisher": fields.get("sitename")}
     result.articles.append(_article(text, str(path), meta))
 
 

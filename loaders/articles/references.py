@@ -25,7 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from loaders.articles.gazetteer import Gazetteer
 from loaders.articles.sentences import Sentence
@@ -43,16 +45,15 @@ class Ref:
     owner: str | None = None  # facility references: the firm they were resolved through
 
 
-@dataclass
-class _Seen:
-    """A mention as the finders need it (kept free of the extractor's own record type)."""
+class _Seen(Protocol):
+    """A mention as the finders need it (the extractor's Mention has these fields)."""
 
     start: int
     end: int
     id: str
     type: str
     sentence: int
-    flag: str | None = None
+    flag: str | None
 
 
 # --- numbered policies ------------------------------------------------------------------
@@ -144,7 +145,7 @@ def _date_cue(m: re.Match[str], published: str | None) -> tuple[int, int | None,
         return day.year, day.month, day.day
     month_text = m.group("month") or m.group("month2")
     month = _MONTHS[month_text[:3].lower()]
-    day = m.group("day1") or m.group("day2")
+    day_text = m.group("day1") or m.group("day2")
     if m.group("year"):
         year = int(m.group("year"))
     elif published:
@@ -153,7 +154,7 @@ def _date_cue(m: re.Match[str], published: str | None) -> tuple[int, int | None,
             year -= 1
     else:
         return None
-    return year, month, int(day) if day else None
+    return year, month, int(day_text) if day_text else None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -188,12 +189,11 @@ def _has_word(low: str, word: str) -> bool:
 
 
 def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
-                       published: str | None, seen: list[_Seen]) -> list[Ref]:
+                       published: str | None, seen: Sequence[_Seen]) -> list[Ref]:
     """Policies described by what they are, when, and what they control ("the April export
     controls on seven medium and heavy rare earths", "an Executive Order on April 15, 2025",
     "Malaysia will ban exports of rare earth raw materials"), among the graph's policies."""
     policies = [e for e in gaz.entities.values() if e.type == "Policy" and e.properties.get("announced")]
-    countries = {m.id for m in seen if m.type in {"Country", "Region"}}
     named = [(m.start, m.sentence) for m in seen if m.type == "Policy"]
     named_sentences = {sidx for _, sidx in named}
     pools: dict[int, list] = {}
@@ -284,7 +284,7 @@ _AGREE = re.compile(r"\b(?:agreement|deal|consensus|framework|arrangement|truce|
 
 
 def described_agreements(gaz: Gazetteer, text: str, sentences: list[Sentence],
-                         published: str | None, seen: list[_Seen]) -> list[Ref]:
+                         published: str | None, seen: Sequence[_Seen]) -> list[Ref]:
     """"the consensus reached by China and the United States at the Kuala Lumpur talks": an
     agreement noun with two parties in its sentence → the latest agreement between them at
     the article's date; a place named in the sentence must appear in the agreement's name."""
@@ -377,7 +377,7 @@ def _place_ok(gaz: Gazetteer, fid: str, place: str | None, countries: set[str]) 
 
 
 def described_facilities(gaz: Gazetteer, text: str, sentences: list[Sentence],
-                         seen: list[_Seen], sentence_of) -> list[Ref]:  # type: ignore[no-untyped-def]
+                         seen: Sequence[_Seen], sentence_of: Callable[[int], int]) -> list[Ref]:
     """Facilities described by owner, place, stage and status, resolved through the graph."""
     out: list[Ref] = []
     firms = [m for m in seen if m.type == "Firm" and not firm_is_agency(gaz, m.id)]
@@ -400,7 +400,6 @@ def described_facilities(gaz: Gazetteer, text: str, sentences: list[Sentence],
         if "\n" in text[start:m.end()]:
             continue
         sidx = sentence_of(start)
-        sent = sentences[sidx]
         owner: str | None = None
         if re.match(r"(?i)its|their|the (?:company|firm|group)['’]s", det):
             prior = [f for f in firms if f.start < start and sidx - f.sentence <= 3]
@@ -469,7 +468,8 @@ _ANAPHOR_NP = re.compile(
     r"ministry|department|agency|bureau|plant|facility|refinery|mill|mine|project|site)\b(?!-)")
 
 
-def antecedents(gaz: Gazetteer, text: str, seen: list[_Seen], sentence_of) -> list[Ref]:  # type: ignore[no-untyped-def]
+def antecedents(gaz: Gazetteer, text: str, seen: Sequence[_Seen],
+                sentence_of: Callable[[int], int]) -> list[Ref]:
     """"The company", "the plant", "the ministry" → the nearest earlier compatible mention."""
     out: list[Ref] = []
     ordered = sorted(seen, key=lambda m: m.start)

@@ -7,7 +7,7 @@ overlapping ``[a, b)`` starts in ``[a - MAX_SPAN, b)``.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 __all__ = ["MAX_SPAN", "SpanIndex"]
@@ -43,5 +43,5 @@ class SpanIndex:
         hi = bisect.bisect_left(self._starts, b)
         return [it for s, e, it in self._items[lo:hi] if e <= b]
 
-    def any_overlap(self, a: int, b: int, pred=None) -> bool:  # type: ignore[no-untyped-def]
+    def any_overlap(self, a: int, b: int, pred: Callable[[Any], bool] | None = None) -> bool:
         return any(pred is None or pred(it) for it in self.overlapping(a, b))
