@@ -4,7 +4,9 @@ Relations are found sentence by sentence from the entities mentioned in it and t
 words between them (no statistical model, so every claim can be traced to a rule):
 
 ========== ==================================================================================
-ISSUED_BY  "China's export control regime"; "Beijing imposed Announcement No. 18"; "… issued
+ISSUED_BY  "China's export control regime"; "MOFCOM Announcements Nos. 61 and 62"; "No. 18, a joint
+           decision of the Ministry of Commerce and …"; "the requirements that Beijing introduced";
+           "its April export restrictions"; "…, the ministry said" (sayer of an issuing sentence); "Beijing imposed Announcement No. 18"; "… issued
            by MOFCOM"; suspensions ("China suspended …") are ISSUED_BY with ``action=suspend``
 TARGETS    a policy and the elements/materials after a control word ("controls on dysprosium")
 AFFECTS    parties to an agreement: "the U.S.-China trade deal", "between A and B"
@@ -12,8 +14,20 @@ OPERATES   "Lynas' Malaysian plant …", "MP Materials operates Mountain Pass", 
 OWNS       "took a 15% stake in", "became the largest shareholder in"
 SUPPLIES   "A will supply B", "B buys … from A", offtakes; ``material`` when one is named
 PRODUCES   "X produces Y", "first production of Y at X", capacities ("23,000 tonnes a year"),
-           shares ("China produces about 90 % of …", as ``share`` with a ``stage``)
+           shares ("China produces about 90 % of …", as ``share`` with a ``stage``),
+           "4,440 tonnes a year of NdPr oxide production"
+HEADQUARTERED_IN "Australia's Lynas", "Australian miner Lynas" (not for agencies)
+LOCATED_IN "a plant in Malaysia", "Myanmar's mining belt", "In the U.S., Mountain Pass …"
+FEEDS      "… processes concentrate from the Mt Weld mine", "That plant will receive material from …"
+SUPPLIES   also "A accounted for 57% of B's imports", "B imported … from A"
 ========== ==================================================================================
+
+Mentions come from the gazetteer (graph names) and from :mod:`references` (policy numbers in
+lists and ranges, policies, agreements and facilities described instead of named, "the
+company"/"the plant"/"the ministry") and :mod:`names` (candidates found by form, graph names
+found by alias). A relation may end at a candidate (``candidate:<Type>:<Name>``): it is in the
+``--json`` output but never becomes a claim (the store holds only graph entities).
+
 
 Hedged or negated statements are not asserted: a negation in the clause of the trigger
 ("did not impose"), or a cue that the text does not know ("no details have emerged on
@@ -50,7 +64,7 @@ from loaders.articles.spans import SpanIndex
 __all__ = ["EXTRACTOR", "Candidate", "Extraction", "Mention", "RelationHit", "assess", "extract_article"]
 
 #: Name and version of this extractor, recorded on every claim it makes.
-EXTRACTOR = "rekg-patterns/0.1"
+EXTRACTOR = "rekg-patterns/0.2"
 
 # --- hedging and negation ------------------------------------------------------------
 _DROP_CUES = re.compile(

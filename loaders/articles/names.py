@@ -301,13 +301,13 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 break
     # organisations by what the sentence says of them
     cues = [
-        re.compile(r"\baccording to (?:the\s+)?([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"),
+        re.compile(r"\baccording to (?:the[ \t]+)?([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,2})"),
         re.compile(r"(?<![\w.])([A-Z][A-Z0-9&]{2,9})(?:\s*,[^,]{0,60},)?\s+(?:said|says|told|reported|warned|added|noted)\b"),
         re.compile(r"\(([A-Z][A-Za-z]{2,})\)\s*[-–—]"),
-        re.compile(r"\bspokes(?:person|man|woman) (?:for|of) (?:the\s+)?([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})"),
+        re.compile(r"\bspokes(?:person|man|woman) (?:for|of) (?:the[ \t]+)?([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,3})"),
         re.compile(r"\b(?:director|analyst|chief executive|CEO|head|president|chairman|chairwoman|"
                    r"economist|partner|professor|researcher|official|executive|fellow|manager|adviser|"
-                   r"advisor|strategist)\s+(?:at|of|with)\s+(?:the\s+)?([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})"),
+                   r"advisor|strategist)\s+(?:at|of|with)\s+(?:the[ \t]+)?([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,3})"),
     ]
     known = {h.text for h in hits}
     for rx in cues:
