@@ -116,3 +116,132 @@ def test_announcement_18(bundled: MemoryStore) -> None:
     assert {"element:Sm", "element:Gd", "element:Tb", "element:Dy", "element:Lu", "element:Sc", "element:Y"} <= targets
     issuers = {r["other"]["id"] for r in data["relations"] if r["predicate"] == "ISSUED_BY"}
     assert "firm:cn-mofcom" in issuers
+
+
+# --- Issue 16: corrections from a source check, pinned -------------------------------------------
+
+def _claims(store: MemoryStore, subject: str, predicate: str, obj: str) -> list:
+    return list(store.claims(subject=subject, predicate=predicate, object=obj))
+
+
+def test_kalgoorlie_first_feed_and_first_mrec_dates(bundled: MemoryStore) -> None:
+    (feed,) = _claims(bundled, "facility:mount-weld", "FEEDS", "facility:lynas-kalgoorlie")
+    assert feed.valid_from == "2023-12-07"
+    (mrec,) = _claims(bundled, "facility:lynas-kalgoorlie", "FEEDS", "facility:lynas-malaysia")
+    assert mrec.valid_from == "2024-06"
+
+
+@pytest.mark.parametrize("facility, status, status_date", [
+    ("facility:lynas-seadrift", "suspended", "2025-11"),
+    ("facility:white-mesa", "operating", "2024-06-10"),
+    ("facility:round-top", "planned", "2025-12-10"),
+    ("facility:hypromag-tyseley", "operating", "2026-01"),
+    ("facility:pela-ema", "operating", "2024"),
+])
+def test_corrected_facility_status_and_date(bundled: MemoryStore, facility: str, status: str, status_date: str) -> None:
+    props = bundled.get(facility).properties
+    assert (props["status"], props["status_date"]) == (status, status_date)
+
+
+@pytest.mark.parametrize("owner, owned, share", [
+    ("firm:shenghe", "firm:energy-transition-minerals", 0.125),
+    ("firm:shenghe", "firm:peak-rare-earths", 0.199),
+    ("firm:hochschild", "firm:aclara", 0.2),
+    ("firm:new-hartsdale", "firm:aclara", 0.3765),
+    ("firm:cn-imumr", "firm:shenghe", 0.2),
+])
+def test_corrected_ownership_shares(bundled: MemoryStore, owner: str, owned: str, share: float) -> None:
+    shares = {c.properties.get("share") for c in _claims(bundled, owner, "OWNS", owned)}
+    assert share in shares
+
+
+def test_superseded_figures_are_kept_with_low_confidence(bundled: MemoryStore) -> None:
+    """Both kept: the Wikipedia mirror's 10 % stays, marked down, beside the 12.5 % of the filings."""
+    (old,) = [c for c in _claims(bundled, "firm:shenghe", "OWNS", "firm:energy-transition-minerals")
+              if c.properties.get("share") == 0.1]
+    assert old.confidence < 0.5
+
+
+def test_dfars_2024_covers_ndfeb_and_suspension_of_46_is_no_72(bundled: MemoryStore) -> None:
+    targets = {c.object for c in bundled.claims(subject="policy:us-dod-dfars-2024-covered-materials", predicate="TARGETS")}
+    assert {"material:ndfeb-magnet", "material:smco-magnet"} <= targets
+    assert "No. 72 of 2025" in bundled.get("policy:cn-mofcom-2025-46-suspension").properties["number"]
+
+
+def test_ionic_clay_quota_2023_and_stage_shares_have_a_year(bundled: MemoryStore) -> None:
+    quotas = {c.properties.get("quantity") for c in bundled.claims(subject="country:CN", predicate="PRODUCES", object="material:reo")
+              if c.properties.get("basis") == "quota" and c.properties.get("year") == 2023}
+    assert 19150 in quotas
+    for claim in bundled.claims(predicate="PRODUCES"):
+        if claim.properties.get("basis") in {"production", "estimate"} and "share" in claim.properties:
+            assert claim.properties.get("year"), claim.id
+
+
+def test_article_paraphrases_do_not_overstate() -> None:
+    from pathlib import Path
+    articles = Path(__file__).resolve().parents[1] / "data" / "articles"
+    caixin = (articles / "2025-10-caixin-truce-buys-time.md").read_text(encoding="utf-8")
+    assert "total U.S. magnet capacity to about 10,000 tons" in caixin
+    summa = (articles / "2025-07-summamoney-mp-materials-dod.md").read_text(encoding="utf-8")
+    assert "buy NdPr metal" not in summa and "not a commitment to buy" in summa
+
+
+# --- Issue 16: the missing projects and measures ----------------------------------------------------
+
+@pytest.mark.parametrize("facility, operator, country", [
+    ("facility:kvanefjeld", "firm:energy-transition-minerals", "country:GL"),
+    ("facility:tanbreez", "firm:critical-metals", "country:GL"),
+    ("facility:steenkampskraal", "firm:steenkampskraal-holdings", "country:ZA"),
+    ("facility:mp-mountain-pass-recycling", "firm:mp-materials", "country:US"),
+    ("facility:shin-etsu-smmv", "firm:shin-etsu", "country:VN"),
+    ("facility:shin-etsu-takefu", "firm:shin-etsu", "country:JP"),
+    ("facility:proterial-kumagaya", "firm:proterial", "country:JP"),
+])
+def test_missing_projects_are_in_the_graph(bundled: MemoryStore, facility: str, operator: str, country: str) -> None:
+    assert list(bundled.claims(subject=operator, predicate="OPERATES", object=facility))
+    assert list(bundled.claims(subject=facility, predicate="LOCATED_IN", object=country))
+
+
+def test_tanbreez_ucore_offtake_is_a_non_binding_supply(bundled: MemoryStore) -> None:
+    (claim,) = bundled.claims(subject="facility:tanbreez", predicate="SUPPLIES", object="firm:ucore")
+    assert claim.properties["quantity"] == 10000 and claim.confidence < 1
+
+
+def test_magnet_plant_capacities_are_sourced_and_estimates_labelled(bundled: MemoryStore) -> None:
+    (smmv,) = bundled.claims(subject="facility:shin-etsu-smmv", predicate="PRODUCES")
+    assert (smmv.properties["quantity"], smmv.properties["basis"]) == (2200, "capacity")
+    (takefu,) = bundled.claims(subject="facility:shin-etsu-takefu", predicate="PRODUCES")
+    assert takefu.properties["basis"] == "estimate" and "derived" in takefu.note.lower()
+
+
+@pytest.mark.parametrize("policy, field, value", [
+    ("policy:us-bis-2021-232-ndfeb", "reported", "2022-06"),
+    ("policy:us-bis-2021-232-ndfeb", "announced", "2021-09-21"),
+    ("policy:us-bis-2025-232-critical-minerals", "announced", "2025-04-22"),
+    ("policy:us-bis-2025-232-critical-minerals", "reported", "2025-10-24"),
+    ("policy:us-ndaa-2019-s871", "effective", "2018-08"),
+])
+def test_missing_measures_are_dated(bundled: MemoryStore, policy: str, field: str, value: str) -> None:
+    assert bundled.get(policy).properties[field] == value
+
+
+# --- Issue 16: money as FUNDS relations ----------------------------------------------------------------
+
+def test_funding_is_a_relation_with_amount_currency_instrument_and_date(bundled: MemoryStore) -> None:
+    funds = list(bundled.claims(predicate="FUNDS"))
+    assert len(funds) >= 20
+    for claim in funds:
+        props = claim.properties
+        assert props["funding_instrument"] and props.get("announced"), claim.id
+        if "amount" in props:
+            assert props["amount_unit"] in {"USD", "AUD", "EUR", "JPY", "CAD", "GBP"}, claim.id
+    funders = {c.subject for c in funds}
+    assert {"firm:us-dod", "firm:us-osc", "firm:au-efa", "firm:au-nrf", "firm:us-exim", "firm:us-dfc", "firm:jare",
+            "firm:us-doc"} <= funders
+
+
+def test_dod_mp_package_includes_private_financing(bundled: MemoryStore) -> None:
+    claims = list(bundled.claims(object="firm:mp-materials", predicate="FUNDS"))
+    by = {(c.subject, c.properties["funding_instrument"]): c.properties.get("amount") for c in claims}
+    assert by[("firm:us-dod", "equity")] == 400_000_000 and by[("firm:us-dod", "loan")] == 150_000_000
+    assert by[("firm:jpmorgan", "loan")] == 1_000_000_000

@@ -56,6 +56,7 @@ from kg.store.base import (
     Store,
     WriteResult,
     check_batch,
+    check_redefinitions,
     referenced_ids,
     score_name,
 )
@@ -242,11 +243,32 @@ class Neo4jStore(Store):
                 session.execute_write(work, unit, wipe and atomic and i == 0)
 
     # -- writing -------------------------------------------------------------------
-    def write(self, batch: Batch) -> WriteResult:
+    def _stored(self, ids: set[str]) -> tuple[dict[str, Entity], dict[str, str]]:
+        """The graph's entities with these ids, and its ids equal to them but for case."""
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for entity_id in ids:
+            by_label[_label_of(entity_id)].append(entity_id)
+        stored: dict[str, Entity] = {}
+        folded: dict[str, str] = {}
+        for label, wanted in by_label.items():
+            for row in self._run(cypher.nodes_by_id(label), ids=wanted):
+                stored[row["props"]["id"]] = _entity_from(row["props"])
+            for row in self._run(cypher.ids_by_lower(label), ids=[i.lower() for i in wanted]):
+                folded[row["id"].lower()] = row["id"]
+        return stored, folded
+
+    def write(self, batch: Batch, *, replace: bool = False) -> WriteResult:
         self.ensure_schema()
         check_batch(batch, self.existing(referenced_ids(batch)))
-        self._execute(self._plan(batch))
-        return WriteResult(len({e.id for e in batch.entities}), len({c.id for c in batch.claims}))
+        ids = {e.id for e in batch.entities}
+        replaced = check_redefinitions(batch, *self._stored(ids), replace)
+        steps = self._plan(batch)
+        retracted = 0
+        if batch.supersedes:
+            steps.insert(0, (cypher.retract_source_claims(), [{"sid": batch.supersedes}]))
+            retracted = sum(1 for _ in self._run(cypher.claims_citing_only(), sid=batch.supersedes))
+        self._execute(steps)
+        return WriteResult(len(ids), len({c.id for c in batch.claims}), replaced, retracted)
 
     def bulk_write(self, batch: Batch, *, check: bool = True, workers: int = 2) -> WriteResult:
         """Write a large batch in chunks of :data:`_ROWS_PER_QUERY` rows, one transaction each.
