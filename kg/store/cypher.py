@@ -19,14 +19,19 @@ __all__ = [
     "get_node",
     "nodes_of_label",
     "claims_query",
-    "names_candidates",
+    "search_candidates",
+    "lookup_candidates",
     "relations_of",
     "delete_all",
     "delete_all_batched",
     "count_summary",
 ]
 
-FULLTEXT_INDEX = "rekg_names"
+#: The full-text index over ``_search`` (:func:`kg.search.search_text` of each entity),
+#: whitespace analyzer: one token per word of the normalized names.
+FULLTEXT_INDEX = "rekg_search"
+#: Its predecessor (standard analyzer over name keys), dropped by :func:`constraints`.
+OLD_FULLTEXT_INDEXES = ("rekg_names",)
 
 
 def _label(name: str) -> str:
@@ -60,7 +65,9 @@ def constraints() -> list[str]:
         for name in schema.relations
     ]
     labels = "|".join(_label(n) for n in schema.entities)
-    out.append(f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [n._search]")
+    out += [f"DROP INDEX {old} IF EXISTS" for old in OLD_FULLTEXT_INDEXES]
+    out.append(f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [n._search] "
+               "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}")
     return out
 
 
@@ -111,22 +118,35 @@ def claims_query(subject_label: str | None, predicate: str | None, object_label:
     )
 
 
-def relations_of(label: str, predicate: str | None) -> str:
-    """An entity's claims in both directions with the other end's properties (``$id``)."""
+def relations_of(label: str, predicate: str | None, *, full: bool = True) -> str:
+    """One row for the entity ``$id`` (none if it does not exist): its properties, then its
+    claims out and in as lists of ``[type, properties, other]``, where ``other`` is the other
+    end's properties (``full``) or just ``[id, name]``. One round trip for ``GET /entities/{id}``."""
     r = f"[r:{_rel_type(predicate)}]" if predicate else "[r]"
-    head = f"MATCH (a:{_label(label)} {{id: $id}})"
+    other = "properties(b)" if full else "[b.id, b.name]"
     return (
-        f"{head}-{r}->(b) RETURN 'out' AS dir, type(r) AS p, properties(r) AS props, properties(b) AS other "
-        f"UNION ALL {head}<-{r}-(b) RETURN 'in' AS dir, type(r) AS p, properties(r) AS props, "
-        "properties(b) AS other"
+        f"MATCH (a:{_label(label)} {{id: $id}}) RETURN properties(a) AS props, "
+        f"COLLECT {{ MATCH (a)-{r}->(b) RETURN [type(r), properties(r), {other}] }} AS outs, "
+        f"COLLECT {{ MATCH (a)<-{r}-(b) RETURN [type(r), properties(r), {other}] }} AS ins"
     )
 
 
-def names_candidates() -> str:
-    """Full-text candidates for a name query (``$q`` is a Lucene query built by the store)."""
+def search_candidates() -> str:
+    """Full-text candidates for a search: ``$q`` from :func:`kg.search.lucene_contains_query`,
+    at most ``$limit``; returns what :func:`kg.search.score_keys` needs (precomputed keys) as
+    one row holding a list (half the driver's work of one record per candidate)."""
     return (
-        f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $q, {{limit: $limit}}) "
-        "YIELD node RETURN properties(node) AS props, labels(node) AS labels"
+        f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $q, {{limit: $limit}}) YIELD node "
+        "RETURN collect([node.id, node.name, node._sname, node._sothers]) AS candidates"
+    )
+
+
+def lookup_candidates() -> str:
+    """Ids answering to the normalized name ``$key`` (in their ``_keys``); ``$q`` is the
+    phrase query for it (:func:`kg.search.lucene_phrase`)."""
+    return (
+        f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $q, {{limit: $limit}}) YIELD node "
+        "WITH node WHERE $key IN node._keys RETURN collect(node.id) AS ids"
     )
 
 

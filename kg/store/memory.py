@@ -21,15 +21,8 @@ from kg.errors import StoreError
 from kg.model import Batch, Claim, Entity
 from kg.resolve import NameIndex
 from kg.schema import load_schema
-from kg.store.base import (
-    SearchHit,
-    Store,
-    WriteResult,
-    check_batch,
-    referenced_ids,
-    score_keys,
-    search_keys,
-)
+from kg.search import matches_text, score_keys, search_keys, search_text
+from kg.store.base import SearchHit, Store, WriteResult, check_batch, referenced_ids
 from kg.types import normalize_name
 
 __all__ = ["MemoryStore", "SNAPSHOT_FORMAT"]
@@ -104,7 +97,7 @@ class MemoryStore(Store):
         for entity in self._sorted:
             name, others = search_keys(entity)
             # every way score_keys can match needs a query word inside this text
-            self._search_keys.append((entity, name, others, " | ".join((name, *others))))
+            self._search_keys.append((entity, name, others, search_text(name, others)))
 
     # -- writing -----------------------------------------------------------------
     def _apply(self, graph: nx.MultiDiGraph, batch: Batch) -> None:
@@ -175,7 +168,7 @@ class MemoryStore(Store):
         words = q.split()
         hits = []
         for entity, name, others, text in self._search_keys:
-            if (type is not None and entity.type != type) or not any(w in text for w in words):
+            if (type is not None and entity.type != type) or not matches_text(words, text):
                 continue
             score = score_keys(q, name, others, entity.type)
             if score > 0:

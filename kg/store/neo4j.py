@@ -3,13 +3,21 @@
 Layout in Neo4j (what analysts see in Cypher):
 
 - one node per entity, labelled with its type (``:Firm``, ``:Facility`` …); properties
-  ``id``, ``name``, ``aliases``, ``sources`` (source ids) and the type's own properties;
-  ``_keys`` (normalized names) and ``_search`` (text for the full-text index) serve lookups.
+  ``id``, ``name``, ``aliases``, ``sources`` (source ids) and the type's own properties.
+  Properties starting with ``_`` are rekg's own: ``_keys`` (the normalized names it answers
+  to, :func:`kg.resolve.name_keys`), ``_sname`` / ``_sothers`` (its search keys,
+  :func:`kg.search.search_keys`) and ``_search`` (their text, in the full-text index), so
+  neither lookups nor searches normalize anything at read time.
   Sources are ``:Source`` nodes with the same ``id`` the claims cite.
 - one relationship per claim, typed by its predicate (``:PRODUCES`` …), with ``id`` (the
   claim id), the relation's properties, and the provenance: ``sources`` (ids of
   ``:Source`` nodes), ``confidence``, ``valid_from``, ``valid_to``, ``note``, ``quote``.
   ``MATCH (a)-[r]->(b) UNWIND r.sources AS sid MATCH (s:Source {id: sid})`` walks to them.
+
+Reads: one auto-commit query per call in a read-access session (one network round trip:
+no BEGIN/COMMIT), retried on transient failures, with the driver's bookmark manager so that
+on a cluster a read follows this process's own writes. ``show`` — ``GET /entities/{id}`` —
+fetches the entity, its claims and their other ends in that one query.
 
 Writes: the whole batch is checked first (as in every store), then written in one
 managed transaction as ``UNWIND $rows`` batches grouped by label (nodes first, then
@@ -23,7 +31,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal
 
 import neo4j
@@ -36,6 +44,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
+from kg import search as _search
 from kg.config import Settings
 from kg.errors import (
     NotFoundError,
@@ -57,13 +66,13 @@ from kg.store.base import (
     WriteResult,
     check_batch,
     referenced_ids,
-    score_name,
+    show_json,
 )
 from kg.types import normalize_name
 
 __all__ = ["Neo4jStore"]
 
-_RESERVED = {"id", "name", "aliases", "sources", "_keys", "_search"}
+_RESERVED = {"id", "name", "aliases", "sources"}  # and every property starting with "_"
 _PROVENANCE = {"sources", "confidence", "valid_from", "valid_to", "note", "quote",
                "span_start", "span_end", "extractor"}
 _ROWS_PER_QUERY = 5000
@@ -77,7 +86,11 @@ READ_PROCEDURES = frozenset({
 _FORBIDDEN_OPERATORS = ("LoadCSV", "Create", "Merge", "Delete", "SetProperty", "SetLabels",
                         "RemoveLabels", "SetNodeProperty", "SetRelationshipProperty", "Foreach",
                         "TransactionApply", "TransactionForeach")
-_LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
+#: Most full-text candidates one search scores. Below it, search ranks exactly as the embedded
+#: store (every entity that can score is a candidate); above it, the candidates are those the
+#: index ranks first (whole words, then prefixes, then substrings).
+_SEARCH_CANDIDATES = 5000
+_READ_ATTEMPTS = 3
 
 
 def _label_of(entity_id: str) -> str:
@@ -87,15 +100,17 @@ def _label_of(entity_id: str) -> str:
 def _node_props(entity: Entity) -> dict[str, Any]:
     props: dict[str, Any] = dict(entity.properties)
     keys = sorted(name_keys(entity))
+    sname, sothers = _search.search_keys(entity)
     props.update(id=entity.id, name=entity.name, aliases=list(entity.aliases),
-                 sources=list(entity.sources), _keys=keys, _search=" | ".join(keys))
+                 sources=list(entity.sources), _keys=keys, _sname=sname, _sothers=list(sothers),
+                 _search=_search.search_text(sname, sothers))
     return props
 
 
 def _entity_from(props: dict[str, Any]) -> Entity:
     """An entity read back. rekg validated it on the way in, so it is not cleaned again
     (that would dominate read latency); the schema still names its type."""
-    own = {k: v for k, v in props.items() if k not in _RESERVED}
+    own = {k: v for k, v in props.items() if k not in _RESERVED and not k.startswith("_")}
     return Entity.model_construct(id=props["id"], type=_label_of(props["id"]), name=props["name"],
                                   aliases=list(props.get("aliases") or []),
                                   sources=list(props.get("sources") or []), properties=own)
@@ -119,16 +134,6 @@ def _claim_from(s: str, p: str, o: str, props: dict[str, Any]) -> Claim:
     return Claim.model_construct(id=props["id"], subject=s, predicate=p, object=o, properties=own, **fields)
 
 
-def _lucene(text: str) -> str:
-    words = normalize_name(text).split()
-    terms = []
-    for word in words:
-        clean = "".join("\\" + c if c in _LUCENE_SPECIAL else c for c in word)
-        if clean:
-            terms.append(f"{clean} OR {clean}*")
-    return " OR ".join(terms)
-
-
 class Neo4jStore(Store):
     """A store in a Neo4j database (5.x, Community or Enterprise, or Aura)."""
 
@@ -150,6 +155,7 @@ class Neo4jStore(Store):
             driver = GraphDatabase.driver(
                 uri, auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
                 connection_acquisition_timeout=30, max_transaction_retry_time=30,
+                max_connection_pool_size=settings.neo4j_pool_size,
             )
             driver.verify_connectivity()
         except AuthError:
@@ -182,11 +188,34 @@ class Neo4jStore(Store):
             raise StoreUnavailableError(
                 f"Neo4j at {self.uri} failed while {action}: {exc.__class__.__name__}: {exc}") from None
 
-    def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+    def _session(self, access: str = neo4j.READ_ACCESS) -> neo4j.Session:
+        """A session sharing the driver's bookmark manager: on a cluster, reads wait for
+        this process's earlier writes (causal consistency); on one server it costs nothing."""
+        return self._driver.session(database=self.database, default_access_mode=access,
+                                    bookmark_manager=self._driver.execute_query_bookmark_manager)
+
+    def _read(self, query: str, params: dict[str, Any], row: Callable[[neo4j.Record], Any]) -> list[Any]:
+        """``row`` of each record of a read query, in one auto-commit transaction (one round
+        trip, no BEGIN/COMMIT) routed to a reader; retried on transient failures (a leader
+        switch, a follower going away) up to :data:`_READ_ATTEMPTS` times."""
         with self._driver_errors("reading"):
-            records, _, _ = self._driver.execute_query(
-                query, params, database_=self.database, routing_=neo4j.RoutingControl.READ)
-        return [r.data() for r in records]
+            for attempt in range(1, _READ_ATTEMPTS + 1):
+                try:
+                    with self._session() as session:
+                        return [row(record) for record in session.run(query, params)]
+                except (Neo4jError, DriverError) as exc:
+                    if attempt == _READ_ATTEMPTS or not exc.is_retryable():
+                        raise
+                    time.sleep(0.1 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _rows(self, query: str, **params: Any) -> list[list[Any]]:
+        """A read query's rows as lists of values (the fast path)."""
+        return self._read(query, params, neo4j.Record.values)
+
+    def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """A read query's rows as dicts keyed by column name."""
+        return self._read(query, params, neo4j.Record.data)
 
     def ensure_schema(self) -> None:
         """Create constraints and the full-text index (idempotent) before the first write."""
@@ -300,8 +329,8 @@ class Neo4jStore(Store):
             label = _label_of(entity_id)
         except SchemaError:
             return None
-        rows = self._run(cypher.get_node(label), id=entity_id)
-        return _entity_from(rows[0]["props"]) if rows else None
+        rows = self._rows(cypher.get_node(label), id=entity_id)
+        return _entity_from(rows[0][0]) if rows else None
 
     def existing(self, ids: Iterable[str]) -> set[str]:
         by_label: dict[str, list[str]] = defaultdict(list)
@@ -312,14 +341,14 @@ class Neo4jStore(Store):
                 continue
         found: set[str] = set()
         for label, wanted in by_label.items():
-            found.update(r["id"] for r in self._run(cypher.existing_ids(label), ids=wanted))
+            found.update(r[0] for r in self._rows(cypher.existing_ids(label), ids=wanted))
         return found
 
     def entities(self, type: str | None = None) -> Iterator[Entity]:
         labels = [type] if type else sorted(load_schema().entities)
         found = []
         for label in labels:
-            found.extend(_entity_from(r["props"]) for r in self._run(cypher.nodes_of_label(label)))
+            found.extend(_entity_from(r[0]) for r in self._rows(cypher.nodes_of_label(label)))
         yield from sorted(found, key=lambda e: e.id)
 
     def claims(
@@ -335,34 +364,60 @@ class Neo4jStore(Store):
         except SchemaError:
             return
         query = cypher.claims_query(s_label, predicate, o_label)
-        for row in self._run(query, s=subject, o=object):
-            claim = _claim_from(row["s"], row["p"], row["o"], row["props"])
+        for s, p, o, props in self._rows(query, s=subject, o=object):
+            claim = _claim_from(s, p, o, props)
             if claim.holds_on(as_of):
                 yield claim
 
-    def _candidates(self, text: str, limit: int) -> list[Entity]:
-        query = _lucene(text)
-        if not query:
-            return []
-        rows = self._run(cypher.names_candidates(), q=query, limit=limit)
-        return [_entity_from(r["props"]) for r in rows]
-
     def lookup(self, name: str, type: str | None = None) -> list[str]:
         key = normalize_name(name)
-        found = {e.id for e in self._candidates(name, 200)
-                 if key in name_keys(e) and (type is None or e.type == type)}
-        return sorted(found)
+        if not key:
+            return []
+        [[ids]] = self._rows(cypher.lookup_candidates(), q=_search.lucene_phrase(key), key=key,
+                             limit=_SEARCH_CANDIDATES)
+        return sorted({i for i in ids if type is None or _label_of(i) == type})
 
     def search(self, query: str, type: str | None = None, limit: int = 20) -> list[SearchHit]:
+        """Full-text candidates (every entity a query word occurs in, up to
+        :data:`_SEARCH_CANDIDATES`), ranked by the embedded store's :func:`kg.search.score_keys`."""
+        q = normalize_name(query)
+        lucene = _search.lucene_contains_query(q)
+        if not lucene:
+            return []
         hits = []
-        for entity in self._candidates(query, max(50, limit * 5)):
-            if type is not None and entity.type != type:
-                continue
-            score = score_name(query, entity)
-            if score > 0:
-                hits.append(SearchHit(entity.id, entity.type, entity.name, score))
-        hits.sort(key=lambda h: (-h.score, h.name, h.id))
-        return hits[:limit]
+        [[candidates]] = self._rows(cypher.search_candidates(), q=lucene, limit=_SEARCH_CANDIDATES)
+        for entity_id, name, sname, sothers in candidates:
+            kind = _label_of(entity_id)
+            if type is None or kind == type:
+                hits.append((_search.score_keys(q, sname, tuple(sothers), kind), name, entity_id, kind))
+        return [SearchHit(i, t, n, score) for score, n, i, t in _search.rank(hits, limit)]
+
+    def _relations(self, entity_id: str, predicate: str | None, as_of: str | None,
+                   full: bool) -> tuple[Entity, list[Relation]]:
+        """The entity and its relations (out by claim id, then in), in one round trip."""
+        try:
+            label = _label_of(entity_id)
+        except SchemaError:
+            raise NotFoundError(f"no entity with id {entity_id!r}; try `rekg search`") from None
+        rows = self._rows(cypher.relations_of(label, predicate.upper() if predicate else None, full=full),
+                          id=entity_id)
+        if not rows:
+            raise NotFoundError(f"no entity with id {entity_id!r}; try `rekg search`")
+        props, outs, ins = rows[0]
+        found = []
+        for direction, items in (("out", outs), ("in", ins)):
+            for p, rel_props, other_props in items:
+                if full:
+                    other = _entity_from(other_props)
+                else:  # only what Relation.to_json reads: id, type, name
+                    other = Entity.model_construct(id=other_props[0], type=_label_of(other_props[0]),
+                                                   name=other_props[1], aliases=[], sources=[], properties={})
+                s, o = (entity_id, other.id) if direction == "out" else (other.id, entity_id)
+                claim = _claim_from(s, p, o, rel_props)
+                if claim.holds_on(as_of):
+                    found.append(Relation(claim, direction, other))
+        found.sort(key=lambda r: (r.direction != "out", r.claim.id))
+        return _entity_from(props), found
 
     def relations(
         self,
@@ -372,24 +427,13 @@ class Neo4jStore(Store):
         as_of: str | None = None,
     ) -> list[Relation]:
         """One round trip for an entity's claims and the entities at their other ends."""
-        try:
-            label = _label_of(entity_id)
-        except SchemaError:
-            raise NotFoundError(f"no entity with id {entity_id!r}; try `rekg search`") from None
-        rows = self._run(cypher.relations_of(label, predicate.upper() if predicate else None), id=entity_id)
-        if not rows:
-            self.require(entity_id)  # raises NotFoundError for an unknown id
-        out = []
-        for row in rows:
-            if direction is not None and row["dir"] != direction:
-                continue
-            other = _entity_from(row["other"])
-            s, o = (entity_id, other.id) if row["dir"] == "out" else (other.id, entity_id)
-            claim = _claim_from(s, row["p"], o, row["props"])
-            if claim.holds_on(as_of):
-                out.append(Relation(claim, row["dir"], other))
-        out.sort(key=lambda r: (r.direction != "out", r.claim.id))
-        return out
+        _, found = self._relations(entity_id, predicate, as_of, full=True)
+        return [r for r in found if direction is None or r.direction == direction]
+
+    def show(self, entity_id: str, as_of: str | None = None) -> dict[str, Any]:
+        """``rekg show`` / ``GET /entities/{id}`` in one round trip (entity, claims, other ends)."""
+        entity, found = self._relations(entity_id, None, as_of, full=False)
+        return show_json(entity, found)
 
     @property
     def revision(self) -> int | None:
