@@ -9,9 +9,11 @@ changes nothing, because entity and claim ids are deterministic.
 
 from __future__ import annotations
 
+import copy
+import threading
 from abc import ABC, abstractmethod
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -111,6 +113,10 @@ def check_batch(batch: Batch, exists: set[str], known: dict[str, Entity] | None 
         if missing:
             raise DataError(where, f"entity {entity.id} cites unknown source {missing[0]}; "
                                    "add it to a sources.yaml")
+        for name, ref in _property_refs(entity.type, entity.properties, entity=True):
+            if ref not in available:
+                raise DataError(where, f"entity {entity.id}: {name} {ref} is neither in this "
+                                       "file nor in the graph")
     for claim in batch.claims:
         for end in (claim.subject, claim.object):
             if end not in available:
@@ -120,22 +126,74 @@ def check_batch(batch: Batch, exists: set[str], known: dict[str, Entity] | None 
         if missing:
             raise DataError(where, f"claim {claim.subject} {claim.predicate} {claim.object} cites "
                                    f"unknown source {missing[0]}; add it to a sources.yaml")
-        ref = claim.properties.get("material")
-        if ref and ref not in available:
-            raise DataError(where, f"claim {claim.subject} {claim.predicate} {claim.object}: "
-                                   f"material {ref} is neither in this file nor in the graph")
+        for name, ref in _property_refs(claim.predicate, claim.properties, entity=False):
+            if ref not in available:
+                raise DataError(where, f"claim {claim.subject} {claim.predicate} {claim.object}: "
+                                       f"{name} {ref} is neither in this file nor in the graph")
+
+
+def _property_refs(type_name: str, properties: dict[str, Any],
+                   entity: bool) -> Iterator[tuple[str, str]]:
+    """(property, id) for every reference-typed property the schema declares for an entity
+    type or a relation type (``Region.members``, ``SUPPLIES.material``, …)."""
+    from kg.schema import load_schema
+
+    schema = load_schema()
+    specs = (schema.entity(type_name) if entity else schema.relation(type_name)).properties
+    for name, spec in specs.items():
+        if spec.type != "ref" or properties.get(name) in (None, ""):
+            continue
+        value = properties[name]
+        for ref in (value if isinstance(value, list | tuple) else [value]):
+            yield name, str(ref)
 
 
 def referenced_ids(batch: Batch) -> set[str]:
-    """Every id a batch points at (ends of claims, sources, materials)."""
+    """Every id a batch points at (ends of claims, sources, reference-typed properties)."""
     refs: set[str] = set()
     for entity in batch.entities:
         refs.update(entity.sources)
+        refs.update(ref for _, ref in _property_refs(entity.type, entity.properties, entity=True))
     for claim in batch.claims:
         refs.update((claim.subject, claim.object, *claim.sources))
-        if claim.properties.get("material"):
-            refs.add(claim.properties["material"])
+        refs.update(ref for _, ref in _property_refs(claim.predicate, claim.properties,
+                                                     entity=False))
     return refs
+
+
+class ResultCache:
+    """Results computed from one store's graph, valid for one revision of it (a thread-safe LRU).
+
+    Each store owns its cache (:attr:`Store.results`), so two stores never share results, and
+    a change of :attr:`Store.revision` empties it. Callers get deep copies: mutating a result
+    cannot change what the next caller sees.
+    """
+
+    def __init__(self, size: int = 128) -> None:
+        self.size = size
+        self._revision: int | None = None
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: Hashable, revision: int | None, compute: Callable[[], Any]) -> Any:
+        """The cached result for ``key`` at ``revision``, else ``compute()`` (stored when
+        ``revision`` is not None: a store that cannot tell its revision is never cached)."""
+        if revision is None:
+            return compute()
+        with self._lock:
+            if revision != self._revision:
+                self._items.clear()
+                self._revision = revision
+            elif key in self._items:
+                self._items.move_to_end(key)
+                return copy.deepcopy(self._items[key])
+        result = compute()
+        with self._lock:
+            if revision == self._revision:
+                self._items[key] = copy.deepcopy(result)
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        return result
 
 
 class Store(ABC):
@@ -190,8 +248,16 @@ class Store(ABC):
     def revision(self) -> int | None:
         """A number that changes whenever this store's graph changes, or None when the store
         cannot tell (another process may write to it): results computed from the graph may be
-        cached under it."""
+        cached under it (see :attr:`results`)."""
         return None
+
+    @property
+    def results(self) -> ResultCache:
+        """This store's cache of analysis results (:mod:`kg.service`), valid per revision."""
+        cache = self.__dict__.get("_results")
+        if cache is None:
+            cache = self.__dict__.setdefault("_results", ResultCache())
+        return cache
 
     # -- shared behaviour --------------------------------------------------------
     def require(self, entity_id: str) -> Entity:

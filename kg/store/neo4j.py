@@ -54,7 +54,7 @@ from kg.errors import (
     StoreError,
     StoreUnavailableError,
 )
-from kg.model import Batch, Claim, Entity
+from kg.model import CLAIM_FIELDS, ENTITY_FIELDS, Batch, Claim, Entity
 from kg.resolve import name_keys
 from kg.schema import load_schema
 from kg.store import cypher
@@ -72,9 +72,8 @@ from kg.types import normalize_name
 
 __all__ = ["Neo4jStore"]
 
-_RESERVED = {"id", "name", "aliases", "sources"}  # and every property starting with "_"
-_PROVENANCE = {"sources", "confidence", "valid_from", "valid_to", "note", "quote",
-               "span_start", "span_end", "extractor"}
+_RESERVED = set(ENTITY_FIELDS)  # and every property starting with "_" (rekg's own)
+_PROVENANCE = set(CLAIM_FIELDS)
 _ROWS_PER_QUERY = 5000
 
 #: Procedures a read-only query may call: schema introspection and rekg's name index.
@@ -346,7 +345,7 @@ class Neo4jStore(Store):
 
     def entities(self, type: str | None = None) -> Iterator[Entity]:
         labels = [type] if type else sorted(load_schema().entities)
-        found = []
+        found: list[Entity] = []
         for label in labels:
             found.extend(_entity_from(r[0]) for r in self._rows(cypher.nodes_of_label(label)))
         yield from sorted(found, key=lambda e: e.id)

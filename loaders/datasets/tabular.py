@@ -19,13 +19,12 @@ from typing import Any
 import yaml
 
 from kg.errors import CleanError, DataError, RekgError
-from kg.model import Batch, make_claim, make_entity
+from kg.model import CLAIM_FIELDS, ENTITY_FIELDS, Batch, make_claim, make_entity
 
 __all__ = ["read_entity_csv", "read_relation_csv", "read_sources_yaml", "read_text", "csv_kind"]
 
-_ENTITY_FIXED = {"id", "name", "aliases", "source", "sources", "note"}
-_CLAIM_FIXED = {"subject", "predicate", "object", "source", "sources", "confidence",
-                "valid_from", "valid_to", "note", "quote", "span_start", "span_end", "extractor"}
+_ENTITY_FIXED = {*ENTITY_FIELDS, "source", "note"}
+_CLAIM_FIXED = {"subject", "predicate", "object", "source", *CLAIM_FIELDS}
 
 
 def read_text(path: Path) -> str:
