@@ -129,7 +129,7 @@ def _claim_from(s: str, p: str, o: str, props: dict[str, Any]) -> Claim:
     fields: dict[str, Any] = {k: None for k in _PROVENANCE} | {"confidence": 1.0}
     fields.update({k: props[k] for k in _PROVENANCE if props.get(k) is not None})
     fields["sources"] = list(fields["sources"] or [])
-    own = {k: v for k, v in props.items() if k not in _PROVENANCE and k != "id"}
+    own = {k: v for k, v in props.items() if k not in _PROVENANCE and k != "id" and not k.startswith("_")}
     return Claim.model_construct(id=props["id"], subject=s, predicate=p, object=o, properties=own, **fields)
 
 
@@ -144,6 +144,8 @@ class Neo4jStore(Store):
         self.database = database
         self._constraints_ready = False
         self._writes = 0
+        #: Seconds per phase of the last ``replace_all`` / ``bulk_write`` (for logs and bench/).
+        self.last_load: dict[str, float] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Neo4jStore:
@@ -217,108 +219,191 @@ class Neo4jStore(Store):
         return self._read(query, params, neo4j.Record.data)
 
     def ensure_schema(self) -> None:
-        """Create constraints and the full-text index (idempotent) before the first write."""
+        """Create constraints and the full-text index (idempotent) before the first write. A
+        graph written before generations (constraints on ``id`` alone) becomes generation 0."""
         if self._constraints_ready:
             return
         with self._driver_errors("creating the constraints and indexes"):
+            legacy = [r["name"] for r in self._driver.execute_query(
+                cypher.legacy_constraints(), database_=self.database).records]
+            for name in legacy:
+                self._driver.execute_query(f"DROP CONSTRAINT `{name}` IF EXISTS", database_=self.database)
+            if legacy:
+                with self._session(neo4j.WRITE_ACCESS) as session:
+                    for statement in cypher.migrate_legacy():
+                        session.run(statement).consume()
             for statement in cypher.constraints():
                 self._driver.execute_query(statement, database_=self.database)
             self._driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
         self._constraints_ready = True
 
     @staticmethod
-    def _plan(batch: Batch) -> list[tuple[str, list[dict[str, Any]]]]:
-        """(query, rows) pairs: nodes by label first, then relationships by shape."""
-        steps: list[tuple[str, list[dict[str, Any]]]] = []
-        nodes: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        for entity in batch.entities:
-            nodes[entity.type][entity.id] = {"id": entity.id, "props": _node_props(entity)}
-        rels: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
-        for claim in batch.claims:
-            shape = (_label_of(claim.subject), claim.predicate, _label_of(claim.object))
-            rels[shape][claim.id] = {"id": claim.id, "s": claim.subject, "o": claim.object,
-                                     "props": _rel_props(claim)}
-        for label in sorted(nodes):
-            rows = list(nodes[label].values())
-            for i in range(0, len(rows), _ROWS_PER_QUERY):
-                steps.append((cypher.merge_nodes(label), rows[i:i + _ROWS_PER_QUERY]))
-        for shape in sorted(rels):
-            rows = list(rels[shape].values())
-            for i in range(0, len(rows), _ROWS_PER_QUERY):
-                steps.append((cypher.merge_relationships(*shape), rows[i:i + _ROWS_PER_QUERY]))
-        return steps
+    def _node_chunks(entities: Iterable[Entity]) -> list[tuple[str, list[Entity]]]:
+        """Entities (once per id) by label, in chunks of :data:`_ROWS_PER_QUERY`."""
+        by_label: dict[str, dict[str, Entity]] = defaultdict(dict)
+        for entity in entities:
+            by_label[entity.type][entity.id] = entity
+        return [(label, rows[i:i + _ROWS_PER_QUERY])
+                for label, group in sorted(by_label.items()) for rows in [list(group.values())]
+                for i in range(0, len(rows), _ROWS_PER_QUERY)]
 
-    def _execute(self, steps: list[tuple[str, list[dict[str, Any]]]], wipe: bool = False,
-                 atomic: bool = True) -> None:
-        """Run the steps in one transaction (``atomic``) or one transaction per step."""
-        self._writes += 1
+    @staticmethod
+    def _rel_chunks(claims: Iterable[Claim]) -> list[tuple[tuple[str, str, str], list[Claim]]]:
+        """Claims (once per id) by shape (subject label, predicate, object label), in chunks."""
+        by_shape: dict[tuple[str, str, str], dict[str, Claim]] = defaultdict(dict)
+        for claim in claims:
+            by_shape[(_label_of(claim.subject), claim.predicate, _label_of(claim.object))][claim.id] = claim
+        return [(shape, rows[i:i + _ROWS_PER_QUERY])
+                for shape, group in sorted(by_shape.items()) for rows in [list(group.values())]
+                for i in range(0, len(rows), _ROWS_PER_QUERY)]
 
-        def work(tx: neo4j.ManagedTransaction, todo: list[tuple[str, list[dict[str, Any]]]],
-                 clear: bool) -> None:
-            if clear:
-                tx.run(cypher.delete_all()).consume()
-            for query, rows in todo:
-                tx.run(query, rows=rows).consume()
+    @staticmethod
+    def _node_rows(entities: list[Entity]) -> list[dict[str, Any]]:
+        return [{"id": e.id, "props": _node_props(e)} for e in entities]
 
-        units = [steps] if atomic else [[step] for step in steps]
-        done = "nothing was committed" if atomic else "earlier chunks were committed (a re-run completes them)"
-        hint = f"; {done}; run the same command again when it is back"
-        with self._driver_errors("writing", lost_hint=hint), \
-                self._driver.session(database=self.database) as session:
-            if not atomic and wipe:
-                session.execute_write(work, [], True)
-            for i, unit in enumerate(units):
-                session.execute_write(work, unit, wipe and atomic and i == 0)
+    @staticmethod
+    def _rel_rows(claims: list[Claim]) -> list[dict[str, Any]]:
+        return [{"id": c.id, "s": c.subject, "o": c.object, "props": _rel_props(c)} for c in claims]
+
+    def _write_chunk(self, query: str, rows: list[dict[str, Any]], gen: int) -> None:
+        """One chunk in its own managed transaction (retried on transient errors: a deadlock,
+        a leader switch)."""
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            tx.run(query, rows=rows, g=gen).consume()
+
+        with self._session(neo4j.WRITE_ACCESS) as session:
+            session.execute_write(work)
+
+    def _write_generation(self, batch: Batch, gen: int, *, create: bool, workers: int) -> dict[str, float]:
+        """Write ``batch`` into generation ``gen`` chunk by chunk; seconds per phase.
+
+        Node chunks run on ``workers`` sessions at once (distinct ids never contend for a lock;
+        each worker builds its rows while the server writes another chunk). Relationship
+        chunks run one after another (two chunks may lock the same node), while one thread
+        builds the next chunk's rows."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        seconds: dict[str, float] = {}
+        t0 = time.perf_counter()
+        node_chunks = self._node_chunks(batch.entities)
+
+        def write_nodes(chunk: tuple[str, list[Entity]]) -> None:
+            label, entities = chunk
+            query = cypher.create_nodes(label) if create else cypher.merge_nodes(label)
+            self._write_chunk(query, self._node_rows(entities), gen)
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            list(pool.map(write_nodes, node_chunks))
+        seconds["nodes"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        rel_chunks = self._rel_chunks(batch.claims)
+        with ThreadPoolExecutor(max_workers=1) as prep:
+            pending = prep.submit(self._rel_rows, rel_chunks[0][1]) if rel_chunks else None
+            for i, (shape, _) in enumerate(rel_chunks):
+                assert pending is not None
+                rows = pending.result()
+                if i + 1 < len(rel_chunks):
+                    pending = prep.submit(self._rel_rows, rel_chunks[i + 1][1])
+                query = cypher.create_relationships(*shape) if create else cypher.merge_relationships(*shape)
+                self._write_chunk(query, rows, gen)
+        seconds["relationships"] = time.perf_counter() - t0
+        return seconds
+
+    def _current_generation(self) -> int:
+        return int(self._rows(cypher.CURRENT + "RETURN g")[0][0])
+
+    def _delete_other_generations(self, keep: int) -> None:
+        with self._session(neo4j.WRITE_ACCESS) as session:
+            for statement in cypher.delete_other_generations():
+                session.run(statement, g=keep).consume()
 
     # -- writing -------------------------------------------------------------------
     def write(self, batch: Batch) -> WriteResult:
+        """Check, then write the batch into the current generation in one transaction (which
+        locks the meta node, so it lands wholly before or wholly after a build's switch)."""
         self.ensure_schema()
         check_batch(batch, self.existing(referenced_ids(batch)))
-        self._execute(self._plan(batch))
+        steps = [(cypher.merge_nodes(label), self._node_rows(ents)) for label, ents in self._node_chunks(batch.entities)]
+        steps += [(cypher.merge_relationships(*shape), self._rel_rows(claims))
+                  for shape, claims in self._rel_chunks(batch.claims)]
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            gen = tx.run(cypher.lock_generation()).single(strict=True)["g"]
+            for query, rows in steps:
+                tx.run(query, rows=rows, g=gen).consume()
+
+        self._writes += 1
+        hint = "; nothing was committed; run the same command again when it is back"
+        with self._driver_errors("writing", lost_hint=hint), self._session(neo4j.WRITE_ACCESS) as session:
+            session.execute_write(work)
         return WriteResult(len({e.id for e in batch.entities}), len({c.id for c in batch.claims}))
 
     def bulk_write(self, batch: Batch, *, check: bool = True, workers: int = 2) -> WriteResult:
-        """Write a large batch in chunks of :data:`_ROWS_PER_QUERY` rows, one transaction each.
+        """Write a large batch into the current generation in chunks of :data:`_ROWS_PER_QUERY`
+        rows, one transaction each.
 
         For loads too large for one transaction (millions of rows). Not atomic: a failure
         leaves earlier chunks committed, but every chunk is an idempotent MERGE, so running
-        the same load again converges to exactly the clean result. Node chunks run on
-        ``workers`` sessions at once (distinct ids never contend for a lock, and Python
-        prepares one chunk while the server writes another); relationship chunks run one
-        after another, after all nodes, since two chunks may lock the same node.
+        the same load again converges to exactly the clean result. (To replace the whole
+        graph without readers ever seeing half of it, use :meth:`replace_all`.)
         """
-        from concurrent.futures import ThreadPoolExecutor
-
         self.ensure_schema()
         if check:
             check_batch(batch, self.existing(referenced_ids(batch)))
-        by_label: dict[str, dict[str, Entity]] = defaultdict(dict)
-        for entity in batch.entities:
-            by_label[entity.type][entity.id] = entity
-        chunks = [(label, rows[i:i + _ROWS_PER_QUERY])
-                  for label, group in sorted(by_label.items()) for rows in [list(group.values())]
-                  for i in range(0, len(rows), _ROWS_PER_QUERY)]
-
-        def write_nodes(chunk: tuple[str, list[Entity]]) -> None:
-            label, entities = chunk  # rows are built here, in the worker, beside the server's work
-            rows = [{"id": e.id, "props": _node_props(e)} for e in entities]
-            self._execute([(cypher.merge_nodes(label), rows)])
-
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            list(pool.map(write_nodes, chunks))
-        self._execute(self._plan(Batch(claims=batch.claims)), atomic=False)
+        self._writes += 1
+        hint = "; earlier chunks were committed (a re-run completes them); run the same command again when it is back"
+        with self._driver_errors("writing", lost_hint=hint):
+            self.last_load = self._write_generation(batch, self._current_generation(), create=False,
+                                                    workers=workers)
         return WriteResult(len({e.id for e in batch.entities}), len({c.id for c in batch.claims}))
 
-    def replace_all(self, batch: Batch) -> WriteResult:
+    def replace_all(self, batch: Batch, *, workers: int = 2) -> WriteResult:
+        """Replace the whole graph (``rekg build``) without readers ever seeing half a graph.
+
+        1. mark a build under way on the meta node, delete what failed builds left (batches);
+        2. CREATE the batch as generation current + 1, chunk by chunk (readers still see the
+           current generation: every read keeps to it);
+        3. switch ``current`` in one short transaction — only if no other build took over;
+        4. delete the old generation in batches.
+
+        Killed or disconnected before 3, the old graph stands untouched and the next build
+        deletes the partial one. :attr:`last_load` holds the seconds of each phase.
+        """
+        import uuid
+
         self.ensure_schema()
         check_batch(batch, set())
-        self._execute(self._plan(batch), wipe=True)
+        token = uuid.uuid4().hex
+        self._writes += 1
+        hint = "; the graph readers see is unchanged (the new one was not switched in); run the build again"
+        seconds: dict[str, float] = {}
+        with self._driver_errors("rebuilding the graph", lost_hint=hint):
+            t0 = time.perf_counter()
+            records = self._driver.execute_query(cypher.begin_build(), token=token, database_=self.database).records
+            current = int(records[0]["g"])
+            self._delete_other_generations(keep=current)
+            seconds["clean"] = time.perf_counter() - t0
+            new = current + 1
+            seconds.update(self._write_generation(batch, new, create=True, workers=workers))
+            t0 = time.perf_counter()
+            switched = self._driver.execute_query(cypher.switch_generation(), token=token, g=new,
+                                                  database_=self.database).records
+            if not switched:
+                raise StoreError(f"Neo4j at {self.uri}: another `rekg build` started while this one ran and "
+                                 "owns the graph now; this build's generation was not switched in")
+            seconds["switch"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        with self._driver_errors("deleting the previous graph",
+                                 lost_hint="; the new graph is in place, the next build deletes the old one's rest"):
+            self._delete_other_generations(keep=new)
+        seconds["delete_old"] = time.perf_counter() - t0
+        self.last_load = seconds
         return WriteResult(len({e.id for e in batch.entities}), len({c.id for c in batch.claims}))
 
     def clear(self) -> None:
         """Delete every node and relationship, in batched auto-commit transactions (so any
-        size of graph can be cleared; not atomic — use ``replace_all`` for an atomic swap)."""
-        with self._driver_errors("clearing the graph"), self._driver.session(database=self.database) as session:
+        size of graph can be cleared; not atomic — ``replace_all`` is the atomic swap)."""
+        with self._driver_errors("clearing the graph"), self._session(neo4j.WRITE_ACCESS) as session:
             for statement in cypher.delete_all_batched():
                 session.run(statement).consume()
 
@@ -515,7 +600,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Node):
         return {k: v for k, v in dict(value).items() if not k.startswith("_")} | {"_labels": sorted(value.labels)}
     if isinstance(value, Relationship):
-        return dict(value) | {"_type": value.type}
+        return {k: v for k, v in dict(value).items() if not k.startswith("_")} | {"_type": value.type}
     if isinstance(value, Path):
         return [_plain(n) for n in value.nodes]
     if isinstance(value, list):
