@@ -23,6 +23,7 @@ __all__ = [
     "FULLTEXT_INDEX",
     "CURRENT",
     "begin_build",
+    "ensure_meta",
     "switch_generation",
     "lock_generation",
     "delete_other_generations",
@@ -113,6 +114,11 @@ def lock_generation() -> str:
     """In a write transaction: lock the meta node (a build's switch waits for this write, and
     this write for the switch) and return the current generation ``g``."""
     return _META + "SET m.writes = m.writes + 1 RETURN m.current AS g"
+
+
+def ensure_meta() -> str:
+    """The meta node, if missing (generation 0: a new or imported graph)."""
+    return _META + "RETURN m.current AS g"
 
 
 def begin_build() -> str:

@@ -157,6 +157,8 @@ class Neo4jStore(Store):
                 uri, auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
                 connection_acquisition_timeout=30, max_transaction_retry_time=30,
                 max_connection_pool_size=settings.neo4j_pool_size,
+                # rekg's queries are fixed; the server's hints about them are not for its users
+                notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
             )
             driver.verify_connectivity()
         except AuthError:
@@ -234,6 +236,7 @@ class Neo4jStore(Store):
                         session.run(statement).consume()
             for statement in cypher.constraints():
                 self._driver.execute_query(statement, database_=self.database)
+            self._driver.execute_query(cypher.ensure_meta(), database_=self.database)
             self._driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
         self._constraints_ready = True
 
