@@ -109,7 +109,9 @@ def _node_props(entity: Entity) -> dict[str, Any]:
 def _entity_from(props: dict[str, Any]) -> Entity:
     """An entity read back. rekg validated it on the way in, so it is not cleaned again
     (that would dominate read latency); the schema still names its type."""
-    own = {k: v for k, v in props.items() if k not in _RESERVED and not k.startswith("_")}
+    # sorted: the server returns properties in its property-key-token order, which differs
+    # between databases holding the same graph (a build over Bolt, an offline import)
+    own = {k: props[k] for k in sorted(props) if k not in _RESERVED and not k.startswith("_")}
     return Entity.model_construct(id=props["id"], type=_label_of(props["id"]), name=props["name"],
                                   aliases=list(props.get("aliases") or []),
                                   sources=list(props.get("sources") or []), properties=own)
@@ -129,7 +131,7 @@ def _claim_from(s: str, p: str, o: str, props: dict[str, Any]) -> Claim:
     fields: dict[str, Any] = {k: None for k in _PROVENANCE} | {"confidence": 1.0}
     fields.update({k: props[k] for k in _PROVENANCE if props.get(k) is not None})
     fields["sources"] = list(fields["sources"] or [])
-    own = {k: v for k, v in props.items() if k not in _PROVENANCE and k != "id" and not k.startswith("_")}
+    own = {k: props[k] for k in sorted(props) if k not in _PROVENANCE and k != "id" and not k.startswith("_")}
     return Claim.model_construct(id=props["id"], subject=s, predicate=p, object=o, properties=own, **fields)
 
 

@@ -57,3 +57,25 @@ def test_show_and_relations_as_the_embedded_store(stores: tuple[MemoryStore, Neo
         for as_of in (None, "2025-06-01"):
             assert neo.show(entity_id, as_of=as_of) == memory.show(entity_id, as_of=as_of), entity_id
         assert neo.relations(entity_id, direction="in") == memory.relations(entity_id, direction="in")
+
+
+def test_read_path_through_a_routing_uri(stores: tuple[MemoryStore, Neo4jStore]) -> None:
+    """neo4j:// (routing: the driver fetches the routing table and sends reads to readers)
+    against the local single server, which routes to itself: same answers, and a write is
+    read back at once (bookmarks shared by the store's sessions)."""
+    memory, neo = stores
+    uri = neo.uri.replace("bolt://", "neo4j://")
+    routed = Neo4jStore.from_settings(Settings(neo4j_uri=uri, neo4j_password="unused-auth-off"))
+    try:
+        assert routed.show("facility:mount-weld") == memory.show("facility:mount-weld")
+        assert routed.relations("firm:lynas") == memory.relations("firm:lynas")
+        assert routed.search("lynas") == memory.search("lynas")
+        assert routed.lookup("Mt Weld") == memory.lookup("Mt Weld")
+        from kg.model import Batch, make_entity
+
+        newco = make_entity(id="firm:routed-newco", name="Routed NewCo", sources=[memory.entities("Source").__next__().id])
+        routed.write(Batch(entities=[newco]))
+        assert routed.get("firm:routed-newco") == newco
+        assert [h.id for h in routed.search("routed newco")][:1] == ["firm:routed-newco"]
+    finally:
+        routed.close()
