@@ -202,6 +202,10 @@ class Batch(BaseModel):
     entities: list[Entity] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     origin: str = ""
+    #: An article batch restates its own Source: the claims that cite only this source are
+    #: replaced by the batch's (a reposted article keeps none of its earlier text's claims),
+    #: and the Source entity itself may change (only if it is an article, never curated).
+    supersedes: str | None = None
 
     def extend(self, other: Batch) -> None:
         self.entities.extend(other.entities)

@@ -65,6 +65,7 @@ from kg.store.base import (
     Store,
     WriteResult,
     check_batch,
+    check_redefinitions,
     referenced_ids,
     show_json,
 )
@@ -323,14 +324,34 @@ class Neo4jStore(Store):
                 session.run(statement, g=keep).consume()
 
     # -- writing -------------------------------------------------------------------
-    def write(self, batch: Batch) -> WriteResult:
+    def _stored(self, ids: set[str]) -> tuple[dict[str, Entity], dict[str, str]]:
+        """The graph's entities with these ids, and its ids equal to them but for case."""
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for entity_id in ids:
+            by_label[_label_of(entity_id)].append(entity_id)
+        stored: dict[str, Entity] = {}
+        folded: dict[str, str] = {}
+        for label, wanted in by_label.items():
+            for row in self._run(cypher.nodes_by_id(label), ids=wanted):
+                stored[row["props"]["id"]] = _entity_from(row["props"])
+            for row in self._run(cypher.ids_by_lower(label), ids=[i.lower() for i in wanted]):
+                folded[row["id"].lower()] = row["id"]
+        return stored, folded
+
+    def write(self, batch: Batch, *, replace: bool = False) -> WriteResult:
         """Check, then write the batch into the current generation in one transaction (which
         locks the meta node, so it lands wholly before or wholly after a build's switch)."""
         self.ensure_schema()
         check_batch(batch, self.existing(referenced_ids(batch)))
+        ids = {e.id for e in batch.entities}
+        replaced = check_redefinitions(batch, *self._stored(ids), replace)
         steps = [(cypher.merge_nodes(label), self._node_rows(ents)) for label, ents in self._node_chunks(batch.entities)]
         steps += [(cypher.merge_relationships(*shape), self._rel_rows(claims))
                   for shape, claims in self._rel_chunks(batch.claims)]
+        retracted = 0
+        if batch.supersedes:
+            steps.insert(0, (cypher.retract_source_claims(), [{"sid": batch.supersedes}]))
+            retracted = sum(1 for _ in self._run(cypher.claims_citing_only(), sid=batch.supersedes))
 
         def work(tx: neo4j.ManagedTransaction) -> None:
             gen = tx.run(cypher.lock_generation()).single(strict=True)["g"]
@@ -341,7 +362,7 @@ class Neo4jStore(Store):
         hint = "; nothing was committed; run the same command again when it is back"
         with self._driver_errors("writing", lost_hint=hint), self._session(neo4j.WRITE_ACCESS) as session:
             session.execute_write(work)
-        return WriteResult(len({e.id for e in batch.entities}), len({c.id for c in batch.claims}))
+        return WriteResult(len(ids), len({c.id for c in batch.claims}), replaced, retracted)
 
     def bulk_write(self, batch: Batch, *, check: bool = True, workers: int = 2) -> WriteResult:
         """Write a large batch into the current generation in chunks of :data:`_ROWS_PER_QUERY`
