@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("rekg-dev-password")
     neo4j_database: str = "neo4j"
+    neo4j_pool_size: int = Field(
+        default=64, ge=1,
+        description="Most Bolt connections the driver holds. A process uses at most one per thread "
+                    "reading or writing at once (the API's thread pool runs 40); the server's Bolt "
+                    "thread pool (server.bolt.thread_pool_max_size, 400 by default) bounds the sum "
+                    "over all processes.")
     base_iri: str = "https://w3id.org/rekg/"
     api_key: SecretStr | None = Field(default=None, description="Key for API writes; unset = writes off.")
     max_body_bytes: int = Field(default=2_000_000, description="Largest request body the API accepts.")
