@@ -19,6 +19,8 @@ from kg.errors import CleanError, RekgError
 from kg.store.base import Store
 
 __all__ = [
+    "EmptyGraphError",
+    "require_graph",
     "as_of_date",
     "element_symbol",
     "consumer_area",
@@ -37,14 +39,30 @@ _CACHE_SIZE = 128
 _CACHE_LOCK = threading.Lock()
 
 
+class EmptyGraphError(RekgError):
+    """The store holds no graph: there is nothing to analyse."""
+
+    status_code = 409
+
+
+def require_graph(store: Store) -> None:
+    """Raise :class:`EmptyGraphError` (one line saying what to do) when the store is empty."""
+    if next(iter(store.entities()), None) is None:
+        where = f"Neo4j at {getattr(store, 'uri', '?')}" if store.kind == "neo4j" else \
+            f"the embedded store {getattr(store, 'path', None) or '(REKG_HOME)'}"
+        raise EmptyGraphError(f"the graph is empty in {where}: run `rekg build` first")
+
+
 def _cached(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
     """Memoize a result function per store revision (stores that cannot tell their revision,
-    such as Neo4j written by others, are never cached). Results are returned as copies."""
+    such as Neo4j written by others, are never cached). Results are returned as copies.
+    An empty store raises :class:`EmptyGraphError` before anything is computed."""
 
     @functools.wraps(fn)
     def wrapper(store: Store, *args: Any, **kwargs: Any) -> dict[str, Any]:
         revision = store.revision
         if revision is None:
+            require_graph(store)
             return fn(store, *args, **kwargs)
         key = (fn.__name__, id(store), revision, repr(args), repr(sorted(kwargs.items())),
                dt.date.today().isoformat())
@@ -52,6 +70,7 @@ def _cached(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
             if key in _CACHE:
                 _CACHE.move_to_end(key)
                 return copy.deepcopy(_CACHE[key])
+        require_graph(store)
         result = fn(store, *args, **kwargs)
         with _CACHE_LOCK:
             _CACHE[key] = copy.deepcopy(result)
@@ -219,11 +238,12 @@ def policies_result(store: Store, *, as_of: str | None = None, element: str | No
 
 @_cached
 def report_result(store: Store) -> dict[str, Any]:
-    """The headline report's data (concentration, SPOFs, the 2025 controls replayed)."""
-    from kg.analysis.report import build_report
+    """The headline report's data (concentration, SPOFs, the 2025 controls replayed), with the
+    bibliography of every source it cites."""
+    from kg.analysis.report import attach_bibliography, build_report
 
     ents, claims = _records(store)
-    return build_report(ents, claims)
+    return attach_bibliography(build_report(ents, claims), ents)
 
 
 @_cached
