@@ -34,15 +34,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.real_store:
         from kg.config import DATA_DIR
-        from kg.model import Batch
         from kg.store.memory import MemoryStore
-        from loaders.datasets import discover, load_file
+        from loaders import build
 
-        merged = Batch(origin="data")
-        for path in discover(DATA_DIR):
-            merged.extend(load_file(path))
         store = MemoryStore()
-        store.replace_all(merged)
+        build(store, DATA_DIR, articles=False)
     else:
         store = fixture_store()
     t0 = time.perf_counter()

@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from platformdirs import user_data_dir
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "REPO_ROOT", "DATA_DIR"]
+__all__ = ["Settings", "REPO_ROOT", "bundled_dir", "DATA_DIR", "ONTOLOGY_DIR", "POM_DIR"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = REPO_ROOT / "data"
+
+
+def bundled_dir(name: str) -> Path:
+    """Where a folder rekg ships (``data``, ``ontology``, ``neo4j``) is.
+
+    In order: the variable ``REKG_<NAME>_DIR`` when set; the repository's folder when rekg runs
+    from a checkout (an editable install); else the copy an installed wheel carries under
+    ``kg/_bundled/`` (``setup.py`` puts it there at build time).
+    """
+    override = os.environ.get(f"REKG_{name.upper()}_DIR")
+    if override:
+        return Path(override).expanduser()
+    if (REPO_ROOT / "pyproject.toml").is_file() and (REPO_ROOT / name).is_dir():
+        return REPO_ROOT / name
+    return Path(__file__).resolve().parent / "_bundled" / name
+
+
+#: The bundled datasets (``REKG_DATA_DIR``), the schema and generated ontology files
+#: (``REKG_ONTOLOGY_DIR``), and the pom pinning the dev Neo4j (``REKG_NEO4J_DIR``).
+DATA_DIR = bundled_dir("data")
+ONTOLOGY_DIR = bundled_dir("ontology")
+POM_DIR = bundled_dir("neo4j")
 
 
 class Settings(BaseSettings):

@@ -51,6 +51,12 @@ class DataError(RekgError):
         super().__init__(f"{location}: {message}")
 
 
+class ConflictError(DataError):
+    """Input would replace something it may not (an article over a curated source)."""
+
+    status_code = 409
+
+
 class ResolveError(RekgError):
     """A name could not be turned into exactly one entity id."""
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from kg.config import ONTOLOGY_DIR
 from kg.errors import SchemaError
 
 __all__ = [
@@ -24,7 +25,7 @@ __all__ = [
     "load_schema",
 ]
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "ontology" / "schema.yaml"
+SCHEMA_PATH = ONTOLOGY_DIR / "schema.yaml"
 
 _VALUE_TYPES = {
     "string", "text", "integer", "number", "fraction", "boolean", "date", "url", "qid",

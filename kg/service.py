@@ -7,11 +7,8 @@ keys). Bad arguments raise :class:`~kg.errors.RekgError` subclasses naming the a
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -34,11 +31,6 @@ __all__ = [
 ]
 
 
-_CACHE: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
-_CACHE_SIZE = 128
-_CACHE_LOCK = threading.Lock()
-
-
 class EmptyGraphError(RekgError):
     """The store holds no graph: there is nothing to analyse."""
 
@@ -54,29 +46,22 @@ def require_graph(store: Store) -> None:
 
 
 def _cached(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-    """Memoize a result function per store revision (stores that cannot tell their revision,
-    such as Neo4j written by others, are never cached). Results are returned as copies.
-    An empty store raises :class:`EmptyGraphError` before anything is computed."""
+    """Memoize a result function in the store's own cache (:attr:`Store.results`), for the
+    store's current revision. The embedded store's revision changes on every write; Neo4j's on
+    every write through that store object and once a minute (writes by other clients), so a
+    Neo4j result is at most a minute stale. A result also expires at midnight: defaults such as
+    "as of today" move with the date. An empty store raises :class:`EmptyGraphError` before
+    anything is computed."""
 
     @functools.wraps(fn)
     def wrapper(store: Store, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        revision = store.revision
-        if revision is None:
+        key = (fn.__name__, repr(args), repr(sorted(kwargs.items())), dt.date.today().isoformat())
+
+        def compute() -> dict[str, Any]:
             require_graph(store)
             return fn(store, *args, **kwargs)
-        key = (fn.__name__, id(store), revision, repr(args), repr(sorted(kwargs.items())),
-               dt.date.today().isoformat())
-        with _CACHE_LOCK:
-            if key in _CACHE:
-                _CACHE.move_to_end(key)
-                return copy.deepcopy(_CACHE[key])
-        require_graph(store)
-        result = fn(store, *args, **kwargs)
-        with _CACHE_LOCK:
-            _CACHE[key] = copy.deepcopy(result)
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-        return result
+
+        return store.results.get_or_compute(key, store.revision, compute)
 
     return wrapper
 
@@ -107,10 +92,9 @@ def consumer_area(store: Store, name: str) -> str:
     return store.resolve(name)
 
 
-def _network(store: Store, as_of: str, areas: list[str] | None = None) -> Any:
+def _network(ents: list[Any], claims: list[Any], as_of: str, areas: list[str] | None = None) -> Any:
     from kg.analysis.projection import DEFAULT_CONSUMERS, project_supply_network
 
-    ents, claims = _records(store)
     wanted = sorted(set(DEFAULT_CONSUMERS) | set(areas or []))
     return project_supply_network(ents, claims, as_of=as_of, consumers=wanted)
 
@@ -161,8 +145,8 @@ def spof_result(
     day = as_of_date(as_of)
     elem = element_symbol(element)
     area = consumer_area(store, consumer)
-    G = _network(store, day, [area] if not area.startswith("firm:") else None)
     ents, claims = _records(store)
+    G = _network(ents, claims, day, [area] if not area.startswith("firm:") else None)
     node = area if area.startswith("firm:") else consumer_id(area)
     if node not in G:
         raise RekgError(f"consumer {consumer!r}: no consumer {node} in the supply network on {day} "
@@ -191,7 +175,7 @@ def chokepoints_result(store: Store, *, element: str | None = None, top: int = 1
 
     day = as_of_date(as_of)
     elem = element_symbol(element)
-    G = _network(store, day)
+    G = _network(*_records(store), day)
     ranked = rank_chokepoints(element_network(G, elem), top=top)
     return {"element": elem, "as_of": day, "chokepoints": [c.to_json() for c in ranked],
             "sources": G.graph["sources"]}
@@ -211,8 +195,8 @@ def scenario_result(
     )
 
     day = as_of_date(as_of)
-    G = _network(store, day)
     ents, claims = _records(store)
+    G = _network(ents, claims, day)
     removed = [store.resolve(r) for r in (remove or [])]
     sc = Scenario(name="scenario", as_of=day,
                   restrictions=[parse_restriction(r) for r in (restrict or [])], removed=removed)

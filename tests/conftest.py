@@ -33,20 +33,9 @@ def neo4j_test_uri() -> str | None:
 def bundled_batch(articles: bool = False) -> Batch:
     """Everything under the bundled data/ as one batch (datasets; and articles when asked)."""
     from kg.config import Settings
-    from loaders.datasets import discover
+    from loaders import read_data
 
-    data_dir = Settings().data_dir
-    merged = Batch(origin="data")
-    for path in discover(data_dir):
-        merged.extend(load_file(path))
-    if articles:
-        from loaders.articles import build_article_batches
-        from loaders.articles.to_batch import article_files
-
-        for batch in build_article_batches(article_files(data_dir / "articles"),
-                                           list(merged.entities), list(merged.claims)):
-            merged.extend(batch)
-    return merged
+    return read_data(Settings().data_dir, articles=articles).batch
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ApiKeyDep, StoreDep
-from api.errors import ApiError
 from api.models import ErrorOut
 
 router = APIRouter(tags=["articles"])
@@ -35,23 +34,14 @@ class ArticleOut(BaseModel):
 @router.post("/articles", response_model=ArticleOut, status_code=201,
              summary="Ingest one article (needs the API key)",
              responses={401: {"model": ErrorOut, "description": "No API key sent."},
-                        403: {"model": ErrorOut, "description": "Wrong key, or writes disabled."}})
+                        403: {"model": ErrorOut, "description": "Wrong key, or writes disabled."},
+                        409: {"model": ErrorOut, "description": "The URL names a curated source."}})
 def ingest_article(body: ArticleIn, store: StoreDep, _: ApiKeyDep) -> dict[str, Any]:
     """The article becomes a Source with MENTIONS links and extracted claims, written in one
-    batch (all or nothing); curated data is never overwritten."""
-    from kg.errors import RekgError
-    from loaders.articles import Gazetteer, article_batch, extract_article
-    from loaders.articles.readers import article_from_fields
+    batch (all or nothing); curated data is never overwritten (409)."""
+    from loaders import ingest_article
 
-    try:
-        article = article_from_fields(body.model_dump(), where="request body")
-    except RekgError as exc:
-        raise ApiError(400, str(exc)) from None
-    extraction = extract_article(article, Gazetteer.from_store(store))
-    batch = article_batch(extraction)
-    existing = store.get(batch.entities[0].id)
-    if existing is not None and existing.properties.get("kind") != "article":
-        raise ApiError(409, f"{batch.entities[0].id} already names a curated source")
-    result = store.write(batch)
-    return extraction.to_json() | {"source": extraction.to_json()["source"] | {"id": batch.entities[0].id},
-                                   "written": {"entities": result.entities, "claims": result.claims}}
+    extraction, source_id, result = ingest_article(store, body.model_dump())
+    doc = extraction.to_json()
+    return doc | {"source": doc["source"] | {"id": source_id},
+                  "written": {"entities": result.entities, "claims": result.claims}}

@@ -17,7 +17,7 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, VANN, XSD
 
-from kg.config import REPO_ROOT
+from kg.config import ONTOLOGY_DIR
 from kg.rdf.namespace import LITERAL_ENUMS, PropertyTerm, Vocab, camel
 
 __all__ = [
@@ -31,7 +31,6 @@ __all__ = [
     "drifted",
 ]
 
-ONTOLOGY_DIR = REPO_ROOT / "ontology"
 LICENSE_IRI = "https://www.apache.org/licenses/LICENSE-2.0"
 HEADER = (
     "# Generated from ontology/schema.yaml by `rekg ontology`: do not edit by hand.\n"

@@ -9,9 +9,11 @@ changes nothing, because entity and claim ids are deterministic.
 
 from __future__ import annotations
 
+import copy
+import threading
 from abc import ABC, abstractmethod
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -189,6 +191,41 @@ def referenced_ids(batch: Batch) -> set[str]:
     return refs
 
 
+class ResultCache:
+    """Results computed from one store's graph, valid for one revision of it (a thread-safe LRU).
+
+    Each store owns its cache (:attr:`Store.results`), so two stores never share results, and
+    a change of :attr:`Store.revision` empties it. Callers get deep copies: mutating a result
+    cannot change what the next caller sees.
+    """
+
+    def __init__(self, size: int = 128) -> None:
+        self.size = size
+        self._revision: int | None = None
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: Hashable, revision: int | None, compute: Callable[[], Any]) -> Any:
+        """The cached result for ``key`` at ``revision``, else ``compute()`` (stored when
+        ``revision`` is not None: a store that cannot tell its revision is never cached)."""
+        if revision is None:
+            return compute()
+        with self._lock:
+            if revision != self._revision:
+                self._items.clear()
+                self._revision = revision
+            elif key in self._items:
+                self._items.move_to_end(key)
+                return copy.deepcopy(self._items[key])
+        result = compute()
+        with self._lock:
+            if revision == self._revision:
+                self._items[key] = copy.deepcopy(result)
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        return result
+
+
 class Store(ABC):
     """What every store does. Implementations: :mod:`kg.store.memory`, :mod:`kg.store.neo4j`."""
 
@@ -241,8 +278,16 @@ class Store(ABC):
     def revision(self) -> int | None:
         """A number that changes whenever this store's graph changes, or None when the store
         cannot tell (another process may write to it): results computed from the graph may be
-        cached under it."""
+        cached under it (see :attr:`results`)."""
         return None
+
+    @property
+    def results(self) -> ResultCache:
+        """This store's cache of analysis results (:mod:`kg.service`), valid per revision."""
+        cache = self.__dict__.get("_results")
+        if cache is None:
+            cache = self.__dict__.setdefault("_results", ResultCache())
+        return cache
 
     # -- shared behaviour --------------------------------------------------------
     def require(self, entity_id: str) -> Entity:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from kg.errors import CleanError, DataError, RekgError
+from kg.errors import CleanError, ConflictError, DataError, RekgError
 from kg.ids import source_id_for_url
 from kg.model import Batch, Claim, Entity, make_claim, make_entity
 from loaders.articles.extract import EXTRACTOR, Extraction, extract_article
@@ -91,10 +91,11 @@ def article_files(directory: Path) -> list[Path]:
             if p.is_file() and is_article_file(p) and p.name not in {"README.md", "FORMAT.md"}]
 
 
-def _check_source_free(store: Any, source: Entity, where: str) -> None:
+def check_source_free(store: Any, source: Entity, where: str) -> None:
+    """Refuse an article whose source id already names a curated (non-article) source."""
     existing = store.get(source.id) if store is not None else None
     if existing is not None and existing.properties.get("kind") != "article":
-        raise DataError(where, f"source id {source.id} already names a non-article source; "
+        raise ConflictError(where, f"source id {source.id} already names a non-article source; "
                                "an article never replaces curated data")
 
 
@@ -130,6 +131,6 @@ def load_article_file(path: Path, store: Any, gazetteer: Gazetteer | None = None
     batches = []
     for article in result.articles:
         batch = article_batch(extract_article(article, gaz))
-        _check_source_free(store, batch.entities[0], article.where)
+        check_source_free(store, batch.entities[0], article.where)
         batches.append(batch)
     return batches

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from kg.analysis.report import build_report, render_html, render_markdown
@@ -19,12 +18,8 @@ def app(world, tmp_path, monkeypatch):
     monkeypatch.delenv("REKG_NEO4J_URI", raising=False)
     ents, claims = world
     MemoryStore(tmp_path / "graph.json").replace_all(Batch(entities=ents, claims=claims))
-    from kg.analysis_cli import register
-    from kg.cli import _main
+    from kg.cli import app
 
-    app = typer.Typer()
-    app.callback()(_main)
-    register(app)
     return app
 
 

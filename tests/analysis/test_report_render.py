@@ -8,7 +8,6 @@ import base64
 from html.parser import HTMLParser
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from kg.analysis.plots import concentration_figure, overlapping_labels, shortfall_figure
@@ -54,15 +53,11 @@ class _Page(HTMLParser):
             self._item["text"] += data  # type: ignore[operator]
 
 
-def _app(home, monkeypatch) -> typer.Typer:
+def _app(home, monkeypatch):
     monkeypatch.setenv("REKG_HOME", str(home))
     monkeypatch.delenv("REKG_NEO4J_URI", raising=False)
-    from kg.analysis_cli import register
-    from kg.cli import _main
+    from kg.cli import app
 
-    app = typer.Typer()
-    app.callback()(_main)
-    register(app)
     return app
 
 

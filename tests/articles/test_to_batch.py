@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
+from kg.cli import app
 from kg.errors import DataError
 from kg.store.memory import MemoryStore
 from loaders.articles import build_article_batches, load_article_file
-from loaders.articles_cli import register
 from tests.articles.fixture import ARTICLES_DIR, fixture_batch
 
 SEED = ARTICLES_DIR / "seed-2025-us-china-truce.md"
@@ -76,9 +75,6 @@ class TestCli:
     def test_extract_json(self, graph: MemoryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("REKG_HOME", str(tmp_path))
         monkeypatch.delenv("REKG_NEO4J_URI", raising=False)
-        app = typer.Typer()
-        app.command("noop")(lambda: None)
-        register(app)
         before = (tmp_path / "graph.json").read_bytes()
         result = CliRunner().invoke(app, ["extract", str(SEED), "--json"])
         assert result.exit_code == 0, result.output
@@ -95,9 +91,6 @@ class TestCli:
 
     def test_extract_bad_file(self, graph: MemoryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("REKG_HOME", str(tmp_path))
-        app = typer.Typer()
-        app.command("noop")(lambda: None)
-        register(app)
         empty = tmp_path / "empty.md"
         empty.write_text("", encoding="utf-8")
         result = CliRunner().invoke(app, ["extract", str(empty), "--json"])

@@ -1,4 +1,4 @@
-"""kg.neo4j_server against a real Neo4j Community server run from Maven Central jars.
+"""kg.neo4j_server (and `rekg neo4j`) against a real Neo4j Community server run from Maven Central jars.
 
 These tests start their own servers (in tmp homes, on free ports) and need Java 17+ and Maven;
 they do not use REKG_TEST_NEO4J_URI. Each start takes ~5 s on an idle 2-core machine, 20 s or
@@ -137,7 +137,7 @@ def test_bad_setting_fails_with_the_log_tail(home: Path) -> None:
 
 def test_cli_start_status_stop(home: Path) -> None:
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "kg.neo4j_server", *args, "--home", str(home)],
+        return subprocess.run([sys.executable, "-m", "kg.cli", "neo4j", *args, "--home", str(home)],
                               cwd=REPO, capture_output=True, text=True, timeout=600)
 
     assert cli("status").returncode == 3

@@ -1,4 +1,4 @@
-"""The RDF commands through the CLI (typer's runner on an app with :func:`register`)."""
+"""The RDF commands through the CLI (typer's runner on the ``rekg`` app)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 from kg.model import Batch
 from kg.rdf.ontology import ONTOLOGY_DIR
-from kg.rdf_cli import register
 from kg.store.memory import MemoryStore
 
 
@@ -19,10 +18,7 @@ from kg.store.memory import MemoryStore
 def app() -> typer.Typer:
     from kg.cli import app as main_app
 
-    test_app = typer.Typer()
-    test_app.registered_callback = main_app.registered_callback
-    register(test_app)
-    return test_app
+    return main_app
 
 
 @pytest.fixture

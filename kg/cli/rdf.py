@@ -1,6 +1,6 @@
-"""RDF commands of the ``rekg`` CLI: export, validate, sparql, ontology.
+"""The RDF commands: ``rekg export``, ``validate``, ``sparql``, ``ontology``.
 
-Registered on the main app by :func:`register`. The RDF libraries (rdflib,
+The RDF libraries (rdflib,
 pyshacl, pyoxigraph) are imported inside the commands so ``rekg --help`` stays quick.
 """
 
@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kg.cli.common import cli_command, cli_store, console, err, print_json
+from kg.errors import RekgError
+
 if TYPE_CHECKING:
     from kg.rdf.namespace import Vocab
 
-__all__ = ["register", "ExportFormat", "ResultFormat"]
+__all__ = ["export", "validate", "sparql", "ontology", "ExportFormat", "ResultFormat"]
 
 
 class ExportFormat(StrEnum):
@@ -44,56 +47,47 @@ def _stdout() -> io.TextIOWrapper:
     return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False)
 
 
+@cli_command
 def export(
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="ttl (Turtle), nt (N-Triples, sorted) or jsonld.")] = ExportFormat.ttl,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout). Written whole or not at all.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="With -o: print a JSON summary.")] = False,
 ) -> None:
     """Export the graph as RDF: entities, plain triples and qualified claim nodes."""
-    from kg.cli import _fail, _print_json, _store, err
-    from kg.errors import RekgError
     from kg.rdf.export import export as write_export
     from kg.rdf.export import export_to_path
 
-    try:
-        vocab = _vocab()
-        with _store() as store:
-            if output is None:
-                out = _stdout()
-                try:
-                    write_export(store, format.value, out, vocab)
-                finally:
-                    out.flush()
-                    out.detach()
-                return
-            count = export_to_path(store, format.value, output, vocab)
-        if json_out:
-            _print_json({"format": format.value, "path": str(output), "triples": count})
-        else:
-            err.print(f"wrote {count} triples ({format.value}) to {output}", highlight=False)
-    except RekgError as exc:
-        _fail(exc)
+    vocab = _vocab()
+    with cli_store() as store:
+        if output is None:
+            out = _stdout()
+            try:
+                write_export(store, format.value, out, vocab)
+            finally:
+                out.flush()
+                out.detach()
+            return
+        count = export_to_path(store, format.value, output, vocab)
+    if json_out:
+        print_json({"format": format.value, "path": str(output), "triples": count})
+    else:
+        err.print(f"wrote {count} triples ({format.value}) to {output}", highlight=False)
 
 
+@cli_command
 def validate(
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Export the graph and validate it against the SHACL shapes (exit 1 if it does not conform)."""
     from rich.table import Table
 
-    from kg.cli import _fail, _print_json, _store, console
-    from kg.errors import RekgError
     from kg.rdf.validate import validate_store
 
-    try:
-        vocab = _vocab()
-        with _store() as store:
-            report = validate_store(store, vocab)
-    except RekgError as exc:
-        _fail(exc)
-        return
+    vocab = _vocab()
+    with cli_store() as store:
+        report = validate_store(store, vocab)
     if json_out:
-        _print_json(report.to_json())
+        print_json(report.to_json())
     elif report.conforms:
         console.print(f"conforms: {report.triples} triples, no violations of ontology/shapes.ttl")
     else:
@@ -107,6 +101,7 @@ def validate(
         raise typer.Exit(1)
 
 
+@cli_command
 def sparql(
     query: Annotated[str, typer.Argument(help="A SPARQL query, or a file holding one. rekg prefixes (rekg:, firm:, prov: …) are predeclared.")],
     format: Annotated[ResultFormat, typer.Option("--format", "-f", help="table, json (SPARQL results JSON) or csv.")] = ResultFormat.table,
@@ -114,23 +109,17 @@ def sparql(
     """Run a SPARQL query over the RDF export (pyoxigraph, in memory)."""
     from rich.table import Table
 
-    from kg.cli import _fail, _store, console
-    from kg.errors import RekgError
     from kg.rdf.sparql import query_store, to_csv, to_json
 
-    try:
-        path = Path(query)
-        if len(query) < 4096 and "\n" not in query and path.is_file():
-            try:
-                query = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise RekgError(f"{path}: cannot read the query ({exc})") from exc
-        vocab = _vocab()
-        with _store() as store:
-            result = query_store(store, query, vocab)
-    except RekgError as exc:
-        _fail(exc)
-        return
+    path = Path(query)
+    if len(query) < 4096 and "\n" not in query and path.is_file():
+        try:
+            query = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RekgError(f"{path}: cannot read the query ({exc})") from exc
+    vocab = _vocab()
+    with cli_store() as store:
+        result = query_store(store, query, vocab)
     if format is ResultFormat.json:
         sys.stdout.write(to_json(result) + "\n")
         return
@@ -162,36 +151,24 @@ def _show(term: object, vocab: Vocab) -> str:
     return str(getattr(term, "value", term))
 
 
+@cli_command
 def ontology(
     check: Annotated[bool, typer.Option("--check", help="Only check the files match the schema (exit 1 if not).")] = False,
     directory: Annotated[Path | None, typer.Option("--dir", help="Where the files live (default: the repository's ontology/).")] = None,
     base_iri: Annotated[str | None, typer.Option("--base-iri", help="Base IRI (default: REKG_BASE_IRI or https://w3id.org/rekg/).")] = None,
 ) -> None:
     """Regenerate ontology/rekg.ttl, shapes.ttl and context.jsonld from ontology/schema.yaml."""
-    from kg.cli import _fail, console, err
-    from kg.errors import RekgError
     from kg.rdf.ontology import ONTOLOGY_DIR, drifted, write_generated
 
-    try:
-        vocab = _vocab(base_iri)
-        target = directory or ONTOLOGY_DIR
-        if check:
-            stale = drifted(vocab, target)
-            if stale:
-                err.print(f"out of date with ontology/schema.yaml: {', '.join(stale)}; "
-                          "run `rekg ontology` to regenerate", highlight=False)
-                raise typer.Exit(1)
-            console.print(f"up to date: rekg.ttl, shapes.ttl, context.jsonld in {target}")
-            return
-        for path in write_generated(vocab, target):
-            console.print(f"wrote {path}", highlight=False)
-    except RekgError as exc:
-        _fail(exc)
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``export``, ``validate``, ``sparql`` and ``ontology`` to the ``rekg`` app."""
-    app.command("export")(export)
-    app.command("validate")(validate)
-    app.command("sparql")(sparql)
-    app.command("ontology")(ontology)
+    vocab = _vocab(base_iri)
+    target = directory or ONTOLOGY_DIR
+    if check:
+        stale = drifted(vocab, target)
+        if stale:
+            err.print(f"out of date with ontology/schema.yaml: {', '.join(stale)}; "
+                      "run `rekg ontology` to regenerate", highlight=False)
+            raise typer.Exit(1)
+        console.print(f"up to date: rekg.ttl, shapes.ttl, context.jsonld in {target}")
+        return
+    for path in write_generated(vocab, target):
+        console.print(f"wrote {path}", highlight=False)

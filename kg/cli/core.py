@@ -1,0 +1,221 @@
+"""The graph commands: ``build``, ``load``, ``stats``, ``search``, ``show``, ``query``, ``serve``.
+
+The CLI is the composition root: with the API it is the only caller of the loaders
+(:mod:`loaders.pipeline`), imported inside the commands so ``rekg --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.cli.common import JsonOpt, cli_command, cli_store, console, err, print_json
+from kg.config import Settings
+from kg.errors import RekgError
+from kg.store import open_store
+
+__all__ = ["build", "load", "stats", "search", "show", "query", "serve"]
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Any]:
+    """A transient progress line on a terminal; yields the per-file callback of the pipeline."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
+                  transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task(label, total=None)
+
+        def on_file(path: Path) -> None:
+            progress.update(task, description=f"{label} {path.name}", advance=1)
+
+        yield on_file
+
+
+def _print_skipped(skipped: list[dict[str, str]]) -> None:
+    for item in skipped:
+        err.print(f"skipped {item['where']}: {item['reason']}", highlight=False)
+
+
+@cli_command
+def build(
+    data_dir: Annotated[Path | None, typer.Option(help="Data directory (default: the bundled data/).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Load everything under data/ (datasets, then articles/) into a fresh graph, replacing the current one."""
+    import loaders
+
+    settings = Settings()
+    root = data_dir or settings.data_dir
+    with open_store(settings) as st, _progress("reading") as on_file:
+        result = loaders.build(st, root, on_file=on_file)
+        result_stats = st.stats()
+        kind = st.kind
+    _print_skipped(result.skipped)
+    if json_out:
+        print_json(result_stats.to_json() | {"files": len(result.files), "articles": len(result.articles),
+                                             "skipped": result.skipped, "store": kind})
+        return
+    _stats_table(result_stats, f"rekg build: {len(result.files)} dataset files and "
+                               f"{len(result.articles)} article files from {root} → {kind} store")
+
+
+@cli_command
+def load(
+    files: Annotated[list[Path], typer.Argument(help="Dataset files (CSV, sources YAML) or articles "
+                                                     "(.txt .md .html .xml .rss .atom .jsonl).")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Add files to the graph. Each file (each article) loads whole or not at all."""
+    import loaders
+
+    with cli_store() as st, _progress("reading") as on_file:
+        result = loaders.ingest(st, files, on_file=on_file)
+        result_stats = st.stats()
+    _print_skipped(result.skipped)
+    if json_out:
+        print_json({"loaded": [w.to_json() for w in result.written], "skipped": result.skipped,
+                    "stats": result_stats.to_json()})
+        return
+    for w in result.written:
+        console.print(f"loaded {w.file}: {w.entities} entities, {w.claims} claims")
+
+
+def _stats_table(result: Any, title: str) -> None:
+    table = Table(title=title)
+    table.add_column("kind")
+    table.add_column("type")
+    table.add_column("count", justify="right")
+    for name, count in sorted(result.entities.items()):
+        table.add_row("entity", name, str(count))
+    for name, count in sorted(result.relations.items()):
+        table.add_row("relation", name, str(count))
+    console.print(table)
+    console.print(f"claims: {result.claims}, with a source: {result.claims_with_source}")
+
+
+@cli_command
+def stats(json_out: JsonOpt = False) -> None:
+    """Counts of entities by type, relations by predicate, and claims with sources."""
+    with cli_store() as st:
+        result = st.stats()
+        kind = st.kind
+    if json_out:
+        print_json(result.to_json())
+    else:
+        _stats_table(result, f"rekg graph ({kind} store)")
+
+
+@cli_command
+def search(
+    query: Annotated[str, typer.Argument(help="A name, alias, symbol or code.")],
+    type: Annotated[str | None, typer.Option("--type", "-t", help="Only this entity type.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    json_out: JsonOpt = False,
+) -> None:
+    """Find entities by name or alias (case- and accent-insensitive)."""
+    if type is not None:
+        from kg.schema import load_schema
+
+        type = load_schema().entity(type.capitalize() if type.islower() else type).name
+    with cli_store() as st:
+        hits = st.search(query, type=type, limit=limit)
+    if json_out:
+        print_json({"results": [h.to_json() for h in hits]})
+        return
+    table = Table(title=f"search {query!r}")
+    for col in ("id", "type", "name", "score"):
+        table.add_column(col)
+    for hit in hits:
+        table.add_row(hit.id, hit.type, hit.name, f"{hit.score:.2f}")
+    console.print(table)
+
+
+@cli_command
+def show(
+    entity: Annotated[str, typer.Argument(help="An id (firm:lynas) or an unambiguous name.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Only relations that hold on this date.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """An entity, its properties and its relations with their sources."""
+    from kg.types import clean_date
+
+    if as_of:
+        as_of = clean_date(as_of, "--as-of")
+    with cli_store() as st:
+        data = st.show(st.resolve(entity), as_of=as_of)
+    if json_out:
+        print_json(data)
+        return
+    console.print(f"[bold]{data['name']}[/]  {data['id']}  ({data['type']})")
+    if data["aliases"]:
+        console.print("aliases: " + "; ".join(data["aliases"]))
+    for key, value in data["properties"].items():
+        console.print(f"  {key}: {value}")
+    console.print("sources: " + ", ".join(data["sources"]))
+    table = Table(title="relations")
+    for col in ("predicate", "dir", "other", "properties", "sources"):
+        table.add_column(col)
+    for rel in data["relations"]:
+        props = ", ".join(f"{k}={v}" for k, v in rel["properties"].items() if k not in {"quote", "note"})
+        table.add_row(rel["predicate"], rel["direction"], f"{rel['other']['name']} ({rel['other']['id']})",
+                      props, ", ".join(rel["sources"]))
+    console.print(table)
+
+
+def _parse_param(text: str) -> tuple[str, Any]:
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise typer.BadParameter(f"expected KEY=VALUE, got {text!r}", param_hint="--param")
+    try:
+        value: Any = json.loads(raw)
+    except ValueError:
+        value = raw
+    return key.strip(), value
+
+
+@cli_command
+def query(
+    statement: Annotated[str, typer.Argument(help="A read-only Cypher query.")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="KEY=VALUE (VALUE parsed as JSON if it can be).")] = None,
+    limit: Annotated[int, typer.Option(help="Row cap.", min=1)] = 1000,
+    json_out: JsonOpt = False,
+) -> None:
+    """Run Cypher against the Neo4j store (read transaction) and print the rows."""
+    params = dict(_parse_param(p) for p in (param or []))
+    settings = Settings()
+    if not settings.neo4j_uri:
+        raise RekgError("`rekg query` runs Cypher on Neo4j: set REKG_NEO4J_URI (e.g. after "
+                        "`rekg neo4j start`) and `rekg build` into it")
+    from kg.store.neo4j import Neo4jStore
+
+    with Neo4jStore.from_settings(settings) as st:
+        columns, rows, truncated = st.query(statement, params, row_cap=limit)
+    if json_out:
+        print_json({"columns": columns, "rows": rows, "truncated": truncated})
+        return
+    table = Table(title=f"{len(rows)} rows" + (" (truncated)" if truncated else ""))
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*[json.dumps(row[c], ensure_ascii=False, default=str)
+                        if not isinstance(row[c], str) else row[c] for c in columns])
+    console.print(table)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs) on the configured store."""
+    import uvicorn
+
+    err.print(f"rekg API on http://{host}:{port} (docs: http://{host}:{port}/docs)")
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning")

@@ -1,0 +1,99 @@
+"""``rekg neo4j start|stop|status|jars``: a local Neo4j Community server for development and CI.
+
+The only command line of :mod:`kg.neo4j_server`. ``start`` prints the Bolt URI alone on stdout
+(its last line), so scripts can do ``uri=$(rekg neo4j start --home H --no-auth)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli.common import cli_command, console, err
+from kg.config import Settings
+from kg.errors import RekgError
+
+__all__ = ["app"]
+
+app = typer.Typer(help="A local Neo4j Community server for development (jars from Maven Central).",
+                  no_args_is_help=True)
+
+HomeOpt = Annotated[Path | None, typer.Option(
+    "--home", help="Server directory (default: $REKG_HOME/neo4j).")]
+
+
+def _home(home: Path | None) -> Path:
+    return home if home is not None else Settings().home / "neo4j"
+
+
+def _config(items: list[str] | None) -> dict[str, str] | None:
+    extra: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise RekgError(f"--conf: expected KEY=VALUE, got {item!r}")
+        extra[key.strip()] = value.strip()
+    return extra or None
+
+
+@app.command("start")
+@cli_command
+def start(
+    home: HomeOpt = None,
+    port: Annotated[int | None, typer.Option(help="Bolt port (default: a free one).")] = None,
+    no_auth: Annotated[bool, typer.Option("--no-auth", help="Turn authentication off (tests only).")] = False,
+    password: Annotated[str | None, typer.Option(
+        help="Initial password of user neo4j (default: REKG_NEO4J_PASSWORD).")] = None,
+    conf: Annotated[list[str] | None, typer.Option(
+        "--conf", help="Extra neo4j.conf setting KEY=VALUE (repeatable).")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for Bolt to answer.")] = 180.0,
+) -> None:
+    """Start the local server (idempotent) and print its Bolt URI."""
+    from kg import neo4j_server
+
+    info = neo4j_server.start(
+        _home(home), port=port, auth=not no_auth, timeout=timeout, config=_config(conf),
+        password=None if no_auth else (password or Settings().neo4j_password.get_secret_value()))
+    err.print(f"Neo4j running (pid {info.pid}, auth {'on' if info.auth else 'off'}, home "
+              f"{info.home}); use it with: export REKG_NEO4J_URI={info.uri}", highlight=False)
+    console.print(info.uri, highlight=False)
+
+
+@app.command("stop")
+@cli_command
+def stop(
+    home: HomeOpt = None,
+    timeout: Annotated[float, typer.Option(help="Seconds before SIGKILL.")] = 60.0,
+) -> None:
+    """Stop the local server."""
+    from kg import neo4j_server
+
+    stopped = neo4j_server.stop(_home(home), timeout=timeout)
+    console.print("stopped" if stopped else "not running")
+
+
+@app.command("status")
+@cli_command
+def status(home: HomeOpt = None) -> None:
+    """Print the Bolt URI if the server runs (exit 0); exit 3 if it does not."""
+    from kg import neo4j_server
+
+    info = neo4j_server.status(_home(home))
+    if info is None:
+        err.print(f"not running ({_home(home)})", highlight=False)
+        raise typer.Exit(3)
+    err.print(f"running: pid {info.pid}, auth {'on' if info.auth else 'off'}, home {info.home}",
+              highlight=False)
+    console.print(info.uri, highlight=False)
+
+
+@app.command("jars")
+@cli_command
+def jars() -> None:
+    """Fetch the server jars from Maven Central (once) and print their directory."""
+    from kg import neo4j_server
+
+    lib = neo4j_server.default_lib_dir(neo4j_server.neo4j_version())
+    console.print(str(neo4j_server.ensure_jars(neo4j_server.DEFAULT_POM_DIR, lib)), highlight=False)
