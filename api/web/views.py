@@ -9,15 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
-from api.deps import StoreDep
+from api.deps import SettingsDep, StoreDep
 from api.web.supply import supply_graph
 from kg import service
 from kg.errors import NotFoundError, RekgError
@@ -426,3 +429,60 @@ def report_page(request: Request, store: StoreDep) -> HTMLResponse:
     except RekgError as exc:
         return _error(request, "error.html", exc)
     return HTMLResponse(render_html(report))
+
+
+# -- the Cypher cookbook, with links into Neo4j Browser ---------------------------------------
+
+_RECIPE = re.compile(r"^### (\d+)\. (.+?)\n(.*?)(?=^### |^## |\Z)", re.S | re.M)
+
+
+def cookbook() -> list[dict[str, Any]]:
+    """The recipes of docs/cypher.md: number, question, query, parameters, what "Today" says."""
+    from kg.config import bundled_dir
+
+    path = bundled_dir("docs") / "cypher.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    out = []
+    for number, title, body in _RECIPE.findall(text):
+        query = re.search(r"```cypher\n(.*?)```", body, re.S)
+        if not query:
+            continue
+        params = re.search(r"Parameters: `(\{.*?\})`", body)
+        today = re.search(r"^Today: (.*?)(?:\n\n|\Z)", body, re.S | re.M)
+        out.append({"number": int(number), "title": title.strip(), "query": query.group(1).strip(),
+                    "params": params.group(1) if params else None,
+                    "today": " ".join(today.group(1).split()) if today else None})
+    return out
+
+
+def browser_url(settings: Any) -> str | None:
+    """Neo4j Browser of the server rekg uses: ``REKG_NEO4J_BROWSER_URL``, else the local server
+    of `rekg neo4j start` when it runs with its Browser."""
+    url = os.environ.get("REKG_NEO4J_BROWSER_URL")
+    if url:
+        return url
+    try:
+        from kg.neo4j_server import status
+
+        info = status(settings.home / "neo4j")
+    except Exception:  # noqa: BLE001 - no local server is a normal case
+        return None
+    return getattr(info, "browser_url", None) if info else None
+
+
+def browser_link(base: str, query: str) -> str:
+    """A Neo4j Browser address that opens with ``query`` in its editor (``cmd=edit``)."""
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}cmd=edit&arg={quote(query)}"
+
+
+@router.get("/web/cypher", response_class=HTMLResponse)
+def cypher_page(request: Request, settings: SettingsDep) -> HTMLResponse:
+    base = browser_url(settings)
+    recipes = cookbook()
+    for r in recipes:
+        r["browser"] = browser_link(base, r["query"]) if base else None
+    return _render(request, "cypher.html", recipes=recipes, browser=base, active="cypher")

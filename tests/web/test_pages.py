@@ -190,3 +190,14 @@ def test_api_docs_offline(web: tuple[str, str], browser: Any, path: str, ready: 
     _same_origin_only(browser, base)
     screenshot(browser, f"docs-{path.strip('/')}-{kind}")
     assert console_errors(browser) == []
+
+
+def test_cypher_cookbook_page(web: tuple[str, str], browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    kind, base = web
+    browser.get(base + "/web/cypher")
+    recipes = _by_css(browser, "main").find_elements(By.CSS_SELECTOR, "section.recipe")
+    assert len(recipes) >= 10
+    assert "MATCH" in recipes[0].find_element(By.TAG_NAME, "code").text
+    assert console_errors(browser) == []
