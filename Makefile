@@ -45,8 +45,11 @@ neo4j-start: $(STAMP)
 neo4j-stop: $(STAMP)
 	$(BIN)/rekg neo4j stop
 
+## lint: ruff, the layer contracts (import-linter) and mypy on kg, loaders and api
 lint: $(STAMP)
-	$(BIN)/ruff check kg loaders api tests
+	$(BIN)/ruff check kg loaders api tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -16,10 +16,14 @@ from kg.ids import claim_id
 from kg.schema import PropertySpec, load_schema
 from kg.types import clean_date, clean_ref, clean_unit, clean_value, date_bounds
 
-__all__ = ["Entity", "Claim", "Batch", "clean_properties", "holds_on", "make_entity", "make_claim"]
+__all__ = ["Entity", "Claim", "Batch", "ENTITY_FIELDS", "CLAIM_FIELDS", "clean_properties",
+           "holds_on", "make_entity", "make_claim"]
 
-_PROVENANCE = ("sources", "confidence", "valid_from", "valid_to", "note", "quote",
-               "span_start", "span_end", "extractor")
+#: The fields every entity has besides its type's properties (the Neo4j codec, the CSV reader
+#: and the RDF export read this list rather than writing their own).
+ENTITY_FIELDS: tuple[str, ...] = ("id", "name", "aliases", "sources")
+#: The provenance fields every claim carries, in the schema's order (its ``claim_properties``).
+CLAIM_FIELDS: tuple[str, ...] = tuple(load_schema().claim_properties)
 
 
 def clean_properties(
@@ -189,7 +193,7 @@ class Claim(BaseModel):
 
     def provenance(self) -> dict[str, Any]:
         """The provenance fields that are set."""
-        return {k: getattr(self, k) for k in _PROVENANCE if getattr(self, k) not in (None, [])}
+        return {k: getattr(self, k) for k in CLAIM_FIELDS if getattr(self, k) not in (None, [])}
 
 
 class Batch(BaseModel):
@@ -198,6 +202,10 @@ class Batch(BaseModel):
     entities: list[Entity] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     origin: str = ""
+    #: An article batch restates its own Source: the claims that cite only this source are
+    #: replaced by the batch's (a reposted article keeps none of its earlier text's claims),
+    #: and the Source entity itself may change (only if it is an article, never curated).
+    supersedes: str | None = None
 
     def extend(self, other: Batch) -> None:
         self.entities.extend(other.entities)

@@ -46,6 +46,9 @@ class PropertySpec:
     enum: str | None = None
     values: tuple[str, ...] = ()
     range: tuple[str, ...] = ()
+    #: inclusive bounds of a numeric property (``min``/``max`` in schema.yaml), None = unbounded
+    min: float | None = None
+    max: float | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,17 @@ def _prop(name: str, raw: dict[str, Any], enums: dict[str, tuple[str, ...]], whe
         enum=enum,
         values=enums.get(enum, ()) if enum else (),
         range=tuple([rng] if isinstance(rng, str) else rng),
+        min=_bound(raw.get("min"), f"{where}.{name}.min"),
+        max=_bound(raw.get("max"), f"{where}.{name}.max"),
     )
+
+
+def _bound(value: Any, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SchemaError(f"{where}: expected a number, got {value!r}")
+    return value
 
 
 def _parse(raw: dict[str, Any]) -> Schema:

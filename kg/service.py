@@ -270,12 +270,13 @@ def paths_result(
     out = []
     for path in entity_paths(G, start, end, max_hops=max_hops, avoid=avoid, limit=limit):
         steps = []
-        for a, b in zip(path, path[1:], strict=False):
+        ids = [str(n) for n in path]
+        for a, b in zip(ids, ids[1:], strict=False):
             forward, backward = hops.get((a, b), []), hops.get((b, a), [])
             claim = (forward or backward)[0]
             steps.append({"from": a, "to": b, "predicate": claim.predicate,
                           "direction": "out" if forward else "in",
                           "sources": sorted({s for c in forward + backward for s in c.sources})})
-        out.append({"nodes": [{"id": n, "name": names.get(n, n)} for n in path], "hops": steps})
+        out.append({"nodes": [{"id": n, "name": names.get(n, n)} for n in ids], "hops": steps})
     return {"source": start, "target": end, "max_hops": max_hops, "avoid_country": avoid_country,
             "as_of": day, "paths": out}

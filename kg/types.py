@@ -9,6 +9,7 @@ A bad value raises :class:`~kg.errors.CleanError` naming field, value and expect
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -62,7 +63,14 @@ _METONYMS: dict[str, str] = {
     "seoul": "KR", "new delhi": "IN", "hanoi": "VN", "naypyidaw": "MM",
 }
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+#: Years a date may carry: wider than any supply-chain record, narrow enough to catch typos.
+YEAR_MIN, YEAR_MAX = 1800, 2100
+# a decimal number in ASCII digits (no other scripts' digits, no thousands separators)
+_NUMBER_RE = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+_INT_RE = re.compile(r"^[+-]?[0-9]+$")
+#: Integers beyond this magnitude are refused (JSON, JavaScript and Neo4j keep them exactly).
+INT_LIMIT = 2**53
 _QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 _ID_RE = re.compile(r"^[a-z]+:[A-Za-z0-9][A-Za-z0-9.\-]*$")
 
@@ -128,20 +136,25 @@ def clean_date(raw: object, field: str = "date") -> str:
     >>> clean_date("2025-04"), clean_date(2024), clean_date(dt.date(2025, 4, 4))
     ('2025-04', '2024', '2025-04-04')
     """
+    expected = "an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
     if isinstance(raw, dt.datetime):
         raw = raw.date()
     if isinstance(raw, dt.date):
-        return raw.isoformat()
-    text = str(raw).strip()
+        text = raw.isoformat()
+    elif isinstance(raw, str | int) and not isinstance(raw, bool):
+        text = str(raw).strip()
+    else:
+        raise CleanError(field, raw, expected)
     match = _DATE_RE.match(text)
-    expected = "an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
     if not match:
         raise CleanError(field, raw, expected)
     year, month, day = match.groups()
     try:
         dt.date(int(year), int(month or 1), int(day or 1))
     except ValueError:
-        raise CleanError(field, raw, expected + " that exists") from None
+        raise CleanError(field, raw, expected + " that exists (no month 13, no February 30)") from None
+    if not YEAR_MIN <= int(year) <= YEAR_MAX:
+        raise CleanError(field, raw, f"a date with a year from {YEAR_MIN} to {YEAR_MAX}")
     return text
 
 
@@ -178,13 +191,31 @@ def _clean_number(
 ) -> float:
     if isinstance(raw, bool):
         raise CleanError(field, raw, expected)
-    if isinstance(raw, int | float):
+    if isinstance(raw, int):
+        if abs(raw) > INT_LIMIT:
+            raise CleanError(field, raw, f"a number of magnitude at most {INT_LIMIT}")
         return float(raw)
-    text = str(raw).strip()
-    try:
-        return float(text)
-    except ValueError:
-        raise CleanError(field, raw, expected) from None
+    if isinstance(raw, float):
+        value = raw
+    elif isinstance(raw, str) and _NUMBER_RE.match(raw.strip()):
+        value = float(raw.strip())
+    else:
+        raise CleanError(field, raw, expected)
+    if not math.isfinite(value):
+        raise CleanError(field, raw, "a finite number (not NaN or infinity)")
+    return value
+
+
+def _check_bounds(spec: PropertySpec, value: float, raw: object, field: str) -> None:
+    lo, hi = spec.min, spec.max
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        if lo is not None and hi is not None:
+            expected = f"a value from {lo:g} to {hi:g}"
+        elif lo is not None:
+            expected = f"a value ≥ {lo:g}"
+        else:
+            expected = f"a value ≤ {hi:g}"
+        raise CleanError(field, raw, f"{expected} for {spec.label}")
 
 
 def _clean_scalar(spec: PropertySpec, raw: Any, field: str) -> Any:
@@ -196,19 +227,28 @@ def _clean_scalar(spec: PropertySpec, raw: Any, field: str) -> Any:
         return text
     if kind == "integer":
         if isinstance(raw, int) and not isinstance(raw, bool):
-            return raw
-        text = str(raw).strip()
-        if re.fullmatch(r"-?\d+", text):
-            return int(text)
-        raise CleanError(field, raw, "an integer")
+            number = raw
+        elif isinstance(raw, float) and raw.is_integer():
+            number = int(raw)
+        elif isinstance(raw, str) and _INT_RE.match(raw.strip()) and len(raw.strip()) <= 20:
+            number = int(raw.strip())
+        else:
+            raise CleanError(field, raw, "an integer (ASCII digits)")
+        if abs(number) > INT_LIMIT:
+            raise CleanError(field, raw, f"an integer of magnitude at most {INT_LIMIT}")
+        _check_bounds(spec, number, raw, field)
+        return number
     if kind == "number":
-        return _clean_number(raw, field)
+        value = _clean_number(raw, field)
+        _check_bounds(spec, value, raw, field)
+        return value
     if kind == "quantity":
         value = _clean_number(
             raw, field, f"a number without thousands separators (its unit goes in '{field}_unit')"
         )
         if value < 0:
             raise CleanError(field, raw, "a quantity ≥ 0")
+        _check_bounds(spec, value, raw, field)
         return value
     if kind == "fraction":
         value = _clean_number(raw, field, "a fraction between 0 and 1")

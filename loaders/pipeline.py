@@ -60,12 +60,14 @@ class Written:
 class IngestResult:
     written: list[Written] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
+    #: entity ids the files redefined (only with ``replace``)
+    replaced: list[str] = field(default_factory=list)
 
 
 def read_data(data_dir: Path, *, articles: bool = True, on_file: OnFile | None = None) -> BuildResult:
     """Every dataset file under ``data_dir`` and (with ``articles``) its ``articles/`` folder,
     as one batch. Raises :class:`~kg.errors.DataError` naming the file and line of bad input."""
-    from loaders.datasets import discover, load_file
+    from loaders.datasets import discover
 
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
@@ -76,7 +78,7 @@ def read_data(data_dir: Path, *, articles: bool = True, on_file: OnFile | None =
     for path in files:
         if on_file is not None:
             on_file(path)
-        merged.extend(load_file(path))
+        merged.extend(_read_file(path))
     result = BuildResult(batch=merged, files=files, articles=[])
     if articles:
         from loaders.articles import build_article_batches
@@ -97,11 +99,37 @@ def build(store: Store, data_dir: Path, *, articles: bool = True,
     return result
 
 
-def ingest(store: Store, paths: Sequence[Path], *, on_file: OnFile | None = None) -> IngestResult:
-    """Add dataset files and article files to ``store``; each file (each article) loads whole
-    or not at all, and every dataset file is read before the first write."""
-    from loaders.articles import is_article_file, load_article_file
+def _located(path: Path, read: Callable[[], Any]) -> Any:
+    """``read()``; any failure a reader did not foresee still names the file (one line, exit 2)."""
+    from kg.errors import RekgError
+
+    try:
+        return read()
+    except RekgError:
+        raise
+    except (RecursionError, MemoryError):
+        raise DataError(str(path), "nested too deeply or too large to read") from None
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not become a traceback
+        raise DataError(str(path), f"cannot be read: {exc}") from None
+
+
+def _read_file(path: Path) -> Batch:
     from loaders.datasets import load_file
+
+    return _located(path, lambda: load_file(path))
+
+
+def ingest(store: Store, paths: Sequence[Path], *, replace: bool = False,
+           on_file: OnFile | None = None) -> IngestResult:
+    """Add dataset files and article files to ``store``.
+
+    Every dataset file is read first, then all of them are written in **one** transaction
+    (``rekg load A B C`` writes all three or none). Articles follow, one transaction each
+    (each is extracted against the graph as it then is); if one fails, the error says
+    exactly which files and articles were already written. ``replace`` lets a file
+    redefine an entity the graph holds with other content (reported in ``replaced``).
+    """
+    from loaders.articles import is_article_file, load_article_file
 
     datasets = [Path(p) for p in paths if not is_article_file(Path(p))]
     article_paths = [Path(p) for p in paths if is_article_file(Path(p))]
@@ -109,14 +137,28 @@ def ingest(store: Store, paths: Sequence[Path], *, on_file: OnFile | None = None
     for path in datasets:
         if on_file is not None:
             on_file(path)
-        batches.append(load_file(path))
+        batches.append(_read_file(path))
     result = IngestResult()
-    _write_all(store, batches, result, default_origin="")
-    for path in article_paths:
-        if on_file is not None:
-            on_file(path)
-        _write_all(store, load_article_file(path, store, skipped=result.skipped), result,
-                   default_origin=str(path))
+    if batches:
+        merged = Batch(origin=", ".join(b.origin for b in batches))
+        for batch in batches:
+            merged.extend(batch)
+        wrote = store.write(merged, replace=replace)
+        result.replaced.extend(wrote.replaced)
+        for batch in batches:
+            result.written.append(Written(batch.origin, len({e.id for e in batch.entities}),
+                                          len({c.id for c in batch.claims})))
+    try:
+        for path in article_paths:
+            if on_file is not None:
+                on_file(path)
+            batches_of = _located(path, lambda p=path: load_article_file(p, store, skipped=result.skipped))
+            _write_all(store, batches_of, result, default_origin=str(path), replace=replace)
+    except DataError as exc:
+        if not result.written:
+            raise
+        done = "; ".join(f"{w.file} ({w.entities} entities, {w.claims} claims)" for w in result.written)
+        raise DataError(exc.location, f"{exc.detail} — already written before this failure: {done}") from None
     return result
 
 
@@ -159,7 +201,8 @@ def extract_file(path: Path, store: Store) -> dict[str, Any]:
 
 
 def _write_all(store: Store, batches: Iterable[Batch], result: IngestResult,
-               default_origin: str) -> None:
+               default_origin: str, replace: bool = False) -> None:
     for batch in batches:
-        wrote = store.write(batch)
+        wrote = store.write(batch, replace=replace)
+        result.replaced.extend(wrote.replaced)
         result.written.append(Written(batch.origin or default_origin, wrote.entities, wrote.claims))

@@ -71,3 +71,20 @@ def test_errors_are_one_line_exit_2(rekg_env: dict[str, str]) -> None:
     assert unknown.returncode == 2 and "no entity" in unknown.stderr
     verbose = rekg(rekg_env, "--verbose", "show", "firm:nobody")
     assert verbose.returncode == 2 and "Traceback" in verbose.stderr
+
+
+def test_stats_stale_lists_rows_due_for_a_recheck(rekg_env: dict[str, str]) -> None:
+    files = [str(FIXTURES / f) for f in FIXTURE_FILES]
+    assert rekg(rekg_env, "load", *files).returncode == 0
+    out = rekg(rekg_env, "stats", "--stale", "180", "--today", "2026-11-30", "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["days"] == 180 and report["today"] == "2026-11-30"
+    # The fixture rows carry no check trail: every facility, firm and policy is listed.
+    listed = {r["id"] for r in report["stale_rows"]}
+    assert len(listed) == sum(report["rows"].values()) == report["never_checked"]
+    assert all("never checked" in r["reasons"] for r in report["stale_rows"])
+    table = rekg(rekg_env, "stats", "--stale", "180")
+    assert table.returncode == 0 and "re-check" in table.stdout
+    bad = rekg(rekg_env, "stats", "--stale", "180", "--today", "30/11/2026")
+    assert bad.returncode == 2 and "--today" in bad.stderr and "Traceback" not in bad.stderr

@@ -116,3 +116,168 @@ def test_announcement_18(bundled: MemoryStore) -> None:
     assert {"element:Sm", "element:Gd", "element:Tb", "element:Dy", "element:Lu", "element:Sc", "element:Y"} <= targets
     issuers = {r["other"]["id"] for r in data["relations"] if r["predicate"] == "ISSUED_BY"}
     assert "firm:cn-mofcom" in issuers
+
+
+# --- Issue 16: corrections from a source check, pinned -------------------------------------------
+
+def _claims(store: MemoryStore, subject: str, predicate: str, obj: str) -> list:
+    return list(store.claims(subject=subject, predicate=predicate, object=obj))
+
+
+def test_kalgoorlie_first_feed_and_first_mrec_dates(bundled: MemoryStore) -> None:
+    (feed,) = _claims(bundled, "facility:mount-weld", "FEEDS", "facility:lynas-kalgoorlie")
+    assert feed.valid_from == "2023-12-07"
+    (mrec,) = _claims(bundled, "facility:lynas-kalgoorlie", "FEEDS", "facility:lynas-malaysia")
+    assert mrec.valid_from == "2024-06"
+
+
+@pytest.mark.parametrize("facility, status, status_date", [
+    ("facility:lynas-seadrift", "suspended", "2025-11"),
+    ("facility:white-mesa", "operating", "2024-06-10"),
+    ("facility:round-top", "planned", "2025-12-10"),
+    ("facility:hypromag-tyseley", "operating", "2026-01"),
+    ("facility:pela-ema", "operating", "2024"),
+])
+def test_corrected_facility_status_and_date(bundled: MemoryStore, facility: str, status: str, status_date: str) -> None:
+    props = bundled.get(facility).properties
+    assert (props["status"], props["status_date"]) == (status, status_date)
+
+
+@pytest.mark.parametrize("owner, owned, share", [
+    ("firm:shenghe", "firm:energy-transition-minerals", 0.125),
+    ("firm:shenghe", "firm:peak-rare-earths", 0.199),
+    ("firm:hochschild", "firm:aclara", 0.2),
+    ("firm:new-hartsdale", "firm:aclara", 0.3765),
+    ("firm:cn-imumr", "firm:shenghe", 0.2),
+])
+def test_corrected_ownership_shares(bundled: MemoryStore, owner: str, owned: str, share: float) -> None:
+    shares = {c.properties.get("share") for c in _claims(bundled, owner, "OWNS", owned)}
+    assert share in shares
+
+
+def test_superseded_figures_are_kept_with_low_confidence(bundled: MemoryStore) -> None:
+    """Both kept: the Wikipedia mirror's 10 % stays, marked down, beside the 12.5 % of the filings."""
+    (old,) = [c for c in _claims(bundled, "firm:shenghe", "OWNS", "firm:energy-transition-minerals")
+              if c.properties.get("share") == 0.1]
+    assert old.confidence < 0.5
+
+
+def test_dfars_2024_covers_ndfeb_and_suspension_of_46_is_no_72(bundled: MemoryStore) -> None:
+    targets = {c.object for c in bundled.claims(subject="policy:us-dod-dfars-2024-covered-materials", predicate="TARGETS")}
+    assert {"material:ndfeb-magnet", "material:smco-magnet"} <= targets
+    assert "No. 72 of 2025" in bundled.get("policy:cn-mofcom-2025-46-suspension").properties["number"]
+
+
+def test_ionic_clay_quota_2023_and_stage_shares_have_a_year(bundled: MemoryStore) -> None:
+    quotas = {c.properties.get("quantity") for c in bundled.claims(subject="country:CN", predicate="PRODUCES", object="material:reo")
+              if c.properties.get("basis") == "quota" and c.properties.get("year") == 2023}
+    assert 19150 in quotas
+    for claim in bundled.claims(predicate="PRODUCES"):
+        if claim.properties.get("basis") in {"production", "estimate"} and "share" in claim.properties:
+            assert claim.properties.get("year"), claim.id
+
+
+def test_article_paraphrases_do_not_overstate() -> None:
+    from pathlib import Path
+    articles = Path(__file__).resolve().parents[1] / "data" / "articles"
+    caixin = (articles / "2025-10-caixin-truce-buys-time.md").read_text(encoding="utf-8")
+    assert "total U.S. magnet capacity to about 10,000 tons" in caixin
+    summa = (articles / "2025-07-summamoney-mp-materials-dod.md").read_text(encoding="utf-8")
+    assert "buy NdPr metal" not in summa and "not a commitment to buy" in summa
+
+
+# --- Issue 16: the missing projects and measures ----------------------------------------------------
+
+@pytest.mark.parametrize("facility, operator, country", [
+    ("facility:kvanefjeld", "firm:energy-transition-minerals", "country:GL"),
+    ("facility:tanbreez", "firm:critical-metals", "country:GL"),
+    ("facility:steenkampskraal", "firm:steenkampskraal-holdings", "country:ZA"),
+    ("facility:mp-mountain-pass-recycling", "firm:mp-materials", "country:US"),
+    ("facility:shin-etsu-smmv", "firm:shin-etsu", "country:VN"),
+    ("facility:shin-etsu-takefu", "firm:shin-etsu", "country:JP"),
+    ("facility:proterial-kumagaya", "firm:proterial", "country:JP"),
+])
+def test_missing_projects_are_in_the_graph(bundled: MemoryStore, facility: str, operator: str, country: str) -> None:
+    assert list(bundled.claims(subject=operator, predicate="OPERATES", object=facility))
+    assert list(bundled.claims(subject=facility, predicate="LOCATED_IN", object=country))
+
+
+def test_tanbreez_ucore_offtake_is_a_non_binding_supply(bundled: MemoryStore) -> None:
+    (claim,) = bundled.claims(subject="facility:tanbreez", predicate="SUPPLIES", object="firm:ucore")
+    assert claim.properties["quantity"] == 10000 and claim.confidence < 1
+
+
+def test_magnet_plant_capacities_are_sourced_and_estimates_labelled(bundled: MemoryStore) -> None:
+    (smmv,) = bundled.claims(subject="facility:shin-etsu-smmv", predicate="PRODUCES")
+    assert (smmv.properties["quantity"], smmv.properties["basis"]) == (2200, "capacity")
+    (takefu,) = bundled.claims(subject="facility:shin-etsu-takefu", predicate="PRODUCES")
+    assert takefu.properties["basis"] == "estimate" and "derived" in takefu.note.lower()
+
+
+@pytest.mark.parametrize("policy, field, value", [
+    ("policy:us-bis-2021-232-ndfeb", "reported", "2022-06"),
+    ("policy:us-bis-2021-232-ndfeb", "announced", "2021-09-21"),
+    ("policy:us-bis-2025-232-critical-minerals", "announced", "2025-04-22"),
+    ("policy:us-bis-2025-232-critical-minerals", "reported", "2025-10-24"),
+    ("policy:us-ndaa-2019-s871", "effective", "2018-08"),
+])
+def test_missing_measures_are_dated(bundled: MemoryStore, policy: str, field: str, value: str) -> None:
+    assert bundled.get(policy).properties[field] == value
+
+
+# --- Issue 16: money as FUNDS relations ----------------------------------------------------------------
+
+def test_funding_is_a_relation_with_amount_currency_instrument_and_date(bundled: MemoryStore) -> None:
+    funds = list(bundled.claims(predicate="FUNDS"))
+    assert len(funds) >= 20
+    for claim in funds:
+        props = claim.properties
+        assert props["funding_instrument"] and props.get("announced"), claim.id
+        if "amount" in props:
+            assert props["amount_unit"] in {"USD", "AUD", "EUR", "JPY", "CAD", "GBP"}, claim.id
+    funders = {c.subject for c in funds}
+    assert {"firm:us-dod", "firm:us-osc", "firm:au-efa", "firm:au-nrf", "firm:us-exim", "firm:us-dfc", "firm:jare",
+            "firm:us-doc"} <= funders
+
+
+def test_dod_mp_package_includes_private_financing(bundled: MemoryStore) -> None:
+    claims = list(bundled.claims(object="firm:mp-materials", predicate="FUNDS"))
+    by = {(c.subject, c.properties["funding_instrument"]): c.properties.get("amount") for c in claims}
+    assert by[("firm:us-dod", "equity")] == 400_000_000 and by[("firm:us-dod", "loan")] == 150_000_000
+    assert by[("firm:jpmorgan", "loan")] == 1_000_000_000
+
+
+# --- Issue 16: USGS MCS 2025 items as claims, source quality ---------------------------------------------
+
+@pytest.mark.parametrize("obj, year, price", [
+    ("material:dy-oxide", 2024, 260), ("material:tb-oxide", 2024, 810), ("element:Nd", 2024, 56),
+    ("material:tb-oxide", 2022, 2051), ("material:eu-oxide", 2024, 27),
+])
+def test_usgs_2024_average_prices(bundled: MemoryStore, obj: str, year: int, price: float) -> None:
+    (claim,) = [c for c in bundled.claims(subject="region:world", predicate="PRICED", object=obj)
+                if c.properties["year"] == year and "source:usgs-mcs-2025-ree" in c.sources]
+    assert (claim.properties["price"], claim.properties["price_unit"]) == (price, "USD/kg")
+
+
+def test_usgs_employment_value_reliance_stockpile_resources(bundled: MemoryStore) -> None:
+    us = [c for c in bundled.claims(subject="country:US") if "source:usgs-mcs-2025-ree" in c.sources]
+    jobs = {c.properties["year"]: c.properties["employees"] for c in us if "employees" in c.properties}
+    assert jobs == {2020: 185, 2021: 293, 2022: 350, 2023: 450, 2024: 570}
+    assert [c.properties["value"] for c in us if c.predicate == "PRODUCES" and "value" in c.properties] == [260_000_000]
+    reliance = {c.properties["year"]: c.properties["net_import_reliance"] for c in us if "net_import_reliance" in c.properties}
+    assert reliance[2024] == 0.8 and reliance[2020] == 1
+    stock = {(c.object, c.properties["year"]): c.properties.get("quantity") for c in us if c.predicate == "STOCKPILES"}
+    assert stock[("material:la-oxide", 2024)] == 1300 and stock[("material:ce-oxide", 2024)] == 550
+    resources = [c for c in us if c.predicate == "HAS_RESERVES" and c.properties.get("basis") == "resources"]
+    assert [c.properties["quantity"] for c in resources] == [3_600_000]
+
+
+def test_copies_are_flagged_and_the_spun_site_is_not_quoted_alone(bundled: MemoryStore) -> None:
+    spun = bundled.get("source:production-reuters-2024-second-batch")
+    assert spun.properties["quality"] == "machine-reworded"
+    for claim in bundled.claims(predicate="PRODUCES"):
+        if "source:production-reuters-2024-second-batch" in claim.sources:
+            assert claim.sources[0] != "source:production-reuters-2024-second-batch" or len(claim.sources) > 1
+            assert "loads" not in (claim.quote or "")
+    qualities = {s.properties.get("quality") for s in bundled.entities("Source")}
+    assert {"mirror", "aggregator", "machine-reworded", "transcription"} <= qualities

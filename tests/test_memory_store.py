@@ -45,8 +45,25 @@ def test_snapshot_is_deterministic(tmp_path: Path, fixture_batch: Batch) -> None
 def test_corrupt_snapshot(tmp_path: Path) -> None:
     path = tmp_path / "graph.json"
     path.write_text("{not json")
-    with pytest.raises(StoreError, match="cannot read the snapshot"):
-        MemoryStore(path)
+    with pytest.raises(StoreError, match="unreadable snapshot .not JSON"):
+        MemoryStore(path).stats()
     path.write_text(json.dumps({"format": "other"}))
     with pytest.raises(StoreError, match="not a rekg-snapshot/1 snapshot"):
-        MemoryStore(path)
+        MemoryStore(path).get("firm:lynas")
+
+
+def test_region_member_must_exist(tmp_path) -> None:
+    """Every reference-typed property the schema declares is checked, not only `material`."""
+    import pytest
+
+    from kg.errors import DataError
+    from kg.model import Batch, make_entity
+
+    store = MemoryStore(tmp_path / "g.json")
+    src = make_entity(id="source:test-regions", name="t", sources=[], properties={
+        "url": "https://example.org/r", "title": "t", "published": "2025", "kind": "dataset"})
+    region = make_entity(id="region:test-bloc", name="Test bloc", sources=["source:test-regions"],
+                         properties={"members": ["country:ZZ"]})
+    with pytest.raises(DataError, match="members country:ZZ is neither in this file nor in the graph"):
+        store.write(Batch(entities=[src, region], origin="regions.csv"))
+    assert store.stats().claims == 0 and store.get("region:test-bloc") is None

@@ -59,7 +59,9 @@ class TestWrite:
     def test_upsert_replaces_entity(self, loaded: Store) -> None:
         new = make_entity(id="firm:lynas", name="Lynas", aliases=["Lynas Rare Earths"], sources=["source:test-usgs"],
                           properties={"listing": "ASX:LYC"})
-        loaded.write(Batch(entities=[new]))
+        with pytest.raises(DataError, match="already in the graph with other content"):
+            loaded.write(Batch(entities=[new]))  # a redefinition needs replace=True (`--replace`)
+        assert loaded.write(Batch(entities=[new]), replace=True).replaced == ("firm:lynas",)
         assert loaded.get("firm:lynas") == new
         assert len(list(loaded.claims(subject="firm:lynas"))) == 2
 

@@ -66,7 +66,8 @@ class TestCleanDate:
     def test_bounds(self) -> None:
         assert [d.isoformat() for d in date_bounds("2024")] == ["2024-01-01", "2024-12-31"]
 
-    @given(st.dates(min_value=__import__("datetime").date(1900, 1, 1)))
+    @given(st.dates(min_value=__import__("datetime").date(1900, 1, 1),
+                    max_value=__import__("datetime").date(2100, 12, 31)))
     def test_roundtrip(self, day) -> None:
         assert clean_date(day.isoformat()) == day.isoformat()
         assert date_bounds(day.isoformat()) == (day, day)
@@ -96,7 +97,7 @@ class TestCleanValue:
             clean_value(share, "69")
 
     def test_integer(self) -> None:
-        with pytest.raises(CleanError, match="expected an integer, got '2024.5'"):
+        with pytest.raises(CleanError, match=r"expected an integer \(ASCII digits\), got .2024.5."):
             clean_value(spec("Element", "atomic_number"), "2024.5")
 
 

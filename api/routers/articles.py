@@ -28,7 +28,10 @@ class ArticleOut(BaseModel):
     entities: list[dict[str, Any]]
     candidates: list[dict[str, Any]]
     relations: list[dict[str, Any]]
-    written: dict[str, int] = Field(examples=[{"entities": 1, "claims": 7}])
+    written: dict[str, int] = Field(
+        description="What was written; ``retracted``: claims of an earlier version of the same "
+                    "article (same URL) that this one replaced.",
+        examples=[{"entities": 1, "claims": 7, "retracted": 0}])
 
 
 @router.post("/articles", response_model=ArticleOut, status_code=201,
@@ -44,4 +47,5 @@ def ingest_article(body: ArticleIn, store: StoreDep, _: ApiKeyDep) -> dict[str, 
     extraction, source_id, result = ingest_article(store, body.model_dump())
     doc = extraction.to_json()
     return doc | {"source": doc["source"] | {"id": source_id},
-                  "written": {"entities": result.entities, "claims": result.claims}}
+                  "written": {"entities": result.entities, "claims": result.claims,
+                              "retracted": result.retracted}}

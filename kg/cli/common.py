@@ -70,7 +70,7 @@ def cli_command(fn: Callable[P, R]) -> Callable[P, R]:
     ctx_param = inspect.Parameter(_CTX, inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
     wrapper.__signature__ = sig.replace(  # type: ignore[attr-defined]
         parameters=[*sig.parameters.values(), ctx_param])
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def cli_store() -> Store:

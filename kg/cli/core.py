@@ -78,18 +78,25 @@ def build(
 def load(
     files: Annotated[list[Path], typer.Argument(help="Dataset files (CSV, sources YAML) or articles "
                                                      "(.txt .md .html .xml .rss .atom .jsonl).")],
+    replace: Annotated[bool, typer.Option("--replace", help="Let these files redefine entities and "
+                                                          "sources the graph holds with other content "
+                                                          "(each one is reported).")] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Add files to the graph. Each file (each article) loads whole or not at all."""
+    """Add files to the graph. The dataset files load together in one transaction (all or
+    none), then each article; an entity the graph holds with other content is refused
+    unless --replace."""
     import loaders
 
     with cli_store() as st, _progress("reading") as on_file:
-        result = loaders.ingest(st, files, on_file=on_file)
+        result = loaders.ingest(st, files, replace=replace, on_file=on_file)
         result_stats = st.stats()
     _print_skipped(result.skipped)
+    for rid in result.replaced:
+        err.print(f"replaced {rid} (it was defined with other content)", highlight=False)
     if json_out:
         print_json({"loaded": [w.to_json() for w in result.written], "skipped": result.skipped,
-                    "stats": result_stats.to_json()})
+                    "replaced": result.replaced, "stats": result_stats.to_json()})
         return
     for w in result.written:
         console.print(f"loaded {w.file}: {w.entities} entities, {w.claims} claims")
@@ -109,8 +116,19 @@ def _stats_table(result: Any, title: str) -> None:
 
 
 @cli_command
-def stats(json_out: JsonOpt = False) -> None:
-    """Counts of entities by type, relations by predicate, and claims with sources."""
+def stats(
+    json_out: JsonOpt = False,
+    stale: Annotated[int | None, typer.Option(
+        "--stale", min=0, metavar="DAYS",
+        help="List facility, firm and policy rows due for a re-check: never checked, checked over DAYS days "
+             "ago, or whose newest evidence (status date, source publication dates) is over DAYS days old.")] = None,
+    today: Annotated[str | None, typer.Option(
+        "--today", metavar="YYYY-MM-DD", help="Judge freshness as of this date (default: the current date).")] = None,
+) -> None:
+    """Counts of entities by type, relations by predicate, and claims with sources; with --stale, a freshness report."""
+    if stale is not None:
+        _stale_report(stale, today, json_out)
+        return
     with cli_store() as st:
         result = st.stats()
         kind = st.kind
@@ -118,6 +136,36 @@ def stats(json_out: JsonOpt = False) -> None:
         print_json(result.to_json())
     else:
         _stats_table(result, f"rekg graph ({kind} store)")
+
+
+def _stale_report(days: int, today: str | None, json_out: bool) -> None:
+    import datetime as dt
+
+    from kg.errors import CleanError
+    from kg.freshness import freshness_report
+
+    day = None
+    if today is not None:
+        try:
+            day = dt.date.fromisoformat(today)
+        except ValueError:
+            raise CleanError("--today", today, "a date YYYY-MM-DD") from None
+    with cli_store() as st:
+        report = freshness_report(st, days, day)
+    if json_out:
+        print_json(report)
+        return
+    table = Table(title=f"rows due for a re-check: stale for {days} days as of {report['today']}")
+    for column in ("id", "type", "checked", "newest evidence", "age (days)", "why"):
+        table.add_column(column, justify="right" if column == "age (days)" else "left",
+                         no_wrap=column != "why")
+    for row in report["stale_rows"]:
+        age = row["evidence_age_days"]
+        table.add_row(row["id"], row["type"], row["checked"] or "-", row["evidence"] or "-",
+                      "-" if age is None else str(age), "; ".join(row["reasons"]))
+    console.print(table)
+    counts = ", ".join(f"{t}: {report['stale'][t]} of {report['rows'][t]}" for t in report["rows"])
+    console.print(f"stale {counts}; never checked: {report['never_checked']}")
 
 
 @cli_command
@@ -206,8 +254,9 @@ def query(
                         "`rekg neo4j start`) and `rekg build` into it")
     from kg.store.neo4j import Neo4jStore
 
-    with Neo4jStore.from_settings(settings) as st:
-        columns, rows, truncated = st.query(statement, params, row_cap=limit)
+    neo = Neo4jStore.from_settings(settings)
+    with neo:
+        columns, rows, truncated = neo.query(statement, params, row_cap=limit)
     if json_out:
         print_json({"columns": columns, "rows": rows, "truncated": truncated})
         return

@@ -158,7 +158,7 @@ def ontology(
     base_iri: Annotated[str | None, typer.Option("--base-iri", help="Base IRI (default: REKG_BASE_IRI or https://w3id.org/rekg/).")] = None,
 ) -> None:
     """Regenerate ontology/rekg.ttl, shapes.ttl and context.jsonld from ontology/schema.yaml."""
-    from kg.rdf.ontology import ONTOLOGY_DIR, drifted, write_generated
+    from kg.rdf.generated import ONTOLOGY_DIR, drifted, write_generated
 
     vocab = _vocab(base_iri)
     target = directory or ONTOLOGY_DIR

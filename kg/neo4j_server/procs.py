@@ -46,7 +46,7 @@ def _is_server_jvm(pid: int, home: Path) -> bool:
     _reap(pid)
     if _proc_available():
         args = _cmdline(pid)
-        return bool(args) and ENTRY_POINT in args and f"--home-dir={home}" in args
+        return args is not None and ENTRY_POINT in args and f"--home-dir={home}" in args
     try:  # no /proc (macOS): trust the PID file
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -16,6 +16,10 @@ Everything here is derived from ``ontology/schema.yaml`` and a base IRI
 The term namespace is closed (rdflib ``ClosedNamespace``): asking for a term the
 schema does not declare raises, the same guard a ``DefinedNamespace`` with
 ``_fail = True`` gives, while still following a configurable base IRI.
+
+(A little over 400 lines: naming the terms and turning values into RDF terms are one
+concern — each term's datatype decides its conversion — and every other RDF module reads
+both from here.)
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
 from rdflib.namespace import (
+    DCAT,
     DCTERMS,
     OWL,
     PROV,
@@ -36,12 +41,14 @@ from rdflib.namespace import (
     SDO,
     SH,
     SKOS,
+    VOID,
     XSD,
     ClosedNamespace,
 )
 
 from kg.errors import SchemaError
 from kg.schema import PropertySpec, Schema, load_schema
+from kg.types import date_bounds
 
 __all__ = [
     "DEFAULT_BASE_IRI",
@@ -53,10 +60,16 @@ __all__ = [
     "vocab_for",
     "camel",
     "decimal_lexical",
+    "date_literals",
+    "bind_prefixes",
+    "DATE_PRECISIONS",
     "STANDARD_PREFIXES",
+    "SUBPROPERTY_OF",
 ]
 
 DEFAULT_BASE_IRI = "https://w3id.org/rekg/"
+#: DCAT 3's version property (rdflib's DCAT namespace predates it).
+DCAT_VERSION = str(DCAT) + "version"
 WD = "http://www.wikidata.org/entity/"
 
 #: Prefixes of the standard vocabularies rekg uses (from rdflib, never re-declared).
@@ -70,7 +83,23 @@ STANDARD_PREFIXES: dict[str, str] = {
     "schema": str(SDO),
     "dcterms": str(DCTERMS),
     "sh": str(SH),
+    "void": str(VOID),
+    "dcat": str(DCAT),
     "wd": WD,
+}
+
+#: Standard properties a rekg property specialises (where the meaning is the same). The
+#: ontology states them as ``rdfs:subPropertyOf``; the closed SHACL shapes ignore the
+#: superproperties, so data closed under RDFS inference still conforms.
+SUBPROPERTY_OF: dict[str, str] = {
+    "legalName": str(SDO.legalName),
+    "latitude": str(SDO.latitude),
+    "longitude": str(SDO.longitude),
+    "website": str(SDO.url),
+    "url": str(SDO.url),
+    "published": str(SDO.datePublished),
+    "validFrom": str(SDO.validFrom),
+    "validTo": str(SDO.validThrough),
 }
 
 _XSD_STRING = str(XSD.string)
@@ -88,12 +117,32 @@ _XSD_BY_TYPE: dict[str, str] = {
     "fraction": str(XSD.decimal),
     "boolean": str(XSD.boolean),
     "url": str(XSD.anyURI),
+    "date": str(XSD.dateTime),
 }
-#: A partial ISO date's datatype follows its precision (YYYY, YYYY-MM, YYYY-MM-DD).
-DATE_TYPES: dict[int, str] = {4: str(XSD.gYear), 7: str(XSD.gYearMonth), 10: str(XSD.date)}
+#: A partial ISO date's precision by its length (YYYY, YYYY-MM, YYYY-MM-DD).
+DATE_PRECISIONS: dict[int, str] = {4: "year", 7: "month", 10: "day"}
+_DATETIME = str(XSD.dateTime)
+
+
+@functools.lru_cache(maxsize=8192)  # the same dates recur across many claims
+def date_literals(value: str) -> tuple[str, str, str]:
+    """A partial ISO date as RDF: the first day it covers and the last, both as
+    ``xsd:dateTime`` lexical forms at midnight without a time zone, and its precision.
+
+    ``xsd:date``, ``gYear`` and ``gYearMonth`` are outside the OWL 2 datatype map (a DL
+    reasoner refuses them) and SPARQL cannot compare a gYear with a date; ``xsd:dateTime``
+    is in the map and compares everywhere, so each bound is one.
+
+    >>> date_literals("2024-02")
+    ('2024-02-01T00:00:00', 'month', '2024-02-29T00:00:00')
+    >>> date_literals("2025")[1:], date_literals("2025-04-04")
+    (('year', '2025-12-31T00:00:00'), ('2025-04-04T00:00:00', 'day', '2025-04-04T00:00:00'))
+    """
+    first, last = date_bounds(value)
+    return f"{first.isoformat()}T00:00:00", DATE_PRECISIONS[len(value)], f"{last.isoformat()}T00:00:00"
 
 #: Enums that stay literals instead of becoming SKOS concept schemes.
-LITERAL_ENUMS = frozenset({"unit"})
+LITERAL_ENUMS = frozenset({"unit", "date_precision"})
 
 
 class Lit(NamedTuple):
@@ -138,8 +187,13 @@ class PropertyTerm:
     spec: PropertySpec
     owner: str  # entity type name, relation name, or "Claim"
     kind: Literal["object", "datatype"]
-    datatype: str | None  # xsd IRI; None for partial dates and object properties
+    datatype: str | None  # xsd IRI; None for object properties
     unit_of: str | None = None  # for "<p>Unit" terms: the quantity property's local name
+    #: For a date term: its "<p>Precision" and "<p>Latest" terms (written from the same value).
+    companions: tuple[PropertyTerm, ...] = ()
+    #: For a companion: the date term's local name and which one it is.
+    date_of: str | None = None
+    role: Literal["value", "precision", "latest"] = "value"
 
     @property
     def is_date(self) -> bool:
@@ -181,12 +235,11 @@ class Vocab:
         self.subject = self.term_base + "subject"
         self.predicate = self.term_base + "predicate"
         self.object = self.term_base + "object"
-        self.partial_date = self.term_base + "PartialDate"
         self.schemes: dict[str, str] = {
             e: self.vocab_base + e for e in schema.enums if e not in LITERAL_ENUMS
         }
         self.entity_terms, self.relation_terms, self.claim_terms = self._property_terms()
-        structural = {"Claim", "subject", "predicate", "object", "PartialDate"}
+        structural = {"Claim", "subject", "predicate", "object"}
         locals_: set[str] = set(structural) | set(schema.entities)
         locals_ |= {iri[len(self.term_base):] for iri in self.claim_classes.values()}
         for rel in schema.relations.values():
@@ -234,7 +287,9 @@ class Vocab:
     def all_terms(self) -> list[PropertyTerm]:
         out: list[PropertyTerm] = []
         for group in (*self.entity_terms.values(), *self.relation_terms.values(), self.claim_terms):
-            out.extend(group.values())
+            for term in group.values():
+                out.append(term)
+                out.extend(term.companions)
         return out
 
     def _property_terms(
@@ -268,9 +323,30 @@ class Vocab:
             local = camel(spec.name) if shared else owner_camel + camel(spec.name)[0].upper() + camel(spec.name)[1:]
             kind, *_ = signature(spec)
             datatype = None
-            if kind == "datatype" and spec.type != "date":
+            if kind == "datatype":
                 datatype = _XSD_BY_TYPE["unit" if spec.type == "enum" else spec.type]
-            term = PropertyTerm(local, self.term_base + local, spec, owner, kind, datatype)
+            companions: tuple[PropertyTerm, ...] = ()
+            if spec.type == "date":
+                precision = PropertySpec(
+                    name=f"{spec.name}_precision", type="enum", enum="date_precision",
+                    label=f"{spec.label} precision", values=tuple(DATE_PRECISIONS.values()),
+                    description=(f"Precision of '{spec.label}' as the sources give it: year, "
+                                 "month or day."),
+                )
+                latest = PropertySpec(
+                    name=f"{spec.name}_latest", type="date", label=f"{spec.label} (latest)",
+                    description=(f"The last day '{spec.label}' may mean, at midnight without a "
+                                 "time zone: the end of its year or month for a partial date."),
+                )
+                companions = (
+                    PropertyTerm(local + "Precision", self.term_base + local + "Precision",
+                                 precision, owner, "datatype", _XSD_STRING, date_of=local,
+                                 role="precision"),
+                    PropertyTerm(local + "Latest", self.term_base + local + "Latest", latest,
+                                 owner, "datatype", _DATETIME, date_of=local, role="latest"),
+                )
+            term = PropertyTerm(local, self.term_base + local, spec, owner, kind, datatype,
+                                companions=companions)
             target = (entity_terms[owner] if owner in entity_terms
                       else relation_terms[owner] if owner in relation_terms else claim_terms)
             target[spec.name] = term
@@ -287,8 +363,26 @@ class Vocab:
         return entity_terms, relation_terms, claim_terms
 
     @functools.cache  # noqa: B019 - one Vocab per (schema, base), kept for the process
+    def emitter(self, term: PropertyTerm) -> Callable[[Any], list[tuple[str, Obj]]]:
+        """A function turning one cleaned value of ``term`` into its (predicate, object)
+        pairs: one pair, or three for a date (its first day, precision and last day)."""
+        if term.spec.type == "date":
+            iri = term.iri
+            precision, latest = (t.iri for t in term.companions)
+
+            def date_pairs(v: str) -> list[tuple[str, Obj]]:
+                first, prec, last = date_literals(v)
+                return [(iri, Lit(first, _DATETIME)), (precision, Lit(prec)),
+                        (latest, Lit(last, _DATETIME))]
+            return date_pairs
+        conv = self.converter(term)
+        iri = term.iri
+        return lambda v: [(iri, conv(v))]
+
+    @functools.cache  # noqa: B019 - one Vocab per (schema, base), kept for the process
     def converter(self, term: PropertyTerm) -> Callable[[Any], Obj]:
-        """A function turning a cleaned value of ``term`` into an RDF object."""
+        """A function turning a cleaned value of ``term`` into one RDF object (for a date,
+        its first day; :meth:`emitter` gives all of a value's pairs)."""
         spec = term.spec
         if spec.type == "ref":
             return self.entity_iri
@@ -296,7 +390,7 @@ class Vocab:
             base = self.vocab_base + str(spec.enum) + "/"
             return lambda v: base + v
         if spec.type == "date":
-            return lambda v: Lit(v, DATE_TYPES[len(v)])
+            return lambda v: Lit(date_literals(v)[0], _DATETIME)
         dtype = term.datatype
         if spec.type == "boolean":
             return lambda v: Lit("true" if v else "false", dtype)
@@ -321,6 +415,14 @@ class Vocab:
         if prefix is None or (local and not _PN_LOCAL.match(local)):
             return None
         return f"{prefix}:{local}"
+
+
+def bind_prefixes(graph: Any, vocab: Vocab) -> None:
+    """Bind the rekg and standard prefixes on an rdflib graph (for readable Turtle)."""
+    graph.bind("rekg", vocab.term_base, override=True, replace=True)
+    for prefix in ("rdf", "rdfs", "owl", "xsd", "skos", "prov", "dcterms"):
+        graph.bind(prefix, vocab.prefixes[prefix], override=True, replace=True)
+    graph.bind("schema", str(SDO), override=True, replace=True)
 
 
 @functools.cache

@@ -1,34 +1,38 @@
-"""Generate the OWL ontology (``ontology/rekg.ttl``) from the schema.
+"""Generate the OWL 2 DL ontology (``ontology/rekg.ttl``) from the schema.
 
-Classes for every entity type, the claim class and one claim class per relation;
-object properties for relations (domain and range from the schema); object and
-datatype properties for entity and claim properties; SKOS concept schemes for the
-schema's enums; alignment with schema.org, PROV-O, SKOS and Wikidata. The file is
-never edited by hand: ``rekg ontology`` writes it and a test fails when it drifts.
+Classes for every entity type, the claim class and one claim class per relation, each
+group pairwise disjoint; object properties for relations (domain and range from the
+schema); object and datatype properties for entity and claim properties, with datatypes
+of the OWL 2 datatype map only (dates are ``xsd:dateTime``); SKOS concept schemes for
+the schema's enums; alignment with schema.org, PROV-O, SKOS and Wikidata, with every
+borrowed term declared so the whole is OWL 2 DL (HermiT checks it in the tests). The
+file is never edited by hand: ``rekg ontology`` writes it (:mod:`kg.rdf.generated`)
+and a test fails when it drifts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, VANN, XSD
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, VANN, VOID, XSD
+from rdflib.term import Node
 
-from kg.config import ONTOLOGY_DIR
-from kg.rdf.namespace import LITERAL_ENUMS, PropertyTerm, Vocab, camel
+from kg.rdf.namespace import (
+    DCAT_VERSION,
+    LITERAL_ENUMS,
+    SUBPROPERTY_OF,
+    PropertyTerm,
+    Vocab,
+    bind_prefixes,
+    camel,
+)
 
 __all__ = [
-    "ONTOLOGY_DIR",
     "LICENSE_IRI",
     "build_ontology",
     "ontology_turtle",
-    "graphs_equal",
-    "generated_files",
-    "write_generated",
-    "drifted",
 ]
 
 LICENSE_IRI = "https://www.apache.org/licenses/LICENSE-2.0"
@@ -37,32 +41,18 @@ HEADER = (
     "# A test fails when this file drifts from the schema.\n"
 )
 
-# Standard properties a rekg property specialises (where the meaning is the same).
-_SUBPROPERTY_OF: dict[str, URIRef] = {
-    "legalName": SDO.legalName,
-    "latitude": SDO.latitude,
-    "longitude": SDO.longitude,
-    "website": SDO.url,
-    "url": SDO.url,
-    "title": DCTERMS.title,
-    "published": DCTERMS.issued,
-    "validFrom": SDO.validFrom,
-    "validTo": SDO.validThrough,
-}
-
-
 def _en(text: str) -> Literal:
     return Literal(text, lang="en")
 
 
 def _union(graph: Graph, members: Iterable[URIRef], kind: URIRef = OWL.Class) -> URIRef | BNode:
-    items = list(dict.fromkeys(members))
+    items: list[URIRef] = list(dict.fromkeys(members))
     if len(items) == 1:
         return items[0]
     node = BNode()
     graph.add((node, RDF.type, kind))
     head = BNode()
-    Collection(graph, head, items)
+    Collection(graph, head, list[Node](items))
     graph.add((node, OWL.unionOf, head))
     return node
 
@@ -76,13 +66,6 @@ def _either(types: Iterable[str]) -> str:
     items = list(types)
     text = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
     return _articled(text)
-
-
-def bind_prefixes(graph: Graph, vocab: Vocab) -> None:
-    graph.bind("rekg", vocab.term_base, override=True, replace=True)
-    for prefix in ("rdf", "rdfs", "owl", "xsd", "skos", "prov", "dcterms"):
-        graph.bind(prefix, vocab.prefixes[prefix], override=True, replace=True)
-    graph.bind("schema", str(SDO), override=True, replace=True)
 
 
 def build_ontology(vocab: Vocab) -> Graph:
@@ -139,15 +122,17 @@ def build_ontology(vocab: Vocab) -> Graph:
             f"to {_either(rel.range)}, with its qualifiers and sources.")))
         g.add((cls, RDFS.isDefinedBy, onto))
 
-    partial = URIRef(vocab.partial_date)
-    g.add((partial, RDF.type, RDFS.Datatype))
-    g.add((partial, RDFS.label, _en("partial date")))
-    g.add((partial, SKOS.definition, _en(
-        "A date of year, month or day precision: xsd:gYear (2025), xsd:gYearMonth (2025-04) "
-        "or xsd:date (2025-04-04). A partial bound covers its whole period.")))
-    g.add((partial, OWL.equivalentClass,
-           _union(g, [XSD.date, XSD.gYearMonth, XSD.gYear], kind=RDFS.Datatype)))
-    g.add((partial, RDFS.isDefinedBy, onto))
+    # Disjointness: an entity is of one type and a claim is no entity (pairwise
+    # owl:disjointWith), and every claim states exactly one relation (owl:disjointUnionOf).
+    # Named nodes only, so the Turtle is stable. HermiT checks them against the bundled data.
+    disjoint = [URIRef(vocab.classes[t]) for t in schema.entities] + [claim]
+    for i, a in enumerate(disjoint):
+        for b in disjoint[i + 1:]:
+            g.add((a, OWL.disjointWith, b))
+    if schema.relations:
+        head = BNode()
+        Collection(g, head, [URIRef(vocab.claim_classes[r]) for r in schema.relations])
+        g.add((claim, OWL.disjointUnionOf, head))
 
     # -- relations and the claim node's structure
     for rname, rel in schema.relations.items():
@@ -162,12 +147,13 @@ def build_ontology(vocab: Vocab) -> Graph:
         g.add((prop, RDFS.range, _union(g, [URIRef(vocab.classes[t]) for t in rel.range])))
         g.add((prop, RDFS.isDefinedBy, onto))
     everything = [URIRef(vocab.classes[t]) for t in schema.entities]
-    for local, label, definition, rng in (
+    for local, label, definition, ends in (
         ("subject", "subject", "The entity the claim is about (subject of the plain triple).",
          everything),
         ("predicate", "predicate",
-         "The relation the claim states: one of the rekg object properties for relations.",
-         RDF.Property),
+         "The relation the claim states: one of the rekg object properties for relations "
+         "(the property's IRI, used as an individual).",
+         OWL.Thing),
         ("object", "object", "The entity the claim relates its subject to (object of the plain "
          "triple).", everything),
     ):
@@ -178,7 +164,7 @@ def build_ontology(vocab: Vocab) -> Graph:
         g.add((prop, SKOS.definition, _en(definition)))
         g.add((prop, RDFS.domain, claim))
         # a union node of its own per property, so Turtle inlines it (stable output)
-        g.add((prop, RDFS.range, _union(g, rng) if isinstance(rng, list) else rng))
+        g.add((prop, RDFS.range, _union(g, ends) if isinstance(ends, list) else ends))
         g.add((prop, RDFS.isDefinedBy, onto))
 
     # -- properties of entities, relations and claims (one OWL property per local name)
@@ -215,23 +201,26 @@ def build_ontology(vocab: Vocab) -> Graph:
         if spec.type in ("iso2", "iso3"):
             definition += f" The ISO 3166-1 {'alpha-2' if spec.type == 'iso2' else 'alpha-3'} code."
         if spec.type == "qid":
-            definition += " The same item is linked with owl:sameAs and schema:sameAs to Wikidata."
-        if spec.type == "date":
-            definition += " A partial ISO date (xsd:gYear, xsd:gYearMonth or xsd:date)."
+            definition += (" The item is linked to Wikidata with skos:exactMatch and "
+                           "schema:sameAs (not owl:sameAs: rekg does not claim identity).")
+        if first.is_date and first.role == "value":
+            definition += (f" An xsd:dateTime at midnight without a time zone: the first day "
+                           f"of the date as the sources give it (a year or month is its first "
+                           f"day); rekg:{local}Precision keeps its precision and "
+                           f"rekg:{local}Latest its last day.")
         g.add((prop, SKOS.definition, _en(definition)))
         g.add((prop, RDFS.domain, _union(g, owners)))
+        rng: Node
         if spec.type == "ref":
             rng = _union(g, [URIRef(vocab.classes[t]) for t in spec.range])
         elif first.kind == "object":
             rng = SKOS.Concept
             g.add((prop, RDFS.seeAlso, URIRef(vocab.schemes[str(spec.enum)])))
-        elif spec.type == "date":
-            rng = partial
         else:
             rng = URIRef(str(first.datatype))
         g.add((prop, RDFS.range, rng))
-        if local in _SUBPROPERTY_OF:
-            g.add((prop, RDFS.subPropertyOf, _SUBPROPERTY_OF[local]))
+        if local in SUBPROPERTY_OF:
+            g.add((prop, RDFS.subPropertyOf, URIRef(SUBPROPERTY_OF[local])))
         g.add((prop, RDFS.isDefinedBy, onto))
 
     # -- SKOS concept schemes for the enums
@@ -251,58 +240,41 @@ def build_ontology(vocab: Vocab) -> Graph:
             g.add((concept, SKOS.inScheme, scheme))
             g.add((concept, SKOS.topConceptOf, scheme))
             g.add((scheme, SKOS.hasTopConcept, concept))
+    _declare_borrowed(g, vocab)
     return g
+
+
+#: Terms of other vocabularies rekg's ontology and data use, and their OWL kind. OWL 2 DL
+#: needs every entity declared; these declarations say only what rekg uses them as.
+_BORROWED: dict[URIRef, URIRef] = {
+    **{p: OWL.AnnotationProperty for p in (
+        SKOS.definition, SKOS.prefLabel, SKOS.altLabel, SKOS.notation, DCTERMS.title,
+        DCTERMS.description, DCTERMS.license, DCTERMS.created, DCTERMS.conformsTo,
+        URIRef(DCAT_VERSION), VOID.vocabulary, VOID.uriSpace, VANN.preferredNamespacePrefix,
+        VANN.preferredNamespaceUri)},
+    **{p: OWL.ObjectProperty for p in (
+        PROV.wasDerivedFrom, SKOS.exactMatch, SDO.sameAs, SKOS.inScheme, SKOS.topConceptOf,
+        SKOS.hasTopConcept, VOID.classPartition, VOID["class"])},
+    **{p: OWL.DatatypeProperty for p in (VOID.triples, VOID.entities)},
+    **{c: OWL.Class for c in (
+        SKOS.Concept, SKOS.ConceptScheme, PROV.Entity, VOID.Dataset, DCAT.Dataset)},
+}
+
+
+def _declare_borrowed(g: Graph, vocab: Vocab) -> None:
+    for term, kind in _BORROWED.items():
+        g.add((term, RDF.type, kind))
+    for etype in vocab.schema.entities.values():
+        for curie in etype.align:
+            prefix, _, local = curie.partition(":")
+            g.add((URIRef(vocab.prefixes[prefix] + local), RDF.type, OWL.Class))
+    kinds = {t.local: t.kind for t in vocab.all_terms()}
+    for local, parent in SUBPROPERTY_OF.items():
+        if local in kinds:
+            kind = OWL.ObjectProperty if kinds[local] == "object" else OWL.DatatypeProperty
+            g.add((URIRef(parent), RDF.type, kind))
 
 
 def ontology_turtle(vocab: Vocab) -> str:
     """``ontology/rekg.ttl`` as text."""
     return HEADER + build_ontology(vocab).serialize(format="turtle")
-
-
-def graphs_equal(a: Graph, b: Graph) -> bool:
-    """Whether two graphs hold the same triples (blank nodes matched up)."""
-    return len(a) == len(b) and isomorphic(a, b)
-
-
-def generated_files(vocab: Vocab) -> dict[str, str]:
-    """File name (under ``ontology/``) → text, for every file generated from the schema."""
-    import json
-
-    from kg.rdf.export import jsonld_context
-    from kg.rdf.shapes import shapes_turtle
-
-    context = {"@context": jsonld_context(vocab)}
-    return {
-        "rekg.ttl": ontology_turtle(vocab),
-        "shapes.ttl": shapes_turtle(vocab),
-        "context.jsonld": json.dumps(context, ensure_ascii=False, indent=2) + "\n",
-    }
-
-
-def drifted(vocab: Vocab, directory: Path = ONTOLOGY_DIR) -> list[str]:
-    """Names of generated files that are missing or differ from what the schema gives."""
-    out = []
-    for name, text in generated_files(vocab).items():
-        path = directory / name
-        if not path.exists():
-            out.append(name)
-            continue
-        # The files are generated, never edited: any difference from the generated text is
-        # drift (an rdflib upgrade that reformats them is fixed by regenerating).
-        same = path.read_text(encoding="utf-8") == text
-        if not same:
-            out.append(name)
-    return out
-
-
-def write_generated(vocab: Vocab, directory: Path = ONTOLOGY_DIR) -> list[Path]:
-    """Write every generated file into ``directory``; returns their paths."""
-    written = []
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, text in generated_files(vocab).items():
-        path = directory / name
-        tmp = path.with_name(f".{name}.tmp")
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        tmp.replace(path)
-        written.append(path)
-    return written

@@ -6,16 +6,21 @@ predicate, object, sources, confidence, validity dates); one closed shape per
 relation's claim class (domain, range and qualifiers); and one shape per quantity
 saying it needs its unit. Every constraint carries an ``sh:message`` that says what
 was expected and where to fix it.
+
+The closed shapes ignore the standard superproperties rekg's properties specialise
+(``schema:url`` for ``rekg:website`` …), so data closed under RDFS inference with the
+ontology (what GraphDB or Stardog users run) conforms as well as the plain export.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SDO, SH, SKOS, XSD
+from rdflib.namespace import PROV, RDF, RDFS, SDO, SH, SKOS, XSD
 
-from kg.rdf.namespace import LITERAL_ENUMS, PropertyTerm, Vocab
-from kg.rdf.ontology import bind_prefixes
+from kg.rdf.namespace import LITERAL_ENUMS, SUBPROPERTY_OF, PropertyTerm, Vocab, bind_prefixes
 from kg.types import ELEMENTS
 
 __all__ = ["build_shapes", "shapes_turtle", "shape_names"]
@@ -57,6 +62,8 @@ class _Builder:
         return node
 
     def closed(self, node: URIRef, ignored: list[URIRef], message: str) -> None:
+        # entailed superproperties (RDFS inference) are not "undeclared" properties
+        ignored = ignored + [URIRef(p) for p in sorted(set(SUBPROPERTY_OF.values()))]
         self.g.add((node, SH.closed, Literal(True)))
         self.g.add((node, SH.ignoredProperties, self.list_(ignored)))
         self.g.add((node, SH.message, Literal(message, lang="en")))
@@ -90,17 +97,6 @@ class _Builder:
             members.append(member)
         g.add((shape, SH["or"], self.list_(members)))
 
-    def datatypes(self, shape: URIRef, datatypes: list[URIRef]) -> None:
-        if len(datatypes) == 1:
-            self.g.add((shape, SH.datatype, datatypes[0]))
-            return
-        members = []
-        for dt in datatypes:
-            member = BNode()
-            self.g.add((member, SH.datatype, dt))
-            members.append(member)
-        self.g.add((shape, SH["or"], self.list_(members)))
-
     # -- one schema property ------------------------------------------------------------
     def term(self, node: URIRef, shape_name: str, owner_label: str, term: PropertyTerm) -> None:
         spec = term.spec
@@ -125,7 +121,8 @@ class _Builder:
             g.add((shape, SH.datatype, XSD.string))
             g.add((shape, SH["in"], self.list_([Literal(v) for v in spec.values])))
         elif kind == "date":
-            self.datatypes(shape, [XSD.date, XSD.gYearMonth, XSD.gYear])
+            g.add((shape, SH.datatype, XSD.dateTime))
+            g.add((shape, SH.pattern, Literal(r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T00:00:00$")))
         else:
             g.add((shape, SH.datatype, URIRef(str(term.datatype))))
             if kind == "fraction":
@@ -157,8 +154,11 @@ class _Builder:
         if kind == "enum":
             return "a plain string, one of: " + ", ".join(repr(v) for v in spec.values)
         return {
-            "date": "a partial ISO date typed xsd:gYear, xsd:gYearMonth or xsd:date "
-                    "(2025, 2025-04 or 2025-04-04)",
+            "date": ("a day as xsd:dateTime at midnight without a time zone "
+                     "(2025-04-01T00:00:00)" + (
+                         f", the first day of the date (its precision in rekg:{term.local}"
+                         f"Precision, its last day in rekg:{term.local}Latest)"
+                         if term.companions else "")),
             "fraction": "a number from 0 to 1 typed xsd:decimal (0.69, not 69)",
             "quantity": f"a number ≥ 0 typed xsd:decimal, its unit in rekg:{term.local}Unit",
             "number": "a number typed xsd:decimal",
@@ -172,6 +172,11 @@ class _Builder:
             "string": "a non-empty plain string",
             "text": "a non-empty plain string",
         }[kind]
+
+
+def _with_companions(terms: Iterable[PropertyTerm]) -> list[PropertyTerm]:
+    """Each term followed by its companions (a date's precision and last day)."""
+    return [t for term in terms for t in (term, *term.companions)]
 
 
 def _count_phrase(required: bool, many: bool) -> str:
@@ -238,11 +243,11 @@ def build_shapes(vocab: Vocab) -> Graph:
                                          "; at least one is needed (the 'source' column)") + "."),
             min_count=0 if name == "Source" else 1)
         b.classes(derived, ("Source",))
-        for term in vocab.entity_terms[name].values():
+        for term in _with_companions(vocab.entity_terms[name].values()):
             b.term(node, name, name, term)
         if "qid" in etype.properties:
-            for pred, plabel in ((OWL.sameAs, "owl:sameAs"), (SDO.sameAs, "schema:sameAs")):
-                local = "sameAs" if pred == OWL.sameAs else "schemaSameAs"
+            for pred, plabel in ((SKOS.exactMatch, "skos:exactMatch"), (SDO.sameAs, "schema:sameAs")):
+                local = "exactMatch" if pred == SKOS.exactMatch else "schemaSameAs"
                 same = b.prop(node, f"{name}-{local}", pred, plabel, (
                     f"{name}: {plabel} takes at most one value, the Wikidata entity IRI "
                     "http://www.wikidata.org/entity/Q… of its 'qid'."), max_count=1)
@@ -261,8 +266,8 @@ def build_shapes(vocab: Vocab) -> Graph:
     claim_cls = URIRef(vocab.claim_class)
     node = b.node_shape("Claim", "claim shape", "What every qualified claim node must carry.")
     g.add((node, SH.targetClass, claim_cls))
-    for local, label in (("subject", "subject"), ("object", "object")):
-        shape = b.prop(node, f"Claim-{local}", URIRef(vocab.term(local)), label, (
+    for local in ("subject", "object"):
+        shape = b.prop(node, f"Claim-{local}", URIRef(vocab.term(local)), local, (
             f"Claim: needs exactly one rekg:{local}, the IRI of the entity at that end of the "
             "plain triple."), min_count=1, max_count=1)
         g.add((shape, SH.nodeKind, SH.IRI))
@@ -275,7 +280,7 @@ def build_shapes(vocab: Vocab) -> Graph:
         "Claim: needs at least one prov:wasDerivedFrom pointing at a rekg:Source in the graph "
         "(the 'source' column of the relation file)."), min_count=1)
     b.classes(derived, ("Source",))
-    for term in vocab.claim_terms.values():
+    for term in _with_companions(vocab.claim_terms.values()):
         b.term(node, "Claim", "Claim", term)
     conf = b.shape(f"Claim-{vocab.claim_terms['confidence'].local}")
     g.remove((conf, SH.minCount, None))
@@ -286,7 +291,7 @@ def build_shapes(vocab: Vocab) -> Graph:
         lang="en")))
 
     generic = [RDF.type, URIRef(vocab.subject), URIRef(vocab.object), PROV.wasDerivedFrom]
-    generic += [URIRef(t.iri) for t in vocab.claim_terms.values()]
+    generic += [URIRef(t.iri) for t in _with_companions(vocab.claim_terms.values())]
     for rname, rel in schema.relations.items():
         local = vocab.claim_classes[rname][len(vocab.term_base):]
         node = b.node_shape(local, f"{rel.label} claim shape",
@@ -305,7 +310,7 @@ def build_shapes(vocab: Vocab) -> Graph:
                 f"{local}: the {end} of {rname} claims must be {_or(types)} in the graph; "
                 f"check the {end!r} column and that the entity is loaded."), min_count=1)
             b.classes(shape, types)
-        for term in vocab.relation_terms[rname].values():
+        for term in _with_companions(vocab.relation_terms[rname].values()):
             b.term(node, local, f"{local}", term)
 
     for term in _quantity_terms(vocab):

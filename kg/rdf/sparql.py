@@ -40,7 +40,7 @@ def load_oxigraph(store: Store, vocab: Vocab) -> ox.Store:
     target = ox.Store()
     with tempfile.TemporaryDirectory(prefix="rekg-sparql-") as tmp:
         path = Path(tmp) / "export.nt"
-        with path.open("w", encoding="utf-8", newline="\n") as fh:
+        with path.open("wb") as fh:
             write_ntriples(store.entities(), store.claims(), fh, vocab)
         target.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
     return target
@@ -110,5 +110,6 @@ def to_csv(result: QueryResult) -> str:
     else:
         writer.writerow(["subject", "predicate", "object"])
         for t in result.triples:
-            writer.writerow([t.subject.value, t.predicate.value, t.object.value])
+            writer.writerow([getattr(term, "value", str(term))
+                             for term in (t.subject, t.predicate, t.object)])
     return buf.getvalue()

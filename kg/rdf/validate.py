@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
@@ -62,11 +62,18 @@ def _short(node: Any, vocab: Vocab | None) -> str | None:
     return str(node)
 
 
-def validate_graph(data: Graph, shapes: Graph, vocab: Vocab | None = None) -> ValidationReport:
-    """Validate ``data`` against ``shapes`` (no inference: the export states types explicitly)."""
+def validate_graph(data: Graph, shapes: Graph, vocab: Vocab | None = None, *,
+                   inference: Literal["none", "rdfs"] = "none",
+                   ontology: Graph | None = None) -> ValidationReport:
+    """Validate ``data`` against ``shapes``.
+
+    The export states types explicitly, so no inference is needed (``inference="none"``).
+    With ``inference="rdfs"`` and the ``ontology``, pySHACL first closes the data under
+    RDFS (as GraphDB or Stardog users run it); the shapes hold either way.
+    """
     conforms, results_graph, _ = shacl_validate(
-        data, shacl_graph=shapes, inference="none", abort_on_first=False,
-        allow_warnings=False, meta_shacl=False, advanced=True,
+        data, shacl_graph=shapes, ont_graph=ontology, inference=inference,
+        abort_on_first=False, allow_warnings=False, meta_shacl=False, advanced=True,
     )
     results = []
     for node in results_graph.subjects(RDF.type, SH.ValidationResult):
@@ -90,7 +97,7 @@ def validate_store(store: Store, vocab: Vocab, shapes: Graph | None = None) -> V
     """Export ``store`` and validate the export against the shapes of ``vocab``'s schema."""
     with tempfile.TemporaryDirectory(prefix="rekg-validate-") as tmp:
         path = Path(tmp) / "export.nt"
-        with path.open("w", encoding="utf-8", newline="\n") as fh:
+        with path.open("wb") as fh:
             write_ntriples(store.entities(), store.claims(), fh, vocab)
         data = Graph().parse(path, format="nt")
     return validate_graph(data, shapes if shapes is not None else build_shapes(vocab), vocab)

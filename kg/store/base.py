@@ -21,7 +21,8 @@ from kg.errors import DataError, NotFoundError
 from kg.model import Batch, Claim, Entity
 from kg.types import normalize_name
 
-__all__ = ["Store", "Relation", "SearchHit", "Stats", "WriteResult", "TYPE_WEIGHT", "check_batch", "score_name",
+__all__ = ["Store", "Relation", "SearchHit", "Stats", "WriteResult", "TYPE_WEIGHT", "check_batch",
+           "check_redefinitions", "score_name",
            "score_keys", "search_keys"]
 
 Direction = Literal["out", "in"]
@@ -79,6 +80,10 @@ class Stats:
 class WriteResult:
     entities: int
     claims: int
+    #: ids of entities that were in the graph with other content and were overwritten (``replace``)
+    replaced: tuple[str, ...] = ()
+    #: claims removed because the batch supersedes their source (a reposted article)
+    retracted: int = 0
 
 
 #: Sources match queries through their titles; they rank below the things they describe.
@@ -164,6 +169,10 @@ def check_batch(batch: Batch, exists: set[str], known: dict[str, Entity] | None 
         if missing:
             raise DataError(where, f"entity {entity.id} cites unknown source {missing[0]}; "
                                    "add it to a sources.yaml")
+        for name, ref in _property_refs(entity.type, entity.properties, entity=True):
+            if ref not in available:
+                raise DataError(where, f"entity {entity.id}: {name} {ref} is neither in this "
+                                       "file nor in the graph")
     for claim in batch.claims:
         for end in (claim.subject, claim.object):
             if end not in available:
@@ -173,21 +182,91 @@ def check_batch(batch: Batch, exists: set[str], known: dict[str, Entity] | None 
         if missing:
             raise DataError(where, f"claim {claim.subject} {claim.predicate} {claim.object} cites "
                                    f"unknown source {missing[0]}; add it to a sources.yaml")
-        ref = claim.properties.get("material")
-        if ref and ref not in available:
-            raise DataError(where, f"claim {claim.subject} {claim.predicate} {claim.object}: "
-                                   f"material {ref} is neither in this file nor in the graph")
+        for name, ref in _property_refs(claim.predicate, claim.properties, entity=False):
+            if ref not in available:
+                raise DataError(where, f"claim {claim.subject} {claim.predicate} {claim.object}: "
+                                       f"{name} {ref} is neither in this file nor in the graph")
+
+
+def _property_refs(type_name: str, properties: dict[str, Any],
+                   entity: bool) -> Iterator[tuple[str, str]]:
+    """(property, id) for every reference-typed property the schema declares for an entity
+    type or a relation type (``Region.members``, ``SUPPLIES.material``, …)."""
+    from kg.schema import load_schema
+
+    schema = load_schema()
+    specs = (schema.entity(type_name) if entity else schema.relation(type_name)).properties
+    for name, spec in specs.items():
+        if spec.type != "ref" or properties.get(name) in (None, ""):
+            continue
+        value = properties[name]
+        for ref in (value if isinstance(value, list | tuple) else [value]):
+            yield name, str(ref)
+
+
+def _differences(old: Entity, new: Entity) -> str:
+    parts = []
+    if old.name != new.name:
+        parts.append(f"name {old.name!r} → {new.name!r}")
+    if old.aliases != new.aliases:
+        parts.append("aliases")
+    for key in sorted(set(old.properties) | set(new.properties)):
+        if old.properties.get(key) != new.properties.get(key):
+            parts.append(f"{key} {old.properties.get(key)!r} → {new.properties.get(key)!r}")
+    if old.sources != new.sources:
+        parts.append("sources")
+    return ", ".join(parts[:3]) + (" …" if len(parts) > 3 else "")
+
+
+def check_redefinitions(batch: Batch, stored: dict[str, Entity], folded: dict[str, str],
+                        replace: bool = False) -> tuple[str, ...]:
+    """Protect what the graph holds: curated facts are not overwritten by accident.
+
+    ``stored`` holds the entities of the graph with the batch's entity ids; ``folded`` maps the
+    lower-cased ids of the batch to the graph's ids that equal them but for case. Refused
+    (:class:`DataError`): two ids that differ only by case (in the batch or against the graph),
+    and an entity the graph holds with other content, unless ``replace`` (then its id is
+    returned, so the caller can report it) or the batch ``supersedes`` it (an article's own
+    Source, never a curated one).
+    """
+    where = batch.origin or "batch"
+    seen: dict[str, str] = {}
+    for entity in batch.entities:
+        key = entity.id.lower()
+        if seen.setdefault(key, entity.id) != entity.id:
+            raise DataError(where, f"ids {seen[key]} and {entity.id} differ only by case; "
+                                   "ids are case-sensitive, use one spelling")
+        other = folded.get(key)
+        if other is not None and other != entity.id:
+            raise DataError(where, f"id {entity.id} differs only by case from {other}, which the "
+                                   f"graph holds; use {other}")
+    replaced: list[str] = []
+    for entity in dict((e.id, e) for e in batch.entities).values():
+        prior = stored.get(entity.id)
+        if prior is None or prior == entity:
+            continue
+        if batch.supersedes == entity.id:
+            if prior.properties.get("kind") != "article":
+                raise DataError(where, f"{entity.id} names a curated source; an article never replaces it")
+            continue
+        if not replace:
+            raise DataError(where, f"{entity.id} is already in the graph with other content "
+                                   f"({_differences(prior, entity)}); another file defines it — "
+                                   "pass --replace to overwrite it")
+        replaced.append(entity.id)
+    return tuple(sorted(replaced))
 
 
 def referenced_ids(batch: Batch) -> set[str]:
-    """Every id a batch points at (ends of claims, sources, materials)."""
+    """Every id a batch points at (ends of claims, sources, reference-typed properties)."""
     refs: set[str] = set()
     for entity in batch.entities:
         refs.update(entity.sources)
+        refs.update(ref for _, ref in _property_refs(entity.type, entity.properties, entity=True))
     for claim in batch.claims:
         refs.update((claim.subject, claim.object, *claim.sources))
-        if claim.properties.get("material"):
-            refs.add(claim.properties["material"])
+        refs.update(ref for _, ref in _property_refs(claim.predicate, claim.properties,
+                                                     entity=False))
     return refs
 
 
@@ -234,8 +313,12 @@ class Store(ABC):
 
     # -- writing ---------------------------------------------------------------
     @abstractmethod
-    def write(self, batch: Batch) -> WriteResult:
-        """Check then write a batch in one transaction (upsert: idempotent)."""
+    def write(self, batch: Batch, *, replace: bool = False) -> WriteResult:
+        """Check then write a batch in one transaction (upsert: idempotent).
+
+        An entity the graph holds with other content is refused unless ``replace`` (see
+        :func:`check_redefinitions`); a batch that ``supersedes`` a source first drops the
+        claims citing only that source, in the same transaction."""
 
     @abstractmethod
     def replace_all(self, batch: Batch) -> WriteResult:

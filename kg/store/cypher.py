@@ -17,6 +17,10 @@ __all__ = [
     "merge_relationships",
     "existing_ids",
     "get_node",
+    "nodes_by_id",
+    "ids_by_lower",
+    "claims_citing_only",
+    "retract_source_claims",
     "nodes_of_label",
     "claims_query",
     "names_candidates",
@@ -90,6 +94,26 @@ def merge_relationships(subject_label: str, rel_type: str, object_label: str) ->
 def existing_ids(label: str) -> str:
     """Which of ``$ids`` exist among nodes of ``label``."""
     return f"MATCH (n:{_label(label)}) WHERE n.id IN $ids RETURN n.id AS id"
+
+
+def nodes_by_id(label: str) -> str:
+    """Nodes of ``label`` whose id is in ``$ids``, with their properties."""
+    return f"MATCH (n:{_label(label)}) WHERE n.id IN $ids RETURN properties(n) AS props"
+
+
+def ids_by_lower(label: str) -> str:
+    """Ids of ``label`` nodes that equal one of ``$ids`` (lower case) but for case."""
+    return f"MATCH (n:{_label(label)}) WHERE toLower(n.id) IN $ids RETURN n.id AS id"
+
+
+def claims_citing_only() -> str:
+    """Claims whose only source is ``$sid`` (what a reposted article replaces)."""
+    return "MATCH ()-[r]->() WHERE r.sources = [$sid] RETURN r.id AS id"
+
+
+def retract_source_claims() -> str:
+    """Delete the claims whose only source is ``row.sid`` (rows as in the write plan)."""
+    return "UNWIND $rows AS row MATCH ()-[r]->() WHERE r.sources = [row.sid] DELETE r"
 
 
 def get_node(label: str) -> str:

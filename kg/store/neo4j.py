@@ -45,7 +45,7 @@ from kg.errors import (
     StoreError,
     StoreUnavailableError,
 )
-from kg.model import Batch, Claim, Entity
+from kg.model import CLAIM_FIELDS, ENTITY_FIELDS, Batch, Claim, Entity
 from kg.resolve import name_keys
 from kg.schema import load_schema
 from kg.store import cypher
@@ -56,6 +56,7 @@ from kg.store.base import (
     Store,
     WriteResult,
     check_batch,
+    check_redefinitions,
     referenced_ids,
     score_name,
 )
@@ -63,9 +64,8 @@ from kg.types import normalize_name
 
 __all__ = ["Neo4jStore"]
 
-_RESERVED = {"id", "name", "aliases", "sources", "_keys", "_search"}
-_PROVENANCE = {"sources", "confidence", "valid_from", "valid_to", "note", "quote",
-               "span_start", "span_end", "extractor"}
+_RESERVED = {*ENTITY_FIELDS, "_keys", "_search"}
+_PROVENANCE = set(CLAIM_FIELDS)
 _ROWS_PER_QUERY = 5000
 
 #: Procedures a read-only query may call: schema introspection and rekg's name index.
@@ -243,11 +243,32 @@ class Neo4jStore(Store):
                 session.execute_write(work, unit, wipe and atomic and i == 0)
 
     # -- writing -------------------------------------------------------------------
-    def write(self, batch: Batch) -> WriteResult:
+    def _stored(self, ids: set[str]) -> tuple[dict[str, Entity], dict[str, str]]:
+        """The graph's entities with these ids, and its ids equal to them but for case."""
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for entity_id in ids:
+            by_label[_label_of(entity_id)].append(entity_id)
+        stored: dict[str, Entity] = {}
+        folded: dict[str, str] = {}
+        for label, wanted in by_label.items():
+            for row in self._run(cypher.nodes_by_id(label), ids=wanted):
+                stored[row["props"]["id"]] = _entity_from(row["props"])
+            for row in self._run(cypher.ids_by_lower(label), ids=[i.lower() for i in wanted]):
+                folded[row["id"].lower()] = row["id"]
+        return stored, folded
+
+    def write(self, batch: Batch, *, replace: bool = False) -> WriteResult:
         self.ensure_schema()
         check_batch(batch, self.existing(referenced_ids(batch)))
-        self._execute(self._plan(batch))
-        return WriteResult(len({e.id for e in batch.entities}), len({c.id for c in batch.claims}))
+        ids = {e.id for e in batch.entities}
+        replaced = check_redefinitions(batch, *self._stored(ids), replace)
+        steps = self._plan(batch)
+        retracted = 0
+        if batch.supersedes:
+            steps.insert(0, (cypher.retract_source_claims(), [{"sid": batch.supersedes}]))
+            retracted = sum(1 for _ in self._run(cypher.claims_citing_only(), sid=batch.supersedes))
+        self._execute(steps)
+        return WriteResult(len(ids), len({c.id for c in batch.claims}), replaced, retracted)
 
     def bulk_write(self, batch: Batch, *, check: bool = True, workers: int = 2) -> WriteResult:
         """Write a large batch in chunks of :data:`_ROWS_PER_QUERY` rows, one transaction each.
@@ -317,7 +338,7 @@ class Neo4jStore(Store):
 
     def entities(self, type: str | None = None) -> Iterator[Entity]:
         labels = [type] if type else sorted(load_schema().entities)
-        found = []
+        found: list[Entity] = []
         for label in labels:
             found.extend(_entity_from(r["props"]) for r in self._run(cypher.nodes_of_label(label)))
         yield from sorted(found, key=lambda e: e.id)

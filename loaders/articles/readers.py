@@ -22,16 +22,17 @@ Character spans reported downstream are offsets into :attr:`Article.text`.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kg.errors import CleanError, DataError
+from kg.textcheck import check_text
 from kg.types import clean_date
+from kg.yamlio import load_yaml
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -113,11 +114,12 @@ def _read_bytes(path: Path) -> bytes:
 
 def _decode(raw: bytes, path: Path) -> str:
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(f"{path}:{line}", f"byte {exc.start}: not valid UTF-8 "
                                           "(re-save the file as UTF-8)") from None
+    return check_text(text, str(path))
 
 
 def _clean_meta(meta: dict[str, Any], where: str) -> dict[str, str | None]:
@@ -134,7 +136,10 @@ def _clean_meta(meta: dict[str, Any], where: str) -> dict[str, str | None]:
             continue
         if isinstance(value, dt.datetime):
             value = value.date()
-        text = value.isoformat() if isinstance(value, dt.date) else str(value).strip()[:10]
+        text = value.isoformat() if isinstance(value, dt.date) else str(value).strip()
+        stamp = re.match(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9:.+\-Z ]*$", text)
+        if stamp:  # a timestamp: its day
+            text = stamp.group(1)
         try:
             out[key] = clean_date(text, key)
         except CleanError as exc:
@@ -155,12 +160,7 @@ def split_header(text: str, where: str) -> tuple[dict[str, Any], str, int]:
     match = re.match(r"---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)", text, re.S)
     if not match:
         raise DataError(where, "header block opened with '---' is not closed by a '---' line")
-    try:
-        header = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 2}" if mark else ""
-        raise DataError(f"{where}{line}", f"malformed header block: {getattr(exc, 'problem', exc)}") from None
+    header = load_yaml(match.group(1), where, line_offset=1) or {}
     if not isinstance(header, dict):
         raise DataError(where, "header block: expected 'key: value' lines")
     unknown = sorted(set(map(str, header)) - _HEADER_KEYS)
@@ -237,10 +237,26 @@ def _html_to_text(fragment: str) -> str:
 
 
 def _feed_date(entry: Any) -> str | None:
-    for key in ("published_parsed", "updated_parsed"):
-        parsed = entry.get(key)
-        if parsed:
-            return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday).isoformat()
+    """The entry's date, parsed strictly from the feed's own text (ISO 8601 or RFC 822).
+
+    feedparser normalises impossible dates by rolling them over (2025-13-45 becomes
+    2026-01-01 …); here they raise :class:`CleanError`."""
+    for key in ("published", "updated"):
+        raw = entry.get(key)
+        if not raw:
+            continue
+        text = str(raw).strip()
+        iso = re.match(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:$|[T ])", text)
+        if iso:
+            return clean_date(iso.group(1), key)
+        parts = email.utils.parsedate_tz(text)
+        if parts is None:
+            raise CleanError(key, raw, "an RFC 822 or ISO 8601 date")
+        try:
+            day = dt.date(parts[0], parts[1], parts[2])
+        except (ValueError, OverflowError):
+            raise CleanError(key, raw, "a date that exists (no month 13, no February 30)") from None
+        return clean_date(day.isoformat(), key)
     return None
 
 
@@ -266,8 +282,13 @@ def _read_feed(path: Path, result: ReadResult) -> None:
         if not link:
             result.skip(where, "entry has no link (url)")
             continue
+        try:
+            published = _feed_date(entry)
+        except CleanError as exc:
+            result.skip(where, f"{exc.field!r}: expected {exc.expected}, got {exc.value!r}")
+            continue
         meta = {"url": link, "title": entry.get("title") or _first_line_title(text),
-                "published": _feed_date(entry), "publisher": publisher}
+                "published": published, "publisher": publisher}
         try:
             result.articles.append(_article(text, where, meta))
         except DataError as exc:
@@ -284,6 +305,9 @@ def _read_jsonl(path: Path, result: ReadResult) -> None:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             result.skip(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except RecursionError:
+            result.skip(where, "JSON nested too deeply to read")
             continue
         if not isinstance(item, dict):
             result.skip(where, "expected a JSON object {url, title, published, text}")

@@ -48,7 +48,7 @@ def article_batch(extraction: Extraction) -> Batch:
     article = extraction.article
     source = source_entity(article)
     sid = source.id
-    batch = Batch(entities=[source], origin=article.where)
+    batch = Batch(entities=[source], origin=article.where, supersedes=sid)
     first: dict[str, Any] = {}
     for m in extraction.mentions:
         first.setdefault(m.id, m)

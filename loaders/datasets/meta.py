@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kg.errors import DataError
+from kg.yamlio import load_yaml
 from loaders.datasets.tabular import read_text
 
 __all__ = ["read_meta"]
@@ -20,10 +19,7 @@ def read_meta(data_path: Path, required: tuple[str, ...] = ("source",)) -> dict[
     if not path.exists():
         raise DataError(str(data_path), f"needs a companion {path.name} naming at least "
                                         f"{', '.join(required)} (see data/FORMAT.md)")
-    try:
-        meta = yaml.safe_load(read_text(path)) or {}
-    except yaml.YAMLError as exc:
-        raise DataError(str(path), f"malformed YAML: {exc}") from None
+    meta = load_yaml(read_text(path), str(path)) or {}
     if not isinstance(meta, dict):
         raise DataError(str(path), "expected a mapping")
     for key in required:

@@ -16,16 +16,15 @@ import io
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kg.errors import CleanError, DataError, RekgError
-from kg.model import Batch, make_claim, make_entity
+from kg.model import CLAIM_FIELDS, ENTITY_FIELDS, Batch, make_claim, make_entity
+from kg.textcheck import check_text
+from kg.yamlio import load_yaml_items
 
 __all__ = ["read_entity_csv", "read_relation_csv", "read_sources_yaml", "read_text", "csv_kind"]
 
-_ENTITY_FIXED = {"id", "name", "aliases", "source", "sources", "note"}
-_CLAIM_FIXED = {"subject", "predicate", "object", "source", "sources", "confidence",
-                "valid_from", "valid_to", "note", "quote", "span_start", "span_end", "extractor"}
+_ENTITY_FIXED = {*ENTITY_FIELDS, "source", "note"}
+_CLAIM_FIXED = {"subject", "predicate", "object", "source", *CLAIM_FIELDS}
 
 
 def read_text(path: Path) -> str:
@@ -41,15 +40,16 @@ def read_text(path: Path) -> str:
     if b"\x00" in raw[:8192]:
         raise DataError(str(path), "looks binary (NUL bytes), expected UTF-8 text")
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(f"{path}:{line}", f"byte {exc.start}: not valid UTF-8") from None
+    return check_text(text, str(path))
 
 
 def _rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     text = read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -148,18 +148,14 @@ def read_csv(path: Path) -> Batch:
 def read_sources_yaml(path: Path) -> Batch:
     """A YAML list of sources → Source entities."""
     text = read_text(path)
-    try:
-        items = yaml.safe_load(text) or []
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        loc = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise DataError(loc, f"malformed YAML: {getattr(exc, 'problem', exc)}") from None
+    items, lines = load_yaml_items(text, str(path))
+    items = items or []
     if not isinstance(items, list):
         raise DataError(str(path), "expected a YAML list of sources")
     batch = Batch(origin=str(path))
     seen: set[str] = set()
     for index, item in enumerate(items, start=1):
-        where = f"{path}: source #{index}"
+        where = f"{path}:{lines[index - 1]}: source #{index}"
         if not isinstance(item, dict):
             raise DataError(where, "expected a mapping with id, url, title, published, kind")
         item = dict(item)

@@ -10,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from kg.model import Batch
-from kg.rdf.ontology import ONTOLOGY_DIR
+from kg.rdf.generated import ONTOLOGY_DIR
 from kg.store.memory import MemoryStore
 
 
@@ -43,7 +43,7 @@ def test_export_to_stdout_and_file(app: typer.Typer, env: dict[str, str], tmp_pa
     done = run(app, env, "export", "-f", "ttl", "-o", str(target), "--json")
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["path"] == str(target)
-    assert target.read_text(encoding="utf-8").startswith("@prefix rekg:")
+    assert "@prefix rekg: <https://w3id.org/rekg/ontology#> ." in target.read_text(encoding="utf-8")
 
 
 def test_export_rejects_unknown_format(app: typer.Typer, env: dict[str, str]) -> None:

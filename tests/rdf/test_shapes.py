@@ -8,8 +8,8 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
+from kg.rdf.generated import ONTOLOGY_DIR
 from kg.rdf.namespace import vocab_for
-from kg.rdf.ontology import ONTOLOGY_DIR
 from kg.rdf.shapes import build_shapes, shape_names
 from kg.rdf.validate import validate_graph
 
