@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 import kg
+from api.docs import install_docs
 from api.errors import install_handlers
 from api.limits import BodySizeLimit
 from api.models import ERROR_RESPONSES
 from api.routers import analysis, articles, cypher, entities, health, rdf, search
+from api.web import install_web
 from kg.config import Settings
 from kg.store import open_store
 from kg.store.base import Store
@@ -47,7 +49,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         finally:
             opened.close()
 
-    app = FastAPI(title="rekg", version=kg.__version__, description=DESCRIPTION, lifespan=lifespan)
+    # /docs and /redoc are served with vendored assets (api/docs.py): they work offline
+    app = FastAPI(title="rekg", version=kg.__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:  # off unless configured (REKG_CORS_ORIGINS)
         from fastapi.middleware.cors import CORSMiddleware
@@ -57,4 +61,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     install_handlers(app)
     for module in (health, entities, search, analysis, cypher, articles, rdf):
         app.include_router(module.router, responses=ERROR_RESPONSES)
+    install_web(app)  # the analysts' web page at / (api/web/)
+    install_docs(app)
     return app

@@ -16,6 +16,8 @@ from kg.errors import CleanError, RekgError
 from kg.store.base import Store
 
 __all__ = [
+    "EmptyGraphError",
+    "require_graph",
     "as_of_date",
     "element_symbol",
     "consumer_area",
@@ -29,18 +31,37 @@ __all__ = [
 ]
 
 
+class EmptyGraphError(RekgError):
+    """The store holds no graph: there is nothing to analyse."""
+
+    status_code = 409
+
+
+def require_graph(store: Store) -> None:
+    """Raise :class:`EmptyGraphError` (one line saying what to do) when the store is empty."""
+    if next(iter(store.entities()), None) is None:
+        where = f"Neo4j at {getattr(store, 'uri', '?')}" if store.kind == "neo4j" else \
+            f"the embedded store {getattr(store, 'path', None) or '(REKG_HOME)'}"
+        raise EmptyGraphError(f"the graph is empty in {where}: run `rekg build` first")
+
+
 def _cached(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
     """Memoize a result function in the store's own cache (:attr:`Store.results`), for the
     store's current revision. The embedded store's revision changes on every write; Neo4j's on
     every write through that store object and once a minute (writes by other clients), so a
     Neo4j result is at most a minute stale. A result also expires at midnight: defaults such as
-    "as of today" move with the date."""
+    "as of today" move with the date. An empty store raises :class:`EmptyGraphError` before
+    anything is computed."""
 
     @functools.wraps(fn)
     def wrapper(store: Store, *args: Any, **kwargs: Any) -> dict[str, Any]:
         key = (fn.__name__, repr(args), repr(sorted(kwargs.items())), dt.date.today().isoformat())
-        return store.results.get_or_compute(key, store.revision,
-                                            lambda: fn(store, *args, **kwargs))
+
+        def compute() -> dict[str, Any]:
+            require_graph(store)
+            return fn(store, *args, **kwargs)
+
+        return store.results.get_or_compute(key, store.revision, compute)
 
     return wrapper
 
@@ -230,11 +251,12 @@ def policies_result(store: Store, *, as_of: str | None = None, element: str | No
 
 @_cached
 def report_result(store: Store) -> dict[str, Any]:
-    """The headline report's data (concentration, SPOFs, the 2025 controls replayed)."""
-    from kg.analysis.report import build_report
+    """The headline report's data (concentration, SPOFs, the 2025 controls replayed), with the
+    bibliography of every source it cites."""
+    from kg.analysis.report import attach_bibliography, build_report
 
     ents, claims = _records(store)
-    return build_report(ents, claims)
+    return attach_bibliography(build_report(ents, claims), ents)
 
 
 @_cached

@@ -1,13 +1,16 @@
 """The headline report: concentration, single points of failure and the 2025 controls replayed.
 
 :func:`build_report` computes everything from the store's records (pure: records in, a
-dict out); :func:`render_markdown` and :func:`render_html` turn that dict into text. Every
-number carries its source ids and the as-of date it was computed for.
+dict out); :func:`attach_bibliography` adds the title, publisher, date and URL of every
+source id the report cites; :func:`render_markdown` and :func:`render_html` turn that dict
+into text (HTML through markdown-it-py, with the charts of :func:`report_figures` embedded as
+PNG data). Every number carries its source ids and the as-of date it was computed for, and
+both formats end with the bibliography that resolves those ids.
 """
 
 from __future__ import annotations
 
-import html
+import base64
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -27,7 +30,8 @@ from kg.analysis.spof import (
 from kg.model import Claim, Entity
 
 __all__ = ["REPORT_DATES", "REPORT_ELEMENTS", "REPORT_AREAS", "build_report", "render_markdown",
-           "render_html", "summary_lines", "informative"]
+           "render_html", "summary_lines", "informative", "cited_sources", "attach_bibliography",
+           "report_figures"]
 
 #: April 2025 controls, October 2025 controls, the November 2025 suspension in force.
 REPORT_DATES: tuple[tuple[str, str], ...] = (
@@ -257,8 +261,90 @@ def _crit_text(points: list[dict[str, Any]], limit: int = 4) -> str:
                      for p in points[:limit])
 
 
-def render_markdown(report: dict[str, Any]) -> str:
-    """The report as Markdown.
+def cited_sources(report: Any) -> list[str]:
+    """Every source id cited anywhere in the report (sorted), bibliography excluded.
+
+    >>> cited_sources({"a": ["source:b", {"x": "source:a"}], "n": 1, "bibliography": ["source:z"]})
+    ['source:a', 'source:b']
+    """
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            if value.startswith("source:"):
+                found.add(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key != "bibliography":
+                    walk(item)
+        elif isinstance(value, list | tuple | set):
+            for item in value:
+                walk(item)
+
+    walk(report)
+    return sorted(found)
+
+
+def attach_bibliography(report: dict[str, Any], entities: Iterable[Entity]) -> dict[str, Any]:
+    """Add ``report["bibliography"]``: one entry per cited source id with its title,
+    publisher, published date and URL (``None`` where the graph lacks the source)."""
+    by_id = {e.id: e for e in entities if e.type == "Source"}
+    entries = []
+    for sid in cited_sources(report):
+        ent = by_id.get(sid)
+        props = ent.properties if ent else {}
+        entries.append({"id": sid, "title": props.get("title") or (ent.name if ent else None),
+                        "publisher": props.get("publisher"), "published": props.get("published"),
+                        "url": props.get("url")})
+    report["bibliography"] = entries
+    return report
+
+
+def _consumer_names(report: dict[str, Any]) -> dict[str, str]:
+    return {r["consumer"]: r["consumer_name"] for r in report.get("spof", []) if r.get("consumer_name")}
+
+
+def report_figures(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The report's charts as PNG bytes: concentration by stage (first edition per stage)
+    and the shortfall at each replayed date. Each is ``{"name", "title", "alt", "png"}``."""
+    from kg.analysis.plots import concentration_figure, figure_png, shortfall_figure
+
+    sources = {b["id"]: b for b in report.get("bibliography", [])}
+    figures = []
+    firsts: dict[str, dict[str, Any]] = {}
+    for r in report["concentration"]:
+        if not str(r.get("element") or "").startswith("all") and r.get("element"):
+            continue
+        firsts.setdefault(r["stage"], r)
+    if firsts:
+        rows = list(firsts.values())
+        title = "Concentration by stage (share of output by country, total rare-earth oxide)"
+        alt = "; ".join(f"{r['stage']} {r.get('year') or ''}: " + ", ".join(
+            f"{t['name']} {_pct(t['share'])}" for t in r["top"]) for r in rows)
+        figures.append({"name": "concentration", "title": title, "alt": alt,
+                        "png": figure_png(concentration_figure(rows, title, sources))})
+    names = _consumer_names(report)
+    for s in report["scenarios"]:
+        if not s["impacts"]:
+            continue
+        title = f"Shortfall of magnet supply, {s['label']} ({s['as_of']})"
+        note = (f"rekg max-flow model as of {s['as_of']}; export controls in force applied as a full "
+                f"stop; network built from {len(s['sources'])} cited sources (see the bibliography).")
+        alt = "; ".join(f"{names.get(i['consumer'], i['consumer'])} {i['element'] or 'all'} "
+                        f"{_pct(i['shortfall_share'])} short" for i in s["impacts"])
+        figures.append({"name": f"shortfall-{s['as_of']}", "title": title, "alt": alt,
+                        "png": figure_png(shortfall_figure(s["impacts"], title, names, note))})
+    return figures
+
+
+def _md_text(text: str) -> str:
+    """Text safe inside a Markdown table cell or link label."""
+    return str(text).replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+
+
+def render_markdown(report: dict[str, Any], images: Sequence[tuple[str, str, str]] = ()) -> str:
+    """The report as Markdown, ending with the bibliography; ``images`` are (title, src, alt)
+    shown under *Charts* (files beside the report, or data URIs for the HTML).
 
     >>> text = render_markdown(build_report([], [], dates=[("2025-04-04", "April")],
     ...                                     elements=["Dy"]))
@@ -266,10 +352,11 @@ def render_markdown(report: dict[str, Any]) -> str:
     '# rekg: rare-earth supply, concentration and disruption'
     """
     m = report["model"]
+    consumer_names = _consumer_names(report)
     lines = ["# rekg: rare-earth supply, concentration and disruption", ""]
     lines += ["Question: if a country, firm, facility or policy moves, which supply of which "
               "element breaks, for whom, and how badly? Every figure below names its sources "
-              "(source ids resolve with `rekg show`) and the date it holds on. Quantities are "
+              "(source ids, listed with title, publisher, date and URL in the bibliography at the end) and the date it holds on. Quantities are "
               "tonnes of each element per year, oxide basis (t Dy2O3-equivalent, …).", ""]
     lines += ["## Headline: supply per consumer, in element tonnes", "",
               "*before* = what reaches the consumer with no restriction, *after* = with the "
@@ -282,6 +369,10 @@ def render_markdown(report: dict[str, Any]) -> str:
                      f"{_num(h['before'])} | {_num(h['after'])} | {_pct(h['kept'])} | "
                      f"{_num(h['world'])} | {h['unit']} |")
     lines += ["", "## Findings", ""] + [f"- {f}" for f in report["findings"]] + [""]
+    if images:
+        lines += ["## Charts", ""]
+        for title, src, alt in images:
+            lines += [f"![{_md_text(alt)}]({src} \"{_md_text(title)}\")", "", f"*{title}*", ""]
     seed = report.get("seed") or {}
     if seed.get("elements"):
         lines += [f"## Where is the US still exposed after the November 2025 suspension? "
@@ -366,7 +457,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ["", "| consumer | element | before | after | shortfall | shortfall % | alone before | alone after | unit |",
                   "|---|---|---|---|---|---|---|---|---|"]
         for i in s["impacts"]:
-            lines.append(f"| {i['consumer']} | {i['element'] or 'all'} | {_num(i['before'])} | "
+            lines.append(f"| {consumer_names.get(i['consumer'], i['consumer'])} | {i['element'] or 'all'} | {_num(i['before'])} | "
                          f"{_num(i['after'])} | {_num(i['shortfall'])} | {_pct(i['shortfall_share'])} | "
                          f"{_num(i['alone_before'])} | {_num(i['alone_after'])} | {i['unit']} |")
         sup = "; ".join(f"{e}: world mine output {_num(v['world_mine_output'])}, reaching the "
@@ -395,51 +486,50 @@ def render_markdown(report: dict[str, Any]) -> str:
         if m["missing"]:
             lines += ["Missing or assumed data:", ""] + [f"- {x}" for x in m["missing"]] + [""]
         lines += ["Sources used by the networks: " + ", ".join(m["sources"]), ""]
+    lines += ["## Bibliography", ""]
+    bib = report.get("bibliography")
+    if bib is None:
+        bib = [{"id": sid, "title": None, "publisher": None, "published": None, "url": None}
+               for sid in cited_sources(report)]
+    if not bib:
+        lines.append("No source is cited.")
+    for b in bib:
+        parts = [f"*{_md_text(b['title'])}*" if b.get("title") else "title not in the graph"]
+        parts += [_md_text(b[k]) for k in ("publisher", "published") if b.get(k)]
+        url = f" <{b['url']}>" if b.get("url") else ""
+        lines.append(f"- `{b['id']}`: {', '.join(parts)}.{url}")
+    lines.append("")
     return "\n".join(lines)
 
 
-def render_html(report: dict[str, Any]) -> str:
-    """The report as a standalone HTML page (tables, headings, lists).
+_HTML_STYLE = """
+body { font-family: system-ui, "DejaVu Sans", sans-serif; max-width: 82em; margin: 1em auto; padding: 0 1em;
+       color: #1a1a1a; line-height: 1.45; }
+table { border-collapse: collapse; margin: .6em 0 1.2em; } td, th { border: 1px solid #c9ced4; padding: 2px 6px;
+font-size: 90%; vertical-align: top; } th { background: #f3f5f7; }
+img { max-width: 100%; height: auto; border: 1px solid #e2e5e9; } a { color: #0b4f9c; }
+h2 { border-bottom: 1px solid #c9ced4; padding-bottom: .2em; margin-top: 1.6em; }
+"""
 
-    >>> render_html(build_report([], [], dates=[("2025-04-04", "A")], elements=[]))[:15]
-    '<!doctype html>'
+
+def render_html(report: dict[str, Any], figures: Sequence[dict[str, Any]] | None = None) -> str:
+    """The report as a standalone HTML page: the Markdown rendered by markdown-it-py (tables
+    on, raw HTML off), charts embedded as base64 PNG (``figures`` default
+    :func:`report_figures`), ending with the bibliography, whose entries link to their URLs.
+
+    >>> page = render_html(build_report([], [], dates=[("2025-04-04", "A")], elements=[]))
+    >>> page[:15], "<h2>Bibliography</h2>" in page
+    ('<!doctype html>', True)
     """
-    body: list[str] = []
-    in_table = in_list = False
-    for line in render_markdown(report).splitlines():
-        if line.startswith("|"):
-            cells = [c.strip() for c in line.strip("|").split("|")]
-            if set("".join(cells)) <= {"-"}:
-                continue
-            if not in_table:
-                body.append("<table>")
-                in_table = True
-                body.append("<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in cells) + "</tr>")
-                continue
-            body.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
-            continue
-        if in_table:
-            body.append("</table>")
-            in_table = False
-        if line.startswith("- "):
-            if not in_list:
-                body.append("<ul>")
-                in_list = True
-            body.append(f"<li>{html.escape(line[2:])}</li>")
-            continue
-        if in_list:
-            body.append("</ul>")
-            in_list = False
-        if line.startswith("#"):
-            level = len(line) - len(line.lstrip("#"))
-            body.append(f"<h{level}>{html.escape(line[level:].strip())}</h{level}>")
-        elif line.strip():
-            body.append(f"<p>{html.escape(line)}</p>")
-    if in_table:
-        body.append("</table>")
-    if in_list:
-        body.append("</ul>")
-    style = ("body{font-family:sans-serif;max-width:80em;margin:auto}table{border-collapse:collapse}"
-             "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%}")
-    return ("<!doctype html><html><head><meta charset='utf-8'><title>rekg report</title>"
-            f"<style>{style}</style></head><body>" + "\n".join(body) + "</body></html>\n")
+    from markdown_it import MarkdownIt
+
+    if figures is None:
+        figures = report_figures(report)
+    images = [(f["title"], "data:image/png;base64," + base64.b64encode(f["png"]).decode("ascii"), f["alt"])
+              for f in figures]
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    body = md.render(render_markdown(report, images))
+    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>rekg report</title><style>{_HTML_STYLE}</style></head><body>\n"
+            + body + "</body></html>\n")
