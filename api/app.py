@@ -22,8 +22,9 @@ DESCRIPTION = """
 rekg: an open knowledge graph of the rare-earth supply chain. Every relation is a
 *claim* that names its sources, a confidence and the dates it holds.
 
-Ids have the form `type:slug` (`firm:lynas`, `country:CN`, `element:Dy`). Errors are JSON
-`{"error", "detail"}` with a message a person can act on.
+Ids have the form `type:slug` (`firm:lynas`, `country:CN`, `element:Dy`). Errors are RFC 9457
+problem documents (`application/problem+json`): a stable snake_case `code` and a `detail` a
+person can act on. Writes need the `X-API-Key` header.
 """
 
 
@@ -48,6 +49,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     app = FastAPI(title="rekg", version=kg.__version__, description=DESCRIPTION, lifespan=lifespan)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:  # off unless configured (REKG_CORS_ORIGINS)
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type", "X-API-Key"])
     install_handlers(app)
     for module in (health, entities, search, analysis, cypher, articles, rdf):
         app.include_router(module.router, responses=ERROR_RESPONSES)

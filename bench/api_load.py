@@ -56,7 +56,7 @@ def _ms(text: str) -> float:
 
 
 def wrk(url: str, duration: int, connections: int) -> dict[str, float | int]:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", url],
                          capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
@@ -66,7 +66,7 @@ def wrk(url: str, duration: int, connections: int) -> dict[str, float | int]:
     errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     return {"requests": total, "req_per_s": round(rps), "p50_ms": round(p50, 2), "p99_ms": round(p99, 2),
-            "errors": errors}
+            "errors": errors, "loadavg_1m": round(os.getloadavg()[0], 1)}
 
 
 def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -80,22 +80,27 @@ def main() -> int:
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--neo4j", action="store_true", help="also run against a Neo4j store")
     ap.add_argument("--workers", type=int, default=1, help="uvicorn workers for rekg serve")
+    ap.add_argument("--no-memory", action="store_true", help="skip the embedded store (with --neo4j)")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
     home = Path(tempfile.mkdtemp(prefix="rekg-bench-api-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("REKG_")} | {"REKG_HOME": str(home)}
-    subprocess.run([str(BIN / "rekg"), "build"], env=env, check=True, capture_output=True)
-    stores = [("memory", env)]
+    if not (args.no_memory and args.neo4j):
+        subprocess.run([str(BIN / "rekg"), "build"], env=env, check=True, capture_output=True)
+    stores = [] if args.no_memory and args.neo4j else [("memory", env)]
     neo_home = None
     if args.neo4j:
         sys.path.insert(0, str(REPO))
         from kg import neo4j_server
 
         neo_home = home / "neo4j"
-        info = neo4j_server.start(neo_home, auth=False, timeout=600)
+        info = neo4j_server.start(neo_home, auth=False, timeout=600,
+                                  config={"db.transaction.timeout": "0"})  # the build, on a busy machine
         neo_env = env | {"REKG_NEO4J_URI": info.uri, "REKG_NEO4J_PASSWORD": "x"}
-        subprocess.run([str(BIN / "rekg"), "build"], env=neo_env, check=True, capture_output=True)
+        built = subprocess.run([str(BIN / "rekg"), "build"], env=neo_env, capture_output=True, text=True)
+        if built.returncode:
+            raise SystemExit(f"rekg build on Neo4j failed: {built.stderr.strip()}")
         stores.append(("neo4j", neo_env))
     try:
         port = free_port()

@@ -4,13 +4,19 @@ A synthetic graph shaped like rekg's (facilities, firms, materials, countries, s
 PRODUCES / OPERATES / LOCATED_IN / FEEDS / SUPPLIES claims with provenance properties) of
 N nodes and 3N relationships is loaded three ways into a fresh Neo4j started for the run:
 
-(a) rekg: ``Neo4jStore.bulk_write`` — UNWIND batches of 5,000 rows, MERGE on constrained ids,
-    one transaction per batch (the same path ``write`` uses, chunked);
+(a) rekg: ``Neo4jStore.replace_all`` — what ``rekg build`` runs: the graph as a new generation,
+    UNWIND batches of 5,000 rows CREATEd in one transaction each (nodes on 2 sessions,
+    relationships on one while another thread builds the next batch), then the switch; the
+    node and relationship phases are timed (``store.last_load``). ``--bulk`` also times
+    ``bulk_write`` (MERGE into the current generation) on a second empty database;
 (b) baseline: one MERGE per row, one transaction per row, on a sample;
 (c) ceiling: the same shape created server-side with ``UNWIND range(...) CREATE`` in
     ``CALL { } IN TRANSACTIONS OF 5000 ROWS`` (no data crosses the wire, no MERGE).
 
-Usage: python bench/neo4j_load.py [--nodes 1000000] [--sample 5000] [--runs 1]
+Each run clears the database, loads with rekg, clears again and runs the ceiling, so every
+run has its own ratio (the machine may be busy: the load average is printed with each run).
+
+Usage: python bench/neo4j_load.py [--nodes 1000000] [--sample 5000] [--runs 3] [--bulk]
 Prints a JSON line per measurement; figures go to bench/README.md.
 """
 
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -95,7 +102,8 @@ def per_row_baseline(store: Neo4jStore, batch: Batch, sample: int) -> tuple[floa
     with store._driver.session(database=store.database) as session:
         for e in ents:
             session.execute_write(lambda tx, e=e: tx.run(
-                f"MERGE (n:{e.type} {{id: $id}}) SET n = $props", id=e.id, props=_node_props(e)).consume())
+                f"MERGE (n:{e.type} {{id: $id, _gen: 0}}) SET n = $props, n._gen = 0", id=e.id,
+                props=_node_props(e)).consume())
     node_rate = len(ents) / (time.perf_counter() - t0)
     ids = {e.id for e in ents}
     rels = [c for c in batch.claims if c.subject in ids and c.object in ids][:sample] or batch.claims[:sample]
@@ -103,8 +111,8 @@ def per_row_baseline(store: Neo4jStore, batch: Batch, sample: int) -> tuple[floa
     with store._driver.session(database=store.database) as session:
         for c in rels:
             session.execute_write(lambda tx, c=c: tx.run(
-                f"MATCH (a:{_label_of(c.subject)} {{id: $s}}) MATCH (b:{_label_of(c.object)} {{id: $o}}) "
-                f"MERGE (a)-[r:{c.predicate} {{id: $id}}]->(b) SET r = $props",
+                f"MATCH (a:{_label_of(c.subject)} {{id: $s, _gen: 0}}) MATCH (b:{_label_of(c.object)} {{id: $o, _gen: 0}}) "
+                f"MERGE (a)-[r:{c.predicate} {{id: $id, _gen: 0}}]->(b) SET r = $props, r._gen = 0",
                 s=c.subject, o=c.object, id=c.id, props=_rel_props(c)).consume())
     rel_rate = len(rels) / (time.perf_counter() - t0)
     return node_rate, rel_rate
@@ -117,14 +125,17 @@ def server_ceiling(store: Neo4jStore, n_nodes: int) -> tuple[float, float]:
     session.run(
         "UNWIND range(0, $n - 1) AS i CALL (i) { CREATE (:Facility {id: 'facility:c' + i, name: 'Facility ' + i, "
         "stages: ['separation'], status: 'operating', status_date: '2020', sources: ['source:bench'], "
-        "aliases: [], _keys: ['facility ' + i], _search: 'facility ' + i}) } IN TRANSACTIONS OF 5000 ROWS",
+        "aliases: [], _keys: ['facility ' + i, 'facility:c' + i, 'c' + i], _sname: 'facility ' + i, "
+        "_sothers: ['facility:c' + i, 'c' + i], _search: 'facility ' + i + ' | facility:c' + i + ' | c' + i, "
+        "_gen: 1}) } IN TRANSACTIONS OF 5000 ROWS",
         {"n": n_nodes}).consume()
     nodes_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     session.run(
-        "UNWIND range(0, 3 * $n - 1) AS i CALL (i) { MATCH (a:Facility {id: 'facility:c' + (i % $n)}) "
-        "MATCH (b:Facility {id: 'facility:c' + ((i * 7919) % $n)}) "
-        "CREATE (a)-[:FEEDS {id: 'claim:c' + i, sources: ['source:bench'], confidence: 1.0, valid_from: '2020'}]->(b) } "
+        "UNWIND range(0, 3 * $n - 1) AS i CALL (i) { MATCH (a:Facility {id: 'facility:c' + (i % $n), _gen: 1}) "
+        "MATCH (b:Facility {id: 'facility:c' + ((i * 7919) % $n), _gen: 1}) "
+        "CREATE (a)-[:FEEDS {id: 'claim:c' + i, sources: ['source:bench'], confidence: 1.0, valid_from: '2020', "
+        "_gen: 1}]->(b) } "
         "IN TRANSACTIONS OF 5000 ROWS", {"n": n_nodes}).consume()
     rels_s = time.perf_counter() - t0
     session.close()
@@ -134,41 +145,58 @@ def server_ceiling(store: Neo4jStore, n_nodes: int) -> tuple[float, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--nodes", type=int, default=1_000_000)
-    ap.add_argument("--sample", type=int, default=5000)
-    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--sample", type=int, default=2000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--bulk", action="store_true", help="also time bulk_write (MERGE) in each run")
+    ap.add_argument("--memory", default="4g", help="heap and page cache of the server started for the run")
     args = ap.parse_args()
     home = Path(tempfile.mkdtemp(prefix="rekg-bench-neo4j-"))
-    info = neo4j_server.start(home, auth=False, config=CONFIG, timeout=600)
+    config = CONFIG | {"server.memory.heap.initial_size": args.memory, "server.memory.heap.max_size": args.memory,
+                       "server.memory.pagecache.size": args.memory}
+    info = neo4j_server.start(home, auth=False, config=config, timeout=600)
     try:
         store = Neo4jStore.from_settings(Settings(neo4j_uri=info.uri, neo4j_password="x"))
         t0 = time.perf_counter()
         batch = synthetic(args.nodes)
         gen = time.perf_counter() - t0
         print(json.dumps({"generated": {"nodes": len(batch.entities), "rels": len(batch.claims), "seconds": round(gen, 1)}}), flush=True)
-        node_rates, rel_rates = [], []
-        for _ in range(args.runs):
+        ratios = []
+        for run in range(1, args.runs + 1):
             store.clear()
             store.ensure_schema()
-            nodes_only = Batch(entities=batch.entities)
-            t0 = time.perf_counter()
-            store.bulk_write(nodes_only, check=False)
-            node_rates.append(len(batch.entities) / (time.perf_counter() - t0))
-            t0 = time.perf_counter()
-            store.bulk_write(Batch(claims=batch.claims), check=False)
-            rel_rates.append(len(batch.claims) / (time.perf_counter() - t0))
-            print(json.dumps({"rekg": {"nodes_per_s": round(node_rates[-1]), "rels_per_s": round(rel_rates[-1])}}), flush=True)
+            load_before = os.getloadavg()[0]
+            store.replace_all(batch)
+            phases = dict(store.last_load)
+            rekg_n = len(batch.entities) / phases["nodes"]
+            rekg_r = len(batch.claims) / phases["relationships"]
+            line: dict[str, object] = {"run": run, "rekg_build": {
+                "nodes_per_s": round(rekg_n), "rels_per_s": round(rekg_r),
+                "phases_s": {k: round(v, 2) for k, v in phases.items()}}}
+            if args.bulk:
+                store.clear()
+                store.ensure_schema()
+                store.bulk_write(batch, check=False)
+                line["rekg_bulk_write"] = {"nodes_per_s": round(len(batch.entities) / store.last_load["nodes"]),
+                                           "rels_per_s": round(len(batch.claims) / store.last_load["relationships"])}
+            store.clear()
+            store.ensure_schema()
+            ceil_n, ceil_r = server_ceiling(store, args.nodes)
+            line["server_create"] = {"nodes_per_s": round(ceil_n), "rels_per_s": round(ceil_r)}
+            line["vs_ceiling"] = {"nodes": round(rekg_n / ceil_n, 2), "rels": round(rekg_r / ceil_r, 2)}
+            line["loadavg_1m"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
+            ratios.append((rekg_n, rekg_r))
+            print(json.dumps(line), flush=True)
         store.clear()
         store.ensure_schema()
         base_n, base_r = per_row_baseline(store, batch, args.sample)
-        print(json.dumps({"per_row_merge": {"sample": args.sample, "nodes_per_s": round(base_n), "rels_per_s": round(base_r)}}), flush=True)
-        store.clear()
-        ceil_n, ceil_r = server_ceiling(store, args.nodes)
-        print(json.dumps({"server_create": {"nodes_per_s": round(ceil_n), "rels_per_s": round(ceil_r)}}), flush=True)
-        rekg_n, rekg_r = statistics.median(node_rates), statistics.median(rel_rates)
+        print(json.dumps({"per_row_merge": {"sample": args.sample, "nodes_per_s": round(base_n),
+                                            "rels_per_s": round(base_r), "loadavg_1m": round(os.getloadavg()[0], 1)}}),
+              flush=True)
+        rekg_n = statistics.median(r[0] for r in ratios)
+        rekg_r = statistics.median(r[1] for r in ratios)
         print(json.dumps({"summary": {
             "nodes": args.nodes, "rels": 3 * args.nodes,
-            "rekg_nodes_per_s": round(rekg_n), "rekg_rels_per_s": round(rekg_r),
-            "vs_ceiling_nodes": round(rekg_n / ceil_n, 2), "vs_ceiling_rels": round(rekg_r / ceil_r, 2),
+            "median_rekg_nodes_per_s": round(rekg_n), "median_rekg_rels_per_s": round(rekg_r),
             "vs_per_row_nodes": round(rekg_n / base_n, 1), "vs_per_row_rels": round(rekg_r / base_r, 1)}}), flush=True)
         store.close()
     finally:

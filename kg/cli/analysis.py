@@ -125,6 +125,18 @@ def spof_cmd(
     red = data["redundancy"]
     console.print(f"independent country-level routes: {red.get('routes')}; smallest cut: "
                   f"{', '.join(map(str, red.get('cut') or [])) or '–'}")
+    crit = data.get("critical", [])
+    if crit:
+        table = Table(title=f"critical: loss removes ≥ 50 % of {node}'s {elem or 'REO'} "
+                            f"({data.get('unit', '')})")
+        for col in ("id", "level", "before", "after", "share lost", "sources"):
+            table.add_column(col)
+        for p in crit:
+            table.add_row(p["id"], p["level"], f"{p['before']:,.1f}", f"{p['after']:,.1f}",
+                          f"{100 * p['share_lost']:.1f}%", ", ".join(p["sources"][:3]))
+        console.print(table)
+    else:
+        console.print("critical: no facility or country whose loss removes half the supply")
 
 
 @analyze.command("chokepoints")
@@ -193,14 +205,15 @@ def scenario_cmd(
     restrictions = data["scenario"]["restrictions"]
     console.print(f"[bold]{name}[/] as of {day}: "
                   + ("; ".join(label(r) for r in restrictions) or "no restriction"))
-    table = Table(title=f"impact per consumer ({data['unit']})")
-    for col in ("consumer", "element", "before", "after", "shortfall", "shortfall %"):
-        table.add_column(col, justify="left" if col in ("consumer", "element") else "right")
+    table = Table(title="impact per consumer, tonnes per year (shared pro rata; see unit)")
+    for col in ("consumer", "element", "before", "after", "shortfall", "shortfall %", "unit"):
+        table.add_column(col, justify="left" if col in ("consumer", "element", "unit") else "right")
     for i in data["impacts"]:
         table.add_row(i["consumer"], i["element"] or "all",
-                      *("unbounded" if v is None else f"{v:,.0f}"
+                      *("unbounded" if v is None else f"{v:,.1f}"
                         for v in (i["before"], i["after"], i["shortfall"])),
-                      "–" if i["shortfall_share"] is None else f"{100 * i['shortfall_share']:.1f}%")
+                      "–" if i["shortfall_share"] is None else f"{100 * i['shortfall_share']:.1f}%",
+                      i.get("unit") or "")
     console.print(table)
     for note in data["scenario"].get("notes", []):
         console.print(f"  note: {note}")

@@ -97,3 +97,62 @@ def jars() -> None:
 
     lib = neo4j_server.default_lib_dir(neo4j_server.neo4j_version())
     console.print(str(neo4j_server.ensure_jars(neo4j_server.DEFAULT_POM_DIR, lib)), highlight=False)
+
+
+@app.command("import")
+@cli_command
+def import_(
+    home: HomeOpt = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Data directory (default: the bundled data/).")] = None,
+    no_auth: Annotated[bool, typer.Option("--no-auth", help="Restart the server with authentication off "
+                                                              "(when it was not running).")] = False,
+    keep_csv: Annotated[bool, typer.Option("--keep-csv", help="Keep the CSV files under HOME/import/rekg.")] = False,
+) -> None:
+    """Build the graph from data/ with Neo4j's offline bulk importer (neo4j-admin database import full).
+
+    Writes the graph as the importer's CSV files, stops the local server, imports them
+    (replacing its database), starts the server again and creates rekg's constraints and
+    indexes. For graphs too large for `rekg build` over Bolt; the result reads the same.
+    """
+    import shutil
+
+    import loaders
+    from kg import neo4j_server
+    from kg.store.base import check_batch
+    from kg.store.neo4j import Neo4jStore
+    from kg.store.neo4j_csv import write_import_csv
+
+    settings = Settings()
+    where = _home(home)
+    batch = loaders.read_data(data_dir or settings.data_dir).batch
+    check_batch(batch, set())
+    directory = where / "import" / "rekg"
+    shutil.rmtree(directory, ignore_errors=True)
+    files = write_import_csv(batch, directory)
+    err.print(f"wrote {files.node_count} nodes and {files.relationship_count} relationships as CSV "
+              f"under {directory}", highlight=False)
+    running = neo4j_server.status(where)
+    if running is not None:
+        neo4j_server.stop(where)
+    auth = running.auth if running is not None else not no_auth
+    password = settings.neo4j_password.get_secret_value() if auth else None
+    try:
+        _, seconds = neo4j_server.import_full(where, [p for ps in files.nodes.values() for p in ps],
+                                              [p for ps in files.relationships.values() for p in ps])
+    finally:
+        info = neo4j_server.start(where, port=running.port if running is not None else None, auth=auth,
+                                  password=password)
+        if not keep_csv:
+            shutil.rmtree(directory, ignore_errors=True)
+    err.print(f"imported in {seconds:.1f} s; creating constraints and indexes", highlight=False)
+    store = Neo4jStore.from_settings(Settings(neo4j_uri=info.uri, neo4j_user=settings.neo4j_user,
+                                              neo4j_password=password or "unused-auth-off",
+                                              neo4j_database="neo4j"))
+    try:
+        store.ensure_schema()
+        stats = store.stats()
+    finally:
+        store.close()
+    err.print(f"Neo4j at {info.uri}: {stats.claims} claims, "
+              f"{sum(stats.entities.values())} entities", highlight=False)
+    console.print(info.uri, highlight=False)

@@ -21,13 +21,15 @@ only the URI on stdout, so scripts can do ``uri=$(rekg neo4j start --home H --no
 
 Modules: :mod:`~kg.neo4j_server.jars` (Maven, Java), :mod:`~kg.neo4j_server.conf` (the generated
 ``neo4j.conf``), :mod:`~kg.neo4j_server.procs` (processes and run files),
-:mod:`~kg.neo4j_server.server` (start, stop, status). This is development tooling: the store
+:mod:`~kg.neo4j_server.server` (start, stop, status), :mod:`~kg.neo4j_server.importer`
+(``neo4j-admin database import full``). This is development tooling: the store
 (:mod:`kg.store.neo4j`) talks to any Neo4j and never imports it.
 
 See ``neo4j/README.md`` for the configuration chosen and why.
 """
 
 from kg.neo4j_server.base import DEFAULT_POM_DIR, Neo4jServerError, ServerInfo
+from kg.neo4j_server.importer import import_full
 from kg.neo4j_server.jars import default_lib_dir, ensure_jars, neo4j_version
 from kg.neo4j_server.procs import _is_server_jvm, _server_jvms
 from kg.neo4j_server.server import start, status, stop
@@ -42,6 +44,7 @@ __all__ = [
     "start",
     "stop",
     "status",
+    "import_full",
     "_is_server_jvm",
     "_server_jvms",
 ]

@@ -56,6 +56,10 @@ def server_config(home: Path, port: int, auth: bool, extra: Mapping[str, str] | 
         "server.memory.pagecache.size": PAGECACHE,
         # A runaway query must not hang a test run or the API.
         "db.transaction.timeout": "60s",
+        # Memory per transaction and for all of them: a query that builds huge lists or
+        # aggregations is stopped by the server (issue 13) before it starves the heap.
+        "db.memory.transaction.max": "256m",
+        "dbms.memory.transaction.total.max": "600m",
         "db.lock.acquisition.timeout": "60s",
         "db.tx_log.rotation.retention_policy": "1G size",
         "dbms.security.auth_enabled": "true" if auth else "false",

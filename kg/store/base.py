@@ -19,11 +19,11 @@ from typing import Any, Literal
 
 from kg.errors import DataError, NotFoundError
 from kg.model import Batch, Claim, Entity
-from kg.types import normalize_name
+from kg.search import TYPE_WEIGHT, score_keys, score_name, search_keys
 
 __all__ = ["Store", "Relation", "SearchHit", "Stats", "WriteResult", "TYPE_WEIGHT", "check_batch",
-           "check_redefinitions", "score_name",
-           "score_keys", "search_keys"]
+           "check_redefinitions", "show_json", "score_name",
+           "score_keys", "search_keys"]  # the search names are re-exported from kg.search
 
 Direction = Literal["out", "in"]
 
@@ -86,68 +86,17 @@ class WriteResult:
     retracted: int = 0
 
 
-#: Sources match queries through their titles; they rank below the things they describe.
-TYPE_WEIGHT: dict[str, float] = {"Source": 0.6}
-
-
-def search_keys(entity: Entity) -> tuple[str, tuple[str, ...]]:
-    """An entity's normalized name and its other normalized names (aliases, id, codes), as
-    :func:`score_name` compares them; stores may precompute these."""
-    others = [normalize_name(a) for a in entity.aliases]
-    others += [normalize_name(entity.id), normalize_name(entity.id.split(":", 1)[1])]
-    for code in ("symbol", "iso2", "iso3", "number", "legal_name"):
-        if entity.properties.get(code):
-            others.append(normalize_name(str(entity.properties[code])))
-    return normalize_name(entity.name), tuple(others)
-
-
-def score_keys(q: str, name: str, others: tuple[str, ...], type: str) -> float:
-    """:func:`score_name` on a normalized query and precomputed :func:`search_keys`."""
-    if not q:
-        return 0.0
-    weight = TYPE_WEIGHT.get(type, 1.0)
-    if q == name:
-        return weight
-    if q in others:
-        return 0.95 * weight
-    q_words = q.split()
-    q_set = set(q_words)
-    best = 0.0
-    for i, cand in enumerate((name, *others)):
-        if i and best >= 0.9 * 0.9:
-            break  # an alias cannot beat this
-        factor = 1.0 if i == 0 else 0.9
-        if cand.startswith(q):
-            score = 0.6 + 0.3 * len(q) / len(cand)
-        else:
-            words = cand.split()
-            if q_set <= set(words):
-                score = 0.5 + 0.4 * len(q_words) / len(words)
-            elif q in cand:
-                score = 0.4 + 0.3 * len(q) / len(cand)
-            else:
-                hits = sum(1 for w in q_words if w in words)
-                if not hits:
-                    continue
-                score = 0.35 * hits / len(q_words)
-        best = max(best, factor * score)
-    return best * weight
-
-
-def score_name(query: str, entity: Entity) -> float:
-    """How well ``query`` names ``entity``, in 0..1 (0 = no match).
-
-    1 for the exact name, 0.95 for an exact alias or code; then, on the name (or, × 0.9, an
-    alias): prefix, all query words present, substring, some words present. Sources are
-    weighted by :data:`TYPE_WEIGHT` so they rank below the things they describe.
-
-    >>> from kg.model import make_entity
-    >>> lynas = make_entity(id="firm:lynas", name="Lynas Rare Earths", aliases=["Lynas"], sources=["source:x"])
-    >>> score_name("lynas", lynas), score_name("Lynas Rare Earths", lynas), score_name("nickel", lynas)
-    (0.95, 1.0, 0.0)
-    """
-    name, others = search_keys(entity)
-    return score_keys(normalize_name(query), name, others, entity.type)
+def show_json(entity: Entity, relations: Iterable[Relation]) -> dict[str, Any]:
+    """An entity with its relations in the JSON shape of ``rekg show --json`` (``Store.show``)."""
+    return {
+        "id": entity.id,
+        "type": entity.type,
+        "name": entity.name,
+        "aliases": list(entity.aliases),
+        "properties": dict(entity.properties),
+        "sources": list(entity.sources),
+        "relations": [r.to_json() for r in relations],
+    }
 
 
 def check_batch(batch: Batch, exists: set[str], known: dict[str, Entity] | None = None) -> None:
@@ -431,15 +380,7 @@ class Store(ABC):
     def show(self, entity_id: str, as_of: str | None = None) -> dict[str, Any]:
         """An entity with its relations, in the JSON shape of ``rekg show --json``."""
         entity = self.require(entity_id)
-        return {
-            "id": entity.id,
-            "type": entity.type,
-            "name": entity.name,
-            "aliases": list(entity.aliases),
-            "properties": dict(entity.properties),
-            "sources": list(entity.sources),
-            "relations": [r.to_json() for r in self.relations(entity_id, as_of=as_of)],
-        }
+        return show_json(entity, self.relations(entity_id, as_of=as_of))
 
     def __enter__(self) -> Store:
         return self

@@ -40,6 +40,7 @@ from kg.errors import DataError, StoreError
 from kg.model import Batch, Claim, Entity
 from kg.resolve import NameIndex
 from kg.schema import load_schema
+from kg.search import matches_text, score_keys, search_keys, search_text
 from kg.store.base import (
     SearchHit,
     Store,
@@ -47,8 +48,6 @@ from kg.store.base import (
     check_batch,
     check_redefinitions,
     referenced_ids,
-    score_keys,
-    search_keys,
 )
 from kg.types import normalize_name
 
@@ -225,7 +224,7 @@ class MemoryStore(Store):
         for entity in self._sorted:
             name, others = search_keys(entity)
             # every way score_keys can match needs a query word inside this text
-            self._search_keys.append((entity, name, others, " | ".join((name, *others))))
+            self._search_keys.append((entity, name, others, search_text(name, others)))
 
     def _fresh(self) -> None:
         """Before a read: pick up another process's write (unless a write here is under way)."""
@@ -354,7 +353,7 @@ class MemoryStore(Store):
         words = q.split()
         hits = []
         for entity, name, others, text in self._search_keys:
-            if (type is not None and entity.type != type) or not any(w in text for w in words):
+            if (type is not None and entity.type != type) or not matches_text(words, text):
                 continue
             score = score_keys(q, name, others, entity.type)
             if score > 0:

@@ -68,8 +68,9 @@ def test_constraints_and_fulltext_index(neo: Neo4jStore) -> None:
     schema = load_schema()
     assert {f"rekg_{t.lower()}_id" for t in schema.entities} <= names
     assert {f"rekg_rel_{t.lower()}_id" for t in schema.relations} <= names
-    _, rows, _ = neo.query("SHOW FULLTEXT INDEXES YIELD name RETURN name")
-    assert "rekg_names" in {r["name"] for r in rows}
+    _, rows, _ = neo.query("SHOW FULLTEXT INDEXES YIELD name, options RETURN name, options")
+    by_name = {r["name"]: r["options"] for r in rows}
+    assert by_name["rekg_search"]["indexConfig"]["fulltext.analyzer"] == "whitespace"
     neo.ensure_schema()  # idempotent
 
 

@@ -1,0 +1,169 @@
+"""Latency at a stated load: an open-loop, fixed-rate HTTP load generator (asyncio, raw
+HTTP/1.1 keep-alive connections) against `rekg serve` on both stores and a bare endpoint.
+
+Open loop: request i is *due* at start + i / rate whatever happened to earlier requests, and
+its latency counts from that due time (so a stalled server is charged for the requests it
+delayed — no coordinated omission, as wrk2 measures). Each request goes out on an idle
+connection, or a new one (at most --max-connections; beyond that it waits, still on the clock).
+
+Per store and endpoint: the saturated throughput with wrk (closed loop, 64 connections), then
+p50/p99 at fixed offered rates given as fractions of the *bare* endpoint's saturated
+throughput measured in the same run (default 0.25 and 0.5).
+
+Usage: python bench/latency.py [--duration 20] [--fractions 0.25,0.5] [--neo4j]
+Needs wrk (Debian package) for the saturation figures. Prints one JSON line per measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from api_load import BIN, ENDPOINTS, REPO, free_port, serve, wait_up, wrk  # noqa: E402
+
+
+async def _one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
+    writer.write(request)
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    if length:
+        await reader.readexactly(length)
+    return status
+
+
+async def open_loop(host: str, port: int, path: str, rate: float, duration: float,
+                    max_connections: int = 256) -> dict[str, float | int]:
+    """Send GET ``path`` at ``rate`` per second for ``duration`` seconds; latency percentiles in ms."""
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: keep-alive\r\n\r\n".encode()
+    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    opened = 0
+    slots = asyncio.Semaphore(max_connections)
+    latencies: list[float] = []
+    errors = 0
+    loop = asyncio.get_running_loop()
+
+    async def fire(due: float) -> None:
+        nonlocal opened, errors
+        async with slots:
+            conn = idle.pop() if idle else None
+            try:
+                if conn is None:
+                    conn = await asyncio.open_connection(host, port)
+                    opened += 1
+                status = await _one(*conn, request)
+                latencies.append(loop.time() - due)
+                if status >= 400:
+                    errors += 1
+                idle.append(conn)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                errors += 1
+                if conn is not None:
+                    conn[1].close()
+
+    start = loop.time() + 0.05
+    total = int(rate * duration)
+    tasks = []
+    for i in range(total):
+        due = start + i / rate
+        delay = due - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.ensure_future(fire(due)))
+    send_end = loop.time()
+    await asyncio.gather(*tasks)
+    for _, writer in idle:
+        writer.close()
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return round(1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))], 2) if latencies else 0.0
+
+    return {"offered_per_s": round(rate, 1), "sent": total, "achieved_send_rate": round(total / (send_end - start), 1),
+            "p50_ms": pct(0.50), "p90_ms": pct(0.90), "p99_ms": pct(0.99), "max_ms": pct(1.0),
+            "errors": errors, "connections": opened, "loadavg_1m": round(os.getloadavg()[0], 1)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--duration", type=int, default=20)
+    ap.add_argument("--fractions", default="0.25,0.5", help="offered rates as fractions of bare saturation")
+    ap.add_argument("--endpoints", default="entity,search")
+    ap.add_argument("--neo4j", action="store_true", help="also run against a Neo4j store")
+    args = ap.parse_args()
+    fractions = [float(f) for f in args.fractions.split(",")]
+    endpoints = {k: ENDPOINTS[k] for k in args.endpoints.split(",")}
+    home = Path(tempfile.mkdtemp(prefix="rekg-bench-latency-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REKG_")} | {"REKG_HOME": str(home)}
+    subprocess.run([str(BIN / "rekg"), "build"], env=env, check=True, capture_output=True)
+    stores = [("memory", env)]
+    neo_home = None
+    if args.neo4j:
+        from kg import neo4j_server
+
+        neo_home = home / "neo4j"
+        info = neo4j_server.start(neo_home, auth=False, timeout=600, config={"db.transaction.timeout": "0"})
+        neo_env = env | {"REKG_NEO4J_URI": info.uri, "REKG_NEO4J_PASSWORD": "x"}
+        subprocess.run([str(BIN / "rekg"), "build"], env=neo_env, check=True, capture_output=True)
+        stores.append(("neo4j", neo_env))
+    try:
+        port = free_port()
+        bare = subprocess.Popen([str(BIN / "uvicorn"), "bare_app:app", "--port", str(port), "--log-level", "warning"],
+                                cwd=REPO / "bench", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_up(f"http://127.0.0.1:{port}/constant", bare)
+            saturated = wrk(f"http://127.0.0.1:{port}/constant", args.duration, 64)
+            bare_rps = float(saturated["req_per_s"])
+            print(json.dumps({"store": "-", "endpoint": "bare constant", "mode": "saturated (wrk -c64)"} | saturated),
+                  flush=True)
+            for f in fractions:
+                result = asyncio.run(open_loop("127.0.0.1", port, "/constant", f * bare_rps, args.duration))
+                print(json.dumps({"store": "-", "endpoint": "bare constant", "mode": f"open loop {f:g} x bare"}
+                                 | result), flush=True)
+        finally:
+            bare.terminate()
+            bare.wait()
+        for name, store_env in stores:
+            port = free_port()
+            proc = serve(store_env, port, 1)
+            try:
+                wait_up(f"http://127.0.0.1:{port}/health", proc)
+                for label, path in endpoints.items():
+                    subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}{path}"], check=False)
+                    saturated = wrk(f"http://127.0.0.1:{port}{path}", args.duration, 64)
+                    print(json.dumps({"store": name, "endpoint": label, "mode": "saturated (wrk -c64)"} | saturated),
+                          flush=True)
+                    for f in fractions:
+                        result = asyncio.run(open_loop("127.0.0.1", port, path, f * bare_rps, args.duration))
+                        print(json.dumps({"store": name, "endpoint": label, "mode": f"open loop {f:g} x bare"}
+                                         | result), flush=True)
+                        time.sleep(1)
+            finally:
+                proc.terminate()
+                proc.wait()
+    finally:
+        if neo_home is not None:
+            from kg import neo4j_server
+
+            neo4j_server.stop(neo_home)
+        shutil.rmtree(home, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
