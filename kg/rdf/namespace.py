@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
+from urllib.parse import quote
 
 from rdflib.namespace import (
     DCAT,
@@ -61,6 +62,7 @@ __all__ = [
     "camel",
     "decimal_lexical",
     "date_literals",
+    "uri_lexical",
     "bind_prefixes",
     "DATE_PRECISIONS",
     "STANDARD_PREFIXES",
@@ -122,6 +124,28 @@ _XSD_BY_TYPE: dict[str, str] = {
 #: A partial ISO date's precision by its length (YYYY, YYYY-MM, YYYY-MM-DD).
 DATE_PRECISIONS: dict[int, str] = {4: "year", 7: "month", 10: "day"}
 _DATETIME = str(XSD.dateTime)
+
+
+#: Characters RFC 3986 allows in a URI (and "%", already-escaped octets stay as they are).
+_URI_SAFE = ":/?#[]@!$&'()*+,;=%-._~"
+
+
+def uri_lexical(url: str) -> str:
+    """``url`` as a valid ``xsd:anyURI`` (RFC 3986): characters a URI may not hold are
+    percent-encoded (UTF-8), the rest is left alone, so valid URLs are unchanged. Brackets
+    are allowed only around an IPv6 host, so elsewhere they are encoded too (HermiT rejects
+    ``…-[[SMM-Analysis]]`` as a malformed literal; a browser sends the encoded form anyway).
+
+    >>> uri_lexical("https://news.example.com/a-[[SMM]] b?q=1")
+    'https://news.example.com/a-%5B%5BSMM%5D%5D%20b?q=1'
+    >>> uri_lexical("https://ex.org/%E2%82%AC/ok")
+    'https://ex.org/%E2%82%AC/ok'
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return quote(url, safe=_URI_SAFE.replace("[]", ""))
+    host, slash, path = rest.partition("/")
+    return scheme + sep + host + slash + quote(path, safe=_URI_SAFE.replace("[]", ""))
 
 
 @functools.lru_cache(maxsize=8192)  # the same dates recur across many claims
@@ -406,6 +430,8 @@ class Vocab:
             return lambda v: _lit((decimal_lexical(v), dtype))
         if dtype == _XSD_STRING:
             return lambda v: _lit((v if type(v) is str else str(v), None))
+        if spec.type == "url":
+            return lambda v: _lit((uri_lexical(str(v)), dtype))
         return lambda v: _lit((str(v), dtype))
 
     # -- Turtle compaction -------------------------------------------------------------
