@@ -136,7 +136,7 @@ def test_article_ingest(tmp_path: Path, bundled_store: MemoryStore) -> None:
 def test_article_bad_input(api: TestClient) -> None:
     bad = dict(ARTICLE, published="last week")
     response = api.post("/articles", json=bad, headers={"X-API-Key": "k" * 32})
-    assert response.status_code == 400 and "published" in response.json()["detail"]
+    assert response.status_code == 422 and "published" in response.json()["detail"]
 
 
 def test_body_too_large(bundled_store: MemoryStore) -> None:
