@@ -71,7 +71,10 @@ def test_auth_off_start_query_status_idempotent_stop(home: Path) -> None:
     assert (home / "run" / "rekg-neo4j.pid").read_text().strip() == str(info.pid)
     conf = (home / "conf" / "neo4j.conf").read_text()
     assert "dbms.security.auth_enabled=false" in conf
-    assert "server.http.enabled=false" in conf
+    # Neo4j Browser is on by default: HTTP on loopback only, a port of its own
+    assert "server.http.enabled=true" in conf and info.http_port and info.http_port != info.port
+    assert f"server.http.listen_address=127.0.0.1:{info.http_port}" in conf
+    assert info.browser_url == f"http://127.0.0.1:{info.http_port}/browser/?dbms={info.uri}"
 
     again = start(home, pom_dir=POM_DIR, auth=False, config=SMALL, timeout=START_TIMEOUT)
     assert again == info  # same pid, nothing restarted
