@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: run test test-fast neo4j-start neo4j-stop lint clean
+.PHONY: run test test-fast browser neo4j-start neo4j-stop lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,16 @@ run: $(STAMP)
 	$(BIN)/rekg serve --host 127.0.0.1 --port $(PORT)
 
 ## test: set up and run the whole suite, with a throw-away Neo4j server (jars fetched from Maven Central once)
-test: $(STAMP)
+##       and Debian's headless Chromium for the browser tests (installed with apt-get when missing, as root)
+test: $(STAMP) browser
 	neo4j/with-server $(BIN)/python -m pytest
+
+## browser: Debian's chromium and chromium-driver for tests/web (no browser download of its own)
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; \
+	    else echo "make browser: chromium and chromium-driver are missing; run as root: apt-get install chromium chromium-driver (the browser tests skip, and fail under CI=true)" >&2; fi; \
+	fi
 
 ## test-fast: the suite without Neo4j (its tests skip, saying how to run them)
 test-fast: $(STAMP)

@@ -11,7 +11,8 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-BUNDLED = {"data": None, "ontology": None, "neo4j": ["pom.xml"]}
+BUNDLED = {"data": None, "ontology": None, "neo4j": ["pom.xml", "cypher-shell/pom.xml"],
+           "docs": ["cypher.md"]}
 
 
 class BuildPyWithData(build_py):
@@ -27,6 +28,7 @@ class BuildPyWithData(build_py):
             else:
                 dst.mkdir(parents=True)
                 for file in only:
+                    (dst / file).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(src / file, dst / file)
 
 

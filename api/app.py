@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 import kg
+from api.docs import install_docs
 from api.errors import install_handlers
 from api.limits import BodySizeLimit
 from api.models import ERROR_RESPONSES
 from api.routers import analysis, articles, cypher, entities, health, rdf, search
+from api.web import install_web
 from kg.config import Settings
 from kg.store import open_store
 from kg.store.base import Store
@@ -22,8 +24,9 @@ DESCRIPTION = """
 rekg: an open knowledge graph of the rare-earth supply chain. Every relation is a
 *claim* that names its sources, a confidence and the dates it holds.
 
-Ids have the form `type:slug` (`firm:lynas`, `country:CN`, `element:Dy`). Errors are JSON
-`{"error", "detail"}` with a message a person can act on.
+Ids have the form `type:slug` (`firm:lynas`, `country:CN`, `element:Dy`). Errors are RFC 9457
+problem documents (`application/problem+json`): a stable snake_case `code` and a `detail` a
+person can act on. Writes need the `X-API-Key` header.
 """
 
 
@@ -46,9 +49,18 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         finally:
             opened.close()
 
-    app = FastAPI(title="rekg", version=kg.__version__, description=DESCRIPTION, lifespan=lifespan)
+    # /docs and /redoc are served with vendored assets (api/docs.py): they work offline
+    app = FastAPI(title="rekg", version=kg.__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:  # off unless configured (REKG_CORS_ORIGINS)
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type", "X-API-Key"])
     install_handlers(app)
     for module in (health, entities, search, analysis, cypher, articles, rdf):
         app.include_router(module.router, responses=ERROR_RESPONSES)
+    install_web(app)  # the analysts' web page at / (api/web/)
+    install_docs(app)
     return app

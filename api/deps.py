@@ -5,7 +5,8 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
 
 from api.errors import ApiError
 from kg.config import Settings
@@ -26,17 +27,24 @@ StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+#: The OpenAPI security scheme for writes: the key goes in the ``X-API-Key`` header.
+api_key_header = APIKeyHeader(name="X-API-Key", scheme_name="ApiKey", auto_error=False,
+                              description="API key for writes (the server's REKG_API_KEY).")
+
+
 def require_api_key(
     settings: SettingsDep,
-    x_api_key: Annotated[str | None, Header(description="API key for writes (REKG_API_KEY).")] = None,
+    x_api_key: Annotated[str | None, Security(api_key_header)] = None,
 ) -> None:
     """Writes need the configured key; compared in constant time. No key configured → writes off."""
     if settings.api_key is None or not settings.api_key.get_secret_value():
-        raise ApiError(403, "writes are disabled: the server has no API key (set REKG_API_KEY)")
+        raise ApiError(403, "writes are disabled: the server has no API key (set REKG_API_KEY)",
+                       code="writes_disabled")
     if x_api_key is None:
-        raise ApiError(401, "this endpoint writes: send the API key in the X-API-Key header")
+        raise ApiError(401, "this endpoint writes: send the API key in the X-API-Key header",
+                       code="api_key_missing")
     if not hmac.compare_digest(x_api_key.encode(), settings.api_key.get_secret_value().encode()):
-        raise ApiError(403, "wrong API key")
+        raise ApiError(403, "wrong API key", code="api_key_wrong")
 
 
 ApiKeyDep = Annotated[None, Depends(require_api_key)]

@@ -17,10 +17,12 @@ class BodySizeLimit:
         self.max_bytes = max_bytes
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"error": "payload too large",
-                           "detail": f"request bodies are limited to {self.max_bytes} bytes"}).encode()
+        from api.errors import problem_body
+
+        body = json.dumps(problem_body(413, "payload_too_large",
+                                       f"request bodies are limited to {self.max_bytes} bytes")).encode()
         await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
+                    "headers": [(b"content-type", b"application/problem+json"),
                                 (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
 

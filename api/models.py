@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["ErrorOut", "ERROR_RESPONSES", "DATE_PATTERN", "EntityRef", "EntityOut", "RelationOut", "EntityDetail", "EntityPage", "SearchHitOut",
+__all__ = ["ErrorOut", "ERROR_RESPONSES", "error_response", "DATE_PATTERN", "EntityRef", "EntityOut", "RelationOut", "EntityDetail", "EntityPage", "SearchHitOut",
            "SearchOut", "HealthOut", "StatsOut"]
 
 
@@ -15,19 +15,34 @@ DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 
 
 class ErrorOut(BaseModel):
-    """Every error: what went wrong, and a detail a person can act on."""
+    """Every error, as an RFC 9457 problem document (``application/problem+json``): a stable
+    ``code`` to switch on, and a ``detail`` a person can act on. Extension members: ``errors``
+    (request validation), ``line``/``column``/``offset`` (Cypher syntax), ``candidates``
+    (ambiguous name)."""
 
-    error: str = Field(examples=["NotFoundError"])
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=["https://w3id.org/rekg/problems/not_found"])
+    title: str = Field(examples=["Not Found"])
+    status: int = Field(examples=[404])
     detail: Any = Field(examples=["no entity with id 'firm:nobody'; try `rekg search`"])
+    code: str = Field(description="Stable snake_case code.", examples=["not_found"])
+    error: str = Field(description="The same as ``code`` (kept for earlier clients).", examples=["not_found"])
+
+
+def error_response(description: str) -> dict[str, Any]:
+    """An OpenAPI response entry for errors: the problem schema, as problem+json and JSON."""
+    return {"model": ErrorOut, "description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "Bad input: the detail names the field and what was expected."},
-    404: {"model": ErrorOut, "description": "Unknown id or name."},
-    409: {"model": ErrorOut, "description": "Ambiguous name (the detail lists the candidate ids)."},
-    413: {"model": ErrorOut, "description": "Request body too large."},
-    422: {"model": ErrorOut, "description": "Request does not match the schema (field and message)."},
-    503: {"model": ErrorOut, "description": "The store (Neo4j) is unreachable."},
+    400: error_response("Bad input: the detail names the field and what was expected."),
+    404: error_response("Unknown id or name."),
+    409: error_response("Ambiguous name (the detail lists the candidate ids)."),
+    413: error_response("Request body too large."),
+    422: error_response("Request does not match the schema (field and message)."),
+    503: error_response("The store (Neo4j) is unreachable."),
 }
 
 

@@ -18,6 +18,23 @@ shows. Modes:
 - ``rdflib``: parse rekg's N-Triples of the same graph into an ``rdflib.Graph``
   (not timed), then time ``Graph.serialize(format="nt")`` to a file (unsorted). Peak RSS
   is mostly the graph itself.
+- ``rekg-ttl``, ``rekg-jsonld``: the whole export in that format (``kg.rdf.export.export``:
+  sort, description, then the format), from records held in memory.
+
+Serialiser modes (issue 19: a library where one does the job). Each starts from the sorted,
+duplicate-free N-Triples of the graph (written first, not timed) — the stream the export
+hands to the Turtle and JSON-LD step — and times only that step:
+
+- ``ttl-oxigraph``: ``pyoxigraph.serialize(..., format=TURTLE, prefixes=...)`` (what the
+  export uses);
+- ``ttl-hand``: the hand-written Turtle writer the export used before (vendored below from
+  ``kg/rdf/export.py`` at fdfa7af), fed the same stream as descriptions
+  (``kg.rdf.serializers.read_sorted``);
+- ``ttl-hand-describe``: that writer as it ran before, straight from the records'
+  descriptions (no sort: faster, but it repeated statements);
+- ``jsonld-oxigraph``: ``pyoxigraph.serialize(..., format=JSON_LD, prefixes=...)``;
+- ``jsonld-hand``: ``kg.rdf.serializers.write_jsonld`` over ``read_sorted`` (what the export
+  uses: it writes rekg's context terms).
 """
 
 from __future__ import annotations
@@ -135,12 +152,110 @@ def _current_mib() -> float:
         return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def child(mode: str, n: int, out: Path, chunk: int) -> dict:
+def _ttl_hand(descriptions: Iterable, out, vocab) -> int:  # noqa: ANN001
+    """The hand-written Turtle writer of kg/rdf/export.py at fdfa7af (before pyoxigraph)."""
+    from kg.rdf.serializers import _escape
+
+    type_ = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    xsd_string = "http://www.w3.org/2001/XMLSchema#string"
+
+    def iri(value: str) -> str:
+        return vocab.qname(value) or f"<{value}>"
+
+    def obj(value) -> str:  # noqa: ANN001
+        if type(value) is str:
+            return iri(value)
+        lexical, datatype = value
+        if datatype is None or datatype == xsd_string:
+            return f'"{_escape(lexical)}"'
+        return f'"{_escape(lexical)}"^^{iri(datatype)}'
+
+    for prefix, ns in vocab.prefixes.items():
+        out.write(f"@prefix {prefix}: <{ns}> .\n")
+    written = 0
+    for subject, pairs in descriptions:
+        grouped: dict[str, list[str]] = {}
+        for pred, o in pairs:
+            grouped.setdefault(pred, []).append(obj(o))
+        parts = [f"{'a' if pred == type_ else iri(pred)} {', '.join(objs)}"
+                 for pred, objs in grouped.items()]
+        out.write(f"\n{iri(subject)} " + " ;\n    ".join(parts) + " .\n")
+        written += len(pairs)
+    return written
+
+
+SERIALISER_MODES = ("ttl-oxigraph", "ttl-hand", "ttl-hand-describe", "jsonld-oxigraph",
+                    "jsonld-hand")
+
+
+def serialiser(mode: str, store: SyntheticStore, out: Path, chunk: int) -> dict:
+    import pyoxigraph as ox
+
     from kg.rdf.export import write_ntriples
+    from kg.rdf.namespace import vocab_for
+    from kg.rdf.serializers import read_sorted, write_jsonld
+    from kg.rdf.triples import describe
+
+    vocab = vocab_for()
+    source = out.with_suffix(".sorted.nt")
+    with source.open("wb") as fh:
+        triples = write_ntriples(store.entities(), store.claims(), fh, vocab, chunk_lines=chunk,
+                                 tmp_dir=out.parent)
+    records = (list(store.entities()), list(store.claims())) if mode == "ttl-hand-describe" else None
+    base = _current_mib()
+    t0, c0 = time.perf_counter(), _cpu()
+    if mode in ("ttl-oxigraph", "jsonld-oxigraph"):
+        fmt = ox.RdfFormat.TURTLE if mode == "ttl-oxigraph" else ox.RdfFormat.JSON_LD
+        with source.open("rb") as src, out.open("wb") as fh:
+            ox.serialize(ox.parse(src, format=ox.RdfFormat.N_TRIPLES), fh, format=fmt,
+                         prefixes=dict(vocab.prefixes))
+    else:
+        with out.open("w", encoding="utf-8", newline="\n") as fh:
+            if mode == "ttl-hand":
+                _ttl_hand(read_sorted(source), fh, vocab)
+            elif mode == "ttl-hand-describe":
+                assert records is not None
+                _ttl_hand(describe(records[0], records[1], vocab), fh, vocab)
+            else:
+                write_jsonld(read_sorted(source), fh, vocab)
+    seconds, cpu = time.perf_counter() - t0, _cpu() - c0
+    peak = _peak_mib()
+    return {"mode": mode, "triples": triples, "seconds": seconds, "cpu_seconds": cpu,
+            "triples_per_s": triples / seconds, "peak_mib": peak, "before_mib": base,
+            "export_mib": peak - base, "bytes": out.stat().st_size}
+
+
+def child(mode: str, n: int, out: Path, chunk: int) -> dict:
+    from kg.rdf.export import export, write_ntriples
     from kg.rdf.namespace import vocab_for
 
     store = SyntheticStore(n)
     vocab = vocab_for()
+    if mode in SERIALISER_MODES:
+        return serialiser(mode, store, out, chunk)
+    if mode in ("rekg-ttl", "rekg-jsonld"):
+        from kg.store.memory import MemoryStore  # noqa: F401 - the records, held like it
+
+        class Held:
+            def __init__(self) -> None:
+                self.e, self.c = list(store.entities()), list(store.claims())
+
+            def entities(self):  # noqa: ANN202
+                return iter(self.e)
+
+            def claims(self):  # noqa: ANN202
+                return iter(self.c)
+
+        held = Held()
+        base = _current_mib()
+        t0, c0 = time.perf_counter(), _cpu()
+        with out.open("wb") as fh:
+            triples = export(held, mode.split("-")[1], fh, vocab, chunk_lines=chunk)
+        seconds, cpu = time.perf_counter() - t0, _cpu() - c0
+        peak = _peak_mib()
+        return {"mode": mode, "triples": triples, "seconds": seconds, "cpu_seconds": cpu,
+                "triples_per_s": triples / seconds, "peak_mib": peak, "before_mib": base,
+                "export_mib": peak - base, "bytes": out.stat().st_size}
     if mode in ("rekg", "rekg-stream"):
         entities: Iterable[Entity] = store.entities()
         claims: Iterable[Claim] = store.claims()
@@ -210,7 +325,7 @@ def main() -> None:
             cpu = statistics.median(r["cpu_seconds"] for r in runs)
             count = runs[0]["triples"]
             peak = max(r["peak_mib"] for r in runs)
-            own = f"{max(r['export_mib'] for r in runs):,.0f}" if mode == "rekg" else "–"
+            own = f"{max(r['export_mib'] for r in runs):,.0f}" if "export_mib" in runs[0] else "–"
             print(f"| {n:,} | {mode} | {count:,} | {secs:.2f} | {count / secs:,.0f} | {cpu:.2f} "
                   f"| {count / cpu:,.0f} | {peak:,.0f} | {own} |", flush=True)
             sys.stderr.write(json.dumps(runs) + "\n")

@@ -61,7 +61,18 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(default=None, description="Key for API writes; unset = writes off.")
     max_body_bytes: int = Field(default=2_000_000, description="Largest request body the API accepts.")
     cypher_row_cap: int = Field(default=1000, description="Most rows POST /cypher returns.")
-    cypher_timeout: float = Field(default=10.0, description="Seconds a POST /cypher query may run.")
+    cypher_timeout: float = Field(default=10.0, gt=0, le=600, description="Seconds a POST /cypher query may run.")
+    cypher_max_bytes: int = Field(default=2_000_000, ge=1000,
+                                  description="Most bytes of rows (as JSON) POST /cypher returns.")
+    cypher_max_chars: int = Field(default=4000, ge=100, description="Longest query POST /cypher accepts.")
+    cypher_max_depth: int = Field(default=24, ge=4, description="Deepest bracket nesting POST /cypher accepts.")
+    cypher_max_range: int = Field(default=10_000, ge=10,
+                                  description="Most elements all range() calls of one query may make.")
+    cypher_concurrency: int = Field(default=4, ge=1, le=64,
+                                    description="Cypher queries the API runs at once; more get 503.")
+    cors_origins: list[str] = Field(default_factory=list,
+                                    description="Origins allowed by CORS (JSON list, e.g. "
+                                                "'[\"https://example.org\"]'); empty = CORS off.")
 
     @property
     def snapshot_path(self) -> Path:

@@ -16,6 +16,8 @@ from kg.errors import CleanError, RekgError
 from kg.store.base import Store
 
 __all__ = [
+    "EmptyGraphError",
+    "require_graph",
     "as_of_date",
     "element_symbol",
     "consumer_area",
@@ -29,18 +31,37 @@ __all__ = [
 ]
 
 
+class EmptyGraphError(RekgError):
+    """The store holds no graph: there is nothing to analyse."""
+
+    status_code = 409
+
+
+def require_graph(store: Store) -> None:
+    """Raise :class:`EmptyGraphError` (one line saying what to do) when the store is empty."""
+    if next(iter(store.entities()), None) is None:
+        where = f"Neo4j at {getattr(store, 'uri', '?')}" if store.kind == "neo4j" else \
+            f"the embedded store {getattr(store, 'path', None) or '(REKG_HOME)'}"
+        raise EmptyGraphError(f"the graph is empty in {where}: run `rekg build` first")
+
+
 def _cached(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
     """Memoize a result function in the store's own cache (:attr:`Store.results`), for the
     store's current revision. The embedded store's revision changes on every write; Neo4j's on
     every write through that store object and once a minute (writes by other clients), so a
     Neo4j result is at most a minute stale. A result also expires at midnight: defaults such as
-    "as of today" move with the date."""
+    "as of today" move with the date. An empty store raises :class:`EmptyGraphError` before
+    anything is computed."""
 
     @functools.wraps(fn)
     def wrapper(store: Store, *args: Any, **kwargs: Any) -> dict[str, Any]:
         key = (fn.__name__, repr(args), repr(sorted(kwargs.items())), dt.date.today().isoformat())
-        return store.results.get_or_compute(key, store.revision,
-                                            lambda: fn(store, *args, **kwargs))
+
+        def compute() -> dict[str, Any]:
+            require_graph(store)
+            return fn(store, *args, **kwargs)
+
+        return store.results.get_or_compute(key, store.revision, compute)
 
     return wrapper
 
@@ -71,11 +92,20 @@ def consumer_area(store: Store, name: str) -> str:
     return store.resolve(name)
 
 
-def _network(ents: list[Any], claims: list[Any], as_of: str, areas: list[str] | None = None) -> Any:
-    from kg.analysis.projection import DEFAULT_CONSUMERS, project_supply_network
+def _supply(ents: list[Any], claims: list[Any], as_of: str, areas: list[str] | None = None) -> Any:
+    """The records read once for an as-of date (:func:`kg.analysis.network.prepare`)."""
+    from kg.analysis.network import DEFAULT_CONSUMERS, prepare
 
     wanted = sorted(set(DEFAULT_CONSUMERS) | set(areas or []))
-    return project_supply_network(ents, claims, as_of=as_of, consumers=wanted)
+    return prepare(ents, claims, as_of=as_of, consumers=wanted)
+
+
+def _network(ents: list[Any], claims: list[Any], as_of: str, element: str | None,
+             areas: list[str] | None = None) -> Any:
+    """The supply network of one element (None: total REO) as of a date."""
+    from kg.analysis.network import element_network
+
+    return element_network(_supply(ents, claims, as_of, areas), element)
 
 
 @_cached
@@ -99,6 +129,20 @@ def concentration_result(
     results = concentration(ents, claims, stage, element=elem, year=year, by=by, basis=basis, as_of=day)
     if source:
         results = [r for r in results if source in r.sources]
+    if elem and stage in ("mining", "separation") and by == "country" and basis == "production" \
+            and not source:
+        # element tonnes from the element-resolved network come first; the sources' own
+        # (total-REO) figures follow as further editions
+        from kg.analysis.concentration import network_concentration
+        from kg.analysis.figures import world_element_figures
+        from kg.analysis.network import element_network, prepare
+
+        d = prepare(ents, claims, as_of=day, year=year)
+        refs = world_element_figures(d.claims, d.entities, elem, "mining", d.year)
+        net = network_concentration(element_network(d, elem), stage,
+                                    refs[0] if refs and stage == "mining" else None)
+        if net.shares:
+            results = [net, *results]
     if not results:
         raise RekgError(f"no {basis} figures for stage {stage!r}"
                         f"{' and element ' + elem if elem else ''}"
@@ -112,10 +156,12 @@ def spof_result(
     controls: bool = False, evidence: int = 3,
 ) -> dict[str, Any]:
     """Nodes on every supply path to a consumer, at facility and country level, with redundancy."""
-    from kg.analysis.projection import consumer_id, element_network
+    from kg.analysis.network import consumer_id
     from kg.analysis.scenario import apply_scenario, restrictions_from_policies
     from kg.analysis.spof import (
+        carrying,
         collapse_to_countries,
+        critical_points,
         redundancy,
         single_points_of_failure,
         supply_articulation_points,
@@ -125,22 +171,26 @@ def spof_result(
     elem = element_symbol(element)
     area = consumer_area(store, consumer)
     ents, claims = _records(store)
-    G = _network(ents, claims, day, [area] if not area.startswith("firm:") else None)
+    H = _network(ents, claims, day, elem, [area] if not area.startswith("firm:") else None)
     node = area if area.startswith("firm:") else consumer_id(area)
-    if node not in G:
-        raise RekgError(f"consumer {consumer!r}: no consumer {node} in the supply network on {day} "
-                        "(firms are consumers when an offtake names them)")
-    H = element_network(G, elem)
+    if node not in H:
+        raise RekgError(f"consumer {consumer!r}: no consumer {node} in the {elem or 'total'} supply "
+                        f"network on {day} (firms are consumers when an offtake names them)")
     if controls:
         H = apply_scenario(H, restrictions_from_policies(ents, claims, day), elem)
+    critical = critical_points(H, node)
+    unit = H.graph["unit"]
+    H = carrying(H, [node])
     points = single_points_of_failure(H, [node], evidence=evidence)[node]
     C = collapse_to_countries(H)
     cpoints = single_points_of_failure(C, [node], evidence=evidence)[node]
     red = redundancy(C, node)
-    srcs = sorted(set(G.graph["sources"]) | {s for p in points for s in p.sources})
-    return {"consumer": node, "element": elem, "as_of": day, "controls": controls,
+    srcs = sorted(set(H.graph["sources"]) | {s for p in points for s in p.sources}
+                  | {s for p in critical for s in p.sources})
+    return {"consumer": node, "element": elem, "as_of": day, "controls": controls, "unit": unit,
             "single_points": [p.to_json() for p in points],
             "country_level": [p.to_json() for p in cpoints],
+            "critical": [p.to_json() for p in critical],
             "articulation_points": [str(n) for n in supply_articulation_points(H, node)],
             "redundancy": red.to_json(), "sources": srcs}
 
@@ -150,14 +200,13 @@ def chokepoints_result(store: Store, *, element: str | None = None, top: int = 1
                        as_of: str | None = None) -> dict[str, Any]:
     """Nodes ranked by supply lost when removed, supply betweenness and stage share."""
     from kg.analysis.chokepoints import rank_chokepoints
-    from kg.analysis.projection import element_network
 
     day = as_of_date(as_of)
     elem = element_symbol(element)
-    G = _network(*_records(store), day)
-    ranked = rank_chokepoints(element_network(G, elem), top=top)
-    return {"element": elem, "as_of": day, "chokepoints": [c.to_json() for c in ranked],
-            "sources": G.graph["sources"]}
+    G = _network(*_records(store), day, elem)
+    ranked = rank_chokepoints(G, top=top)
+    return {"element": elem, "as_of": day, "unit": G.graph["unit"],
+            "chokepoints": [c.to_json() for c in ranked], "sources": G.graph["sources"]}
 
 
 @_cached
@@ -166,6 +215,7 @@ def scenario_result(
     policies: bool = False, elements: list[str] | None = None, as_of: str | None = None,
 ) -> dict[str, Any]:
     """Max-flow per consumer before and after restrictions, removals or the policies in force."""
+    from kg.analysis.network import element_network
     from kg.analysis.scenario import (
         Scenario,
         parse_restriction,
@@ -175,7 +225,6 @@ def scenario_result(
 
     day = as_of_date(as_of)
     ents, claims = _records(store)
-    G = _network(ents, claims, day)
     removed = [store.resolve(r) for r in (remove or [])]
     sc = Scenario(name="scenario", as_of=day,
                   restrictions=[parse_restriction(r) for r in (restrict or [])], removed=removed)
@@ -184,8 +233,9 @@ def scenario_result(
         sc.restrictions += from_policies.restrictions
         sc.notes += from_policies.notes
         sc.name = from_policies.name if not (restrict or remove) else "scenario + policies"
-    symbols = [element_symbol(e) for e in elements] if elements else None
-    result = run_scenario(G, sc, elements=symbols)
+    symbols = [element_symbol(e) for e in elements] if elements else sc.elements()
+    d = _supply(ents, claims, day)
+    result = run_scenario({e: element_network(d, e) for e in symbols}, sc, elements=symbols)
     return result.to_json() | {"as_of": day}
 
 
@@ -201,11 +251,12 @@ def policies_result(store: Store, *, as_of: str | None = None, element: str | No
 
 @_cached
 def report_result(store: Store) -> dict[str, Any]:
-    """The headline report's data (concentration, SPOFs, the 2025 controls replayed)."""
-    from kg.analysis.report import build_report
+    """The headline report's data (concentration, SPOFs, the 2025 controls replayed), with the
+    bibliography of every source it cites."""
+    from kg.analysis.report import attach_bibliography, build_report
 
     ents, claims = _records(store)
-    return build_report(ents, claims)
+    return attach_bibliography(build_report(ents, claims), ents)
 
 
 @_cached

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pycountry
 
@@ -71,6 +71,7 @@ _NUMBER_RE = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9
 _INT_RE = re.compile(r"^[+-]?[0-9]+$")
 #: Integers beyond this magnitude are refused (JSON, JavaScript and Neo4j keep them exactly).
 INT_LIMIT = 2**53
+_URI_SAFE = ":/?#@!$&'()*+,;=%-._~"
 _QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 _ID_RE = re.compile(r"^[a-z]+:[A-Za-z0-9][A-Za-z0-9.\-]*$")
 
@@ -264,7 +265,11 @@ def _clean_scalar(spec: PropertySpec, raw: Any, field: str) -> Any:
         parts = urlsplit(text)
         if parts.scheme not in {"http", "https"} or not parts.netloc or " " in text:
             raise CleanError(field, raw, "an absolute http(s) URL")
-        return text
+        # Characters RFC 3986 does not allow outside the host ("[[SMM-Analysis]]" in a news
+        # site's path) are percent-encoded, so the URL is a valid xsd:anyURI for RDF tools.
+        return parts.scheme + "://" + parts.netloc + quote(text[len(parts.scheme) + 3
+                                                                  + len(parts.netloc):],
+                                                             safe=_URI_SAFE)
     if kind == "qid":
         text = str(raw).strip()
         if not _QID_RE.match(text):

@@ -19,7 +19,7 @@ router = APIRouter(tags=["analysis"])
 AsOf = Annotated[str | None, Query(description="Date YYYY[-MM[-DD]] for facility status, claims and "
                                                "policies; default today.", examples=["2025-06-01"],
                                    pattern=DATE_PATTERN)]
-Element = Annotated[str | None, Query(description="Element symbol or name, e.g. Dy.", examples=["Dy"])]
+Element = Annotated[str | None, Query(description="Element symbol or name, e.g. Dy.", examples=["Dy"], max_length=40)]
 
 
 class _Open(BaseModel):
@@ -58,16 +58,20 @@ class ChokepointsOut(_Open):
                                                          "score": 0.615, "supply_lost": 0.542}]])
 
 
+#: An id, name or code in a request body (bounded, so nothing long reaches the store).
+ShortStr = Annotated[str, Field(max_length=200)]
+
+
 class ScenarioIn(BaseModel):
-    restrict: list[str] = Field(default_factory=list, max_length=50,
+    restrict: list[ShortStr] = Field(default_factory=list, max_length=50,
                                 description="COUNTRY:E1,E2 — stop that country's exports of those elements.",
                                 examples=[["CN:Dy,Tb"]])
-    remove: list[str] = Field(default_factory=list, max_length=50,
+    remove: list[ShortStr] = Field(default_factory=list, max_length=50,
                               description="Facility, firm or country ids (or names) taken out.",
                               examples=[["facility:lynas-malaysia"]])
     policies: bool = Field(default=False, description="Also apply the export controls in force on as_of "
                                                       "(the default when nothing else is given).")
-    elements: list[str] = Field(default_factory=list, max_length=17, examples=[["Dy", "Tb"]])
+    elements: list[ShortStr] = Field(default_factory=list, max_length=17, examples=[["Dy", "Tb"]])
     as_of: str | None = Field(default=None, examples=["2025-04-04"], pattern=DATE_PATTERN)
 
 
@@ -93,12 +97,12 @@ class PathsOut(_Open):
             summary="Shares by country or firm for a stage, with HHI and flags")
 def concentration(
     store: StoreDep,
-    stage: Annotated[str, Query(description="mining, separation, metal, magnet …", examples=["mining"])],
+    stage: Annotated[str, Query(description="mining, separation, metal, magnet …", examples=["mining"], max_length=40)],
     element: Element = None,
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     by: Annotated[Literal["country", "firm"], Query()] = "country",
     basis: Annotated[Literal["production", "capacity"], Query()] = "production",
-    source: Annotated[str | None, Query(description="Only this source edition (source id).")] = None,
+    source: Annotated[str | None, Query(description="Only this source edition (source id).", max_length=200)] = None,
     as_of: AsOf = None,
 ) -> dict[str, Any]:
     return service.concentration_result(store, stage, element=element, year=year, by=by, basis=basis,
@@ -110,7 +114,7 @@ def concentration(
 def spof(
     store: StoreDep,
     consumer: Annotated[str, Query(description="US, EU, JP, country:US, region:eu or a firm id.",
-                                   examples=["US"])],
+                                   examples=["US"], max_length=200)],
     element: Element = None,
     as_of: AsOf = None,
     controls: Annotated[bool, Query(description="Apply the export controls in force on as_of.")] = False,
@@ -146,10 +150,10 @@ def policies(store: StoreDep, as_of: AsOf = None, element: Element = None) -> di
             summary="Paths between two entities through claims, optionally avoiding a country")
 def paths(
     store: StoreDep,
-    source: Annotated[str, Query(description="Id or name.", examples=["facility:mount-weld"])],
-    target: Annotated[str, Query(description="Id or name.", examples=["firm:mp-materials"])],
+    source: Annotated[str, Query(description="Id or name.", examples=["facility:mount-weld"], max_length=200)],
+    target: Annotated[str, Query(description="Id or name.", examples=["firm:mp-materials"], max_length=200)],
     max_hops: Annotated[int, Query(ge=1, le=8)] = 4,
-    avoid_country: Annotated[str | None, Query(description="Country code, name or id.", examples=["CN"])] = None,
+    avoid_country: Annotated[str | None, Query(description="Country code, name or id.", examples=["CN"], max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
     as_of: AsOf = None,
 ) -> dict[str, Any]:

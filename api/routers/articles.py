@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ApiKeyDep, StoreDep
-from api.models import ErrorOut
+from api.models import DATE_PATTERN, error_response
 
 router = APIRouter(tags=["articles"])
 
@@ -16,7 +16,7 @@ router = APIRouter(tags=["articles"])
 class ArticleIn(BaseModel):
     url: str = Field(max_length=2000, examples=["https://example.org/news/lynas-dysprosium"])
     title: str = Field(min_length=1, max_length=500, examples=["Lynas produces first dysprosium outside China"])
-    published: str = Field(description="YYYY[-MM[-DD]]", examples=["2025-05-16"])
+    published: str = Field(description="YYYY[-MM[-DD]]", examples=["2025-05-16"], pattern=DATE_PATTERN)
     publisher: str | None = Field(default=None, max_length=300, examples=["Australian Mining"])
     text: str = Field(min_length=1, description="The article's plain text.",
                       examples=["Lynas Rare Earths said it produced dysprosium oxide at Lynas Malaysia."])
@@ -36,9 +36,9 @@ class ArticleOut(BaseModel):
 
 @router.post("/articles", response_model=ArticleOut, status_code=201,
              summary="Ingest one article (needs the API key)",
-             responses={401: {"model": ErrorOut, "description": "No API key sent."},
-                        403: {"model": ErrorOut, "description": "Wrong key, or writes disabled."},
-                        409: {"model": ErrorOut, "description": "The URL names a curated source."}})
+             responses={401: error_response("No API key sent."),
+                        403: error_response("Wrong key, or writes disabled."),
+                        409: error_response("The URL names a curated source.")})
 def ingest_article(body: ArticleIn, store: StoreDep, _: ApiKeyDep) -> dict[str, Any]:
     """The article becomes a Source with MENTIONS links and extracted claims, written in one
     batch (all or nothing); curated data is never overwritten (409)."""

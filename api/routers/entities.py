@@ -16,7 +16,7 @@ from kg.types import clean_date
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 
-IdPath = Annotated[str, Path(description="Entity id, `type:slug`.", examples=["facility:mount-weld"])]
+IdPath = Annotated[str, Path(description="Entity id, `type:slug`.", examples=["facility:mount-weld"], max_length=200)]
 
 
 def _type(value: str | None) -> str | None:
@@ -41,10 +41,10 @@ def _date(value: str | None, field: str) -> str | None:
 @router.get("", response_model=EntityPage, summary="List entities, optionally by type and name")
 def list_entities(
     store: StoreDep,
-    type: Annotated[str | None, Query(description="Entity type, e.g. Facility.")] = None,
+    type: Annotated[str | None, Query(description="Entity type, e.g. Facility.", max_length=40)] = None,
     q: Annotated[str | None, Query(description="Only entities whose names match.", max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> EntityPage:
     items = list(store.entities(_type(type)))
     if q:
@@ -66,7 +66,7 @@ def get_entity(
             summary="Relations of an entity, with their sources")
 def get_relations(
     store: StoreDep, entity_id: IdPath,
-    predicate: Annotated[str | None, Query(description="Relation type, e.g. OPERATES.")] = None,
+    predicate: Annotated[str | None, Query(description="Relation type, e.g. OPERATES.", max_length=40)] = None,
     direction: Annotated[Literal["out", "in"] | None, Query()] = None,
     as_of: Annotated[str | None, Query(description="YYYY[-MM[-DD]]", pattern=DATE_PATTERN)] = None,
 ) -> list[RelationOut]:

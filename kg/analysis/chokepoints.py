@@ -29,12 +29,9 @@ import networkx as nx
 
 from kg.analysis.paths import (
     SUPER_SINK,
-    SUPER_SOURCE,
     consumers_of,
     is_real,
-    split_node_capacities,
     supply_sources,
-    with_super_source,
 )
 
 __all__ = ["Chokepoint", "supply_betweenness", "supply_lost", "stage_shares", "rank_chokepoints"]
@@ -131,20 +128,6 @@ def supply_betweenness(
     return {n: v / norm for n, v in bc.items()}
 
 
-def _total_flow(S: nx.DiGraph) -> float:
-    try:
-        return float(nx.maximum_flow_value(S, (SUPER_SOURCE, "in"), (SUPER_SINK, "out")))
-    except nx.NetworkXUnbounded:
-        return math.inf
-
-
-def _with_sink(G: nx.DiGraph, sources: list[Hashable], consumers: list[Hashable]) -> nx.DiGraph:
-    H = with_super_source(G, sources)
-    H.add_node(SUPER_SINK, kind="virtual")
-    H.add_edges_from((c, SUPER_SINK) for c in consumers)
-    return split_node_capacities(H)
-
-
 def supply_lost(
     G: nx.DiGraph,
     nodes: Iterable[Hashable] | None = None,
@@ -153,8 +136,8 @@ def supply_lost(
 ) -> tuple[float, dict[Hashable, float]]:
     """Total deliverable supply, and the supply lost when each of ``nodes`` is removed.
 
-    Returns ``(total, {node: lost})``. A removed node is modelled by setting its inner
-    (split) arc's capacity to 0, so one split graph serves every node.
+    Returns ``(total, {node: lost})``. One compiled index copy of the network (a
+    super-sink behind every consumer) answers every removal (:mod:`kg.analysis.flow`).
 
     Examples
     --------
@@ -166,22 +149,18 @@ def supply_lost(
     >>> total, lost["m1"], lost["s2"]
     (7.0, 3.0, 4.0)
     """
+    from kg.analysis.flow import FlowNetwork
+
     srcs = list(supply_sources(G) if sources is None else sources)
     targets = list(consumers_of(G) if consumers is None else consumers)
-    S = _with_sink(G, srcs, targets)
-    total = _total_flow(S)
+    H = G.copy()
+    H.add_node(SUPER_SINK, kind="virtual")
+    H.add_edges_from((c, SUPER_SINK) for c in targets)
+    F = FlowNetwork(H, srcs)
+    total = F.max_flow(SUPER_SINK)
     out: dict[Hashable, float] = {}
     for n in (list(G) if nodes is None else nodes):
-        arc = S.edges[(n, "in"), (n, "out")]
-        saved = arc.get("capacity")
-        arc["capacity"] = 0.0
-        try:
-            after = _total_flow(S)
-        finally:
-            if saved is None:
-                del arc["capacity"]
-            else:
-                arc["capacity"] = saved
+        after = F.max_flow(SUPER_SINK, removed=[n])
         out[n] = 0.0 if math.isinf(total) and math.isinf(after) else total - after
     return total, out
 

@@ -45,6 +45,7 @@ __all__ = [
     "hhi",
     "concentration",
     "material_elements",
+    "network_concentration",
 ]
 
 HHI_THRESHOLD = 2500.0
@@ -218,8 +219,10 @@ def concentration(
             return "total"
         return "specific" if element in elems else None
 
+    # output_share claims describe what a subject's output is made of, not how much it is
     rows = [c for c in claim_list if c.predicate == "PRODUCES" and _stage_of(c, materials) == stage
-            and c.properties.get("basis", "production") == basis]
+            and c.properties.get("basis", "production") == basis
+            and c.properties.get("output_share") is None]
     specific = [c for c in rows if covers(c.object) == "specific"]
     if element is not None and specific:
         rows, element_basis = specific, f"{element}-bearing materials"
@@ -241,8 +244,20 @@ def concentration(
                       element_basis, basis)
         if result is not None:
             results.append(result)
-    results.sort(key=lambda r: (not r.comparable, -(r.year or 0), -r.coverage, r.sources))
+    def published(r: ConcentrationResult) -> str:
+        return max((str(ents[s].properties.get("published", "")) for s in r.sources if s in ents),
+                   default="")
+
+    # newest edition first for a year (a revised figure replaces the older edition's)
+    # quantities over a stated world total first (then newest edition), shares as given after
+    results.sort(key=lambda r: (not r.comparable, -(r.year or 0), "world total" not in r.basis,
+                                _neg(published(r)), -r.coverage, r.sources))
     return results
+
+
+def _neg(text: str) -> tuple[int, ...]:
+    """Sort key that orders strings (ISO dates) newest first."""
+    return tuple(-ord(ch) for ch in text)
 
 
 def _holder(subject: str, by: str, located: dict[str, str],
@@ -284,7 +299,9 @@ def _one(
         total = float(world[0].properties["quantity"]) if world and by == "country" else listed
         if world:
             used.append(world[0].id)
-        total = max(total, listed) if total else listed
+        # the source's stated world total is the denominator when it gives one, even where
+        # its rounded total is below the sum of its rounded rows (USGS: 390,000 vs 393,950)
+        total = total or listed
         shares = {h: q / total for h, q in amounts.items()} if total else {}
         how = "quantities" + (" / source's world total" if world and by == "country" else
                               " / sum of listed")
@@ -321,3 +338,76 @@ def _one(
         coverage=min(1.0, sum(s.share for s in entries)), basis=f"{basis}: {how}",
         element_basis=element_basis, flags=flags, claims=sorted(set(used)),
     )
+
+
+def network_concentration(G: Any, layer: str, reference: Any = None) -> ConcentrationResult:
+    """Concentration of one element at ``mining`` or ``separation`` read off its supply
+    network (:func:`kg.analysis.network.element_network`), by country, in element tonnes.
+
+    - mining: each mine's (or country's unattributed) output of the element; the
+      denominator is the bundled world reference figure for the element when one is given
+      (``reference``, a :class:`~kg.analysis.figures.Figure`), else the world mine output
+      derived in the graph (the basis text says which);
+    - separation: the element each separator handles in one maximum flow from the mines to
+      every separator (compiled max-flow): what the mines can feed and the plants can
+      separate; the denominator is the total so separated.
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("cn", "s"), ("au", "s")])
+    >>> G.add_nodes_from([("cn", {"layer": "mining", "country": "country:CN", "capacity": 9,
+    ...                           "source": True, "sources": ("source:a",)}),
+    ...                   ("au", {"layer": "mining", "country": "country:AU", "capacity": 1,
+    ...                           "source": True})])
+    >>> G.graph.update(element="Dy", unit="t Dy2O3", year=2024, world_total=10.0)
+    >>> r = network_concentration(G, "mining")
+    >>> [(s.id, s.share) for s in r.shares], r.hhi
+    ([('country:CN', 0.9), ('country:AU', 0.1)], 8200.0)
+    """
+    from kg.analysis.flow import FlowNetwork
+    from kg.analysis.paths import SUPER_SINK
+
+    element = G.graph.get("element")
+    amounts: dict[str, float] = defaultdict(float)
+    srcs: set[str] = set()
+    if layer == "mining":
+        for _, d in G.nodes(data=True):
+            if d.get("layer") == "mining" and d.get("source") and d.get("country"):
+                amounts[d["country"]] += float(d.get("capacity") or 0.0)
+                srcs.update(d.get("sources", ()))
+        derived = float(G.graph.get("world_total") or sum(amounts.values()))
+        if reference is not None:
+            total = float(reference.value)
+            basis = (f"element tonnes in the graph / the source's world total "
+                     f"({reference.value:,.0f} {reference.unit}, {', '.join(reference.sources)}); "
+                     f"world derived in the graph {derived:,.0f}")
+            srcs.update(reference.sources)
+        else:
+            total = derived
+            basis = "element tonnes in the graph / world mine output derived in the graph"
+    else:
+        H = G.copy()
+        H.add_node(SUPER_SINK, kind="virtual")
+        seps = [n for n, d in G.nodes(data=True) if d.get("layer") == layer]
+        H.add_edges_from((n, SUPER_SINK) for n in seps)
+        through = FlowNetwork(H).node_flows(SUPER_SINK) if seps else {}
+        for n in seps:
+            d = G.nodes[n]
+            if through.get(n) and d.get("country"):
+                amounts[d["country"]] += through[n]
+                srcs.update(d.get("sources", ()))
+        total = sum(amounts.values())
+        basis = (f"element tonnes separated in one max-flow from the mines to every {layer} "
+                 "plant / their total")
+    shares = {k: v / total for k, v in amounts.items() if total > 0 and v > 0}
+    entries = sorted((Share(k, k, round(amounts[k], 3), s) for k, s in shares.items()),
+                     key=lambda s: (-s.share, s.id))
+    index = hhi(s.share for s in entries)
+    top = max((s.share for s in entries), default=0.0)
+    flags = (["HHI ≥ 2500"] if index >= HHI_THRESHOLD else []) + \
+        (["top share ≥ 50%"] if top >= TOP_SHARE_THRESHOLD else [])
+    return ConcentrationResult(
+        stage=layer, element=element, year=G.graph.get("year"), by="country",
+        unit=G.graph.get("unit"), total=round(total, 3), hhi=index, top_share=top,
+        shares=entries, sources=sorted(srcs), coverage=min(1.0, sum(shares.values())),
+        basis=f"network: {basis}", element_basis=f"{element} content (element-resolved network)",
+        flags=flags)

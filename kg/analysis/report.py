@@ -1,26 +1,37 @@
 """The headline report: concentration, single points of failure and the 2025 controls replayed.
 
 :func:`build_report` computes everything from the store's records (pure: records in, a
-dict out); :func:`render_markdown` and :func:`render_html` turn that dict into text. Every
-number carries its source ids and the as-of date it was computed for.
+dict out); :func:`attach_bibliography` adds the title, publisher, date and URL of every
+source id the report cites; :func:`render_markdown` and :func:`render_html` turn that dict
+into text (HTML through markdown-it-py, with the charts of :func:`report_figures` embedded as
+PNG data). Every number carries its source ids and the as-of date it was computed for, and
+both formats end with the bibliography that resolves those ids.
 """
 
 from __future__ import annotations
 
-import html
+import base64
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kg.analysis.chokepoints import rank_chokepoints
-from kg.analysis.concentration import concentration
-from kg.analysis.projection import consumer_id, element_network, project_supply_network
+from kg.analysis.concentration import concentration, network_concentration
+from kg.analysis.figures import world_element_figures
+from kg.analysis.network import consumer_id, element_network, prepare
 from kg.analysis.scenario import apply_scenario, restrictions_from_policies, run_scenario
-from kg.analysis.spof import collapse_to_countries, redundancy, single_points_of_failure
+from kg.analysis.spof import (
+    carrying,
+    collapse_to_countries,
+    critical_points,
+    redundancy,
+    single_points_of_failure,
+)
 from kg.model import Claim, Entity
 
 __all__ = ["REPORT_DATES", "REPORT_ELEMENTS", "REPORT_AREAS", "build_report", "render_markdown",
-           "render_html", "summary_lines"]
+           "render_html", "summary_lines", "informative", "cited_sources", "attach_bibliography",
+           "report_figures"]
 
 #: April 2025 controls, October 2025 controls, the November 2025 suspension in force.
 REPORT_DATES: tuple[tuple[str, str], ...] = (
@@ -31,6 +42,8 @@ REPORT_DATES: tuple[tuple[str, str], ...] = (
 REPORT_ELEMENTS: tuple[str, ...] = ("Nd", "Pr", "Dy", "Tb")
 REPORT_AREAS: tuple[str, ...] = ("country:US", "region:eu", "country:JP")
 STAGES: tuple[str, ...] = ("mining", "separation", "metal", "magnet")
+#: the seed article's question: where is the US still exposed after the suspension?
+SEED_AREA = "country:US"
 
 
 def _pct(x: float | None) -> str:
@@ -42,7 +55,15 @@ def _num(x: float | None) -> str:
         return "–"
     if math.isinf(x):
         return "unbounded"
+    if 0 < abs(x) < 10:
+        return f"{x:,.1f}"
     return f"{x:,.0f}"
+
+
+def informative(row: dict[str, Any]) -> bool:
+    """A SPOF row worth a line of its own: a facility or country on every path, or at most
+    two independent country-level routes."""
+    return bool(row["facility_level"] or row["country_level"]) or row["country_routes"] <= 2
 
 
 def build_report(
@@ -53,7 +74,7 @@ def build_report(
     areas: Sequence[str] = REPORT_AREAS,
     top: int = 10,
 ) -> dict[str, Any]:
-    """Compute the report's data.
+    """Compute the report's data (element-resolved networks, one per date and element).
 
     Examples
     --------
@@ -61,96 +82,165 @@ def build_report(
 
     >>> r = build_report([], [], dates=[("2025-04-04", "April")], elements=["Dy"])
     >>> sorted(r)
-    ['chokepoints', 'concentration', 'dates', 'elements', 'findings', 'model', 'scenarios', 'spof']
+    ['chokepoints', 'concentration', 'dates', 'element_concentration', 'elements', 'findings', 'headline', 'model', 'scenarios', 'seed', 'spof']
     """
     ents = list(entities)
     cl = list(claims)
     names = {e.id: e.name for e in ents}
+    ent_map = {e.id: e for e in ents}
     conc = []
     for stage in STAGES:
-        # element rows only where a source gives element-specific figures; otherwise one
-        # total-REO row stands for all the report's elements
-        rows = [(None, r) for r in concentration(ents, cl, stage)]
-        for element in elements:
-            rows += [(element, r) for r in concentration(ents, cl, stage, element=element)
-                     if not r.element_basis.startswith("total")]
-        for element, r in rows:
-            if not r.comparable:
-                continue
-            conc.append(r.to_json() | {
-                "element": element or "all (total REO)",
-                "top": [{"id": s.id, "name": s.name, "share": s.share} for s in r.shares[:3]]})
+        for r in concentration(ents, cl, stage):
+            if r.comparable:
+                conc.append(r.to_json() | {
+                    "element": "all (total REO)",
+                    "top": [{"id": s.id, "name": s.name, "share": s.share} for s in r.shares[:3]]})
     consumers = [consumer_id(a) for a in areas]
     spof_rows: list[dict[str, Any]] = []
     scen_rows: list[dict[str, Any]] = []
+    element_conc: list[dict[str, Any]] = []
     model: dict[str, Any] = {}
     choke: list[dict[str, Any]] = []
     for as_of, label in dates:
-        G = project_supply_network(ents, cl, as_of=as_of, consumers=areas)
-        model = {"as_of": as_of, "year": G.graph["year"], "edition": G.graph["edition"],
-                 "world_total": G.graph["world_total"], "assumptions": G.graph["assumptions"],
-                 "missing": G.graph["missing"], "sources": G.graph["sources"],
-                 "mandatory_layers": G.graph["mandatory_layers"],
-                 "optional_layers": G.graph["optional_layers"],
-                 "nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
+        d = prepare(ents, cl, as_of=as_of, consumers=areas)
+        nets = {e: element_network(d, e) for e in elements}
+        assumptions: list[str] = []
+        missing: list[str] = []
+        srcs: set[str] = set()
+        for G in nets.values():
+            assumptions += [a for a in G.graph["assumptions"] if a not in assumptions]
+            missing += [m for m in G.graph["missing"] if m not in missing]
+            srcs |= set(G.graph["sources"])
+        model = {"as_of": as_of, "year": d.year,
+                 "edition": list(d.world_mine.sources) if d.world_mine else [],
+                 "world_total": d.world_mine.value if d.world_mine else None,
+                 "assumptions": assumptions, "missing": missing, "sources": sorted(srcs),
+                 "units": {e: G.graph["unit"] for e, G in nets.items()},
+                 "nodes": {e: G.number_of_nodes() for e, G in nets.items()},
+                 "edges": {e: G.number_of_edges() for e, G in nets.items()}}
         sc = restrictions_from_policies(ents, cl, as_of)
-        res = run_scenario(G, sc, elements=list(elements), consumers=consumers)
+        res = run_scenario(nets, sc, elements=list(elements), consumers=consumers)
         scen_rows.append({"as_of": as_of, "label": label, "scenario": sc.to_json(),
-                          "impacts": [i.to_json() for i in res.impacts],
+                          "impacts": [i.to_json() for i in res.impacts], "supply": res.supply,
                           "sources": res.sources})
         for element in elements:
-            E = element_network(G, element)
+            E = nets[element]
             A = apply_scenario(E, sc, element)
             for view, H in (("baseline", E), ("controls in force", A)):
-                points = single_points_of_failure(H, consumers, evidence=1)
+                present = [c for c in consumers if c in H]
+                H = carrying(H, present)
+                points = single_points_of_failure(H, present, evidence=2)
                 country = collapse_to_countries(H)
-                cpoints = single_points_of_failure(country, consumers, evidence=1)
-                for c in consumers:
+                cpoints = single_points_of_failure(country, present, evidence=2)
+                for c in present:
                     red = redundancy(country, c)
+                    crit = critical_points(H, c)
                     spof_rows.append({
                         "as_of": as_of, "element": element, "view": view, "consumer": c,
-                        "consumer_name": H.nodes[c]["name"] if c in H else c,
+                        "consumer_name": H.nodes[c]["name"],
                         "facility_level": [p.to_json() for p in points[c]],
                         "country_level": [p.to_json() for p in cpoints[c]],
-                        "country_routes": red.routes, "country_cut": red.cut,
+                        "critical": [p.to_json() for p in crit],
+                        "country_routes": red.routes, "country_cut": [str(x) for x in red.cut],
                     })
-        choke = [c.to_json() | {"as_of": as_of} for c in rank_chokepoints(G, top=top)]
-    findings = _findings(scen_rows, spof_rows, conc, names)
+        if as_of == dates[-1][0]:
+            for element in elements:
+                G = nets[element]
+                refs = world_element_figures(cl, ent_map, element, "mining", d.year)
+                for layer in ("mining", "separation"):
+                    r = network_concentration(G, layer, refs[0] if refs and layer == "mining"
+                                              else None)
+                    element_conc.append(r.to_json() | {
+                        "as_of": as_of, "references": [f.to_json() for f in refs]
+                        if layer == "mining" else [],
+                        "top": [{"id": s.id, "name": names.get(s.id, s.id), "share": s.share,
+                                 "quantity": s.quantity} for s in r.shares[:3]]})
+            focus = "Dy" if "Dy" in nets else (elements[0] if elements else None)
+            if focus is not None:
+                choke = [c.to_json() | {"as_of": as_of, "element": focus,
+                                        "unit": nets[focus].graph["unit"]}
+                         for c in rank_chokepoints(nets[focus], top=top)]
+    headline = _headline(scen_rows, names)
+    seed = _seed(scen_rows, spof_rows, names, consumer_id(SEED_AREA))
+    findings = _findings(scen_rows, spof_rows, element_conc, names)
     return {"dates": [{"as_of": d, "label": lab} for d, lab in dates],
-            "elements": list(elements), "concentration": conc, "spof": spof_rows,
-            "scenarios": scen_rows, "chokepoints": choke, "model": model, "findings": findings}
+            "elements": list(elements), "concentration": conc,
+            "element_concentration": element_conc, "headline": headline, "spof": spof_rows,
+            "scenarios": scen_rows, "chokepoints": choke, "model": model, "seed": seed,
+            "findings": findings}
 
 
-def _findings(scen: list[dict[str, Any]], spof: list[dict[str, Any]], conc: list[dict[str, Any]],
-              names: dict[str, str]) -> list[str]:
-    out = []
-    for stage in STAGES:
-        rows = [r for r in conc if r["stage"] == stage and r["shares"]]
-        if not rows:
-            continue
-        r = max(rows, key=lambda r: (r["year"] or 0, r["coverage"]))
-        lead = r["shares"][0]
-        out.append(f"{stage}: {lead['name']} holds {_pct(lead['share'])} "
-                   f"(HHI {r['hhi']:,.0f}, {r['year'] or 'year not stated'}; "
-                   f"{', '.join(r['sources'])}).")
+def _headline(scen: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
+    """Per date, consumer and element: before / after in element tonnes and the share kept."""
+    rows = []
     for s in scen:
-        worst: dict[str, tuple[float, str]] = {}
         for i in s["impacts"]:
-            share = i["shortfall_share"]
-            if share is None:
+            if "@" not in i["consumer"]:
                 continue
-            key = i["consumer"]
-            if share > worst.get(key, (-1.0, ""))[0]:
-                worst[key] = (share, i["element"] or "all")
-        parts = [f"{names.get(k.split('@')[0], k)} {_pct(v[0])} of {v[1]}"
-                 for k, v in worst.items() if v[0] > 0]
+            kept = None if not i["before"] else (i["after"] or 0.0) / i["before"]
+            rows.append({"as_of": s["as_of"], "consumer": i["consumer"],
+                         "consumer_name": names.get(i["consumer"].split("@")[0], i["consumer"]),
+                         "element": i["element"], "unit": i["unit"], "before": i["before"],
+                         "after": i["after"], "shortfall": i["shortfall"], "kept": kept,
+                         "world": (s["supply"].get(i["element"] or "all") or {}).get(
+                             "world_mine_output")})
+    return rows
+
+
+def _seed(scen: list[dict[str, Any]], spof: list[dict[str, Any]], names: dict[str, str],
+          consumer: str) -> dict[str, Any]:
+    """The seed article's question on the last date: the consumer's shortfall per element,
+    and the facilities and countries it rests on (critical points, SPOFs), with sources."""
+    if not scen:
+        return {}
+    last = scen[-1]
+    out: dict[str, Any] = {"as_of": last["as_of"], "label": last["label"], "consumer": consumer,
+                           "elements": []}
+    for i in last["impacts"]:
+        if i["consumer"] != consumer:
+            continue
+        rows = [r for r in spof if r["as_of"] == last["as_of"] and r["consumer"] == consumer
+                and r["element"] == i["element"]]
+        ctrl = next((r for r in rows if r["view"] == "controls in force"), None)
+        base = next((r for r in rows if r["view"] == "baseline"), None)
+        out["elements"].append({
+            "element": i["element"], "unit": i["unit"], "before": i["before"],
+            "after": i["after"], "shortfall": i["shortfall"],
+            "shortfall_share": i["shortfall_share"],
+            "rests_on_baseline": (base or {}).get("critical", []),
+            "rests_on_under_controls": (ctrl or {}).get("critical", []),
+            "single_points_under_controls": ((ctrl or {}).get("country_level", [])
+                                             + (ctrl or {}).get("facility_level", [])),
+            "routes_under_controls": (ctrl or {}).get("country_routes"),
+        })
+    out["restrictions"] = last["scenario"]["restrictions"]
+    out["notes"] = last["scenario"]["notes"]
+    return out
+
+
+def _findings(scen: list[dict[str, Any]], spof: list[dict[str, Any]],
+              conc: list[dict[str, Any]], names: dict[str, str]) -> list[str]:
+    out = []
+    for r in conc:
+        if not r["shares"]:
+            continue
+        lead = r["shares"][0]
+        out.append(f"{r['element']} {r['stage']}: {names.get(lead['id'], lead['id'])} "
+                   f"{_pct(lead['share'])} of {_num(r['total'])} {r['unit']} "
+                   f"(HHI {r['hhi']:,.0f}; {r['basis'].split(';')[0]}).")
+    for s in scen:
+        parts = []
+        for i in s["impacts"]:
+            if "@" not in i["consumer"] or not i["before"]:
+                continue
+            parts.append(f"{names.get(i['consumer'].split('@')[0], i['consumer'])} "
+                         f"{i['element']} {_num(i['before'])} → {_num(i['after'])} t")
         policies = sorted({r["policy"] for r in s["scenario"]["restrictions"] if r["policy"]})
+        what = f"with {', '.join(policies)} applied as a full stop" if policies else \
+            "no rare-earth export restriction in force"
         if parts:
-            out.append(f"{s['as_of']} ({s['label']}): with {', '.join(policies)} applied as a "
-                       f"full stop, the largest shortfalls are " + "; ".join(parts) + ".")
-        else:
-            out.append(f"{s['as_of']} ({s['label']}): no rare-earth export restriction in force "
-                       "cuts magnet supply in the model.")
+            out.append(f"{s['as_of']} ({s['label']}), {what}: " + "; ".join(parts)
+                       + " (oxide-equivalent t/yr, shared pro rata).")
     for row in spof:
         if row["view"] == "controls in force" and row["country_level"]:
             pts = ", ".join(p["id"] for p in row["country_level"])
@@ -164,8 +254,97 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     return list(report["findings"])
 
 
-def render_markdown(report: dict[str, Any]) -> str:
-    """The report as Markdown.
+def _crit_text(points: list[dict[str, Any]], limit: int = 4) -> str:
+    if not points:
+        return "none"
+    return "; ".join(f"{p['id']} −{_pct(p['share_lost'])} [{', '.join(p['sources'][:3])}]"
+                     for p in points[:limit])
+
+
+def cited_sources(report: Any) -> list[str]:
+    """Every source id cited anywhere in the report (sorted), bibliography excluded.
+
+    >>> cited_sources({"a": ["source:b", {"x": "source:a"}], "n": 1, "bibliography": ["source:z"]})
+    ['source:a', 'source:b']
+    """
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            if value.startswith("source:"):
+                found.add(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key != "bibliography":
+                    walk(item)
+        elif isinstance(value, list | tuple | set):
+            for item in value:
+                walk(item)
+
+    walk(report)
+    return sorted(found)
+
+
+def attach_bibliography(report: dict[str, Any], entities: Iterable[Entity]) -> dict[str, Any]:
+    """Add ``report["bibliography"]``: one entry per cited source id with its title,
+    publisher, published date and URL (``None`` where the graph lacks the source)."""
+    by_id = {e.id: e for e in entities if e.type == "Source"}
+    entries = []
+    for sid in cited_sources(report):
+        ent = by_id.get(sid)
+        props = ent.properties if ent else {}
+        entries.append({"id": sid, "title": props.get("title") or (ent.name if ent else None),
+                        "publisher": props.get("publisher"), "published": props.get("published"),
+                        "url": props.get("url")})
+    report["bibliography"] = entries
+    return report
+
+
+def _consumer_names(report: dict[str, Any]) -> dict[str, str]:
+    return {r["consumer"]: r["consumer_name"] for r in report.get("spof", []) if r.get("consumer_name")}
+
+
+def report_figures(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The report's charts as PNG bytes: concentration by stage (first edition per stage)
+    and the shortfall at each replayed date. Each is ``{"name", "title", "alt", "png"}``."""
+    from kg.analysis.plots import concentration_figure, figure_png, shortfall_figure
+
+    sources = {b["id"]: b for b in report.get("bibliography", [])}
+    figures = []
+    firsts: dict[str, dict[str, Any]] = {}
+    for r in report["concentration"]:
+        if not str(r.get("element") or "").startswith("all") and r.get("element"):
+            continue
+        firsts.setdefault(r["stage"], r)
+    if firsts:
+        rows = list(firsts.values())
+        title = "Concentration by stage (share of output by country, total rare-earth oxide)"
+        alt = "; ".join(f"{r['stage']} {r.get('year') or ''}: " + ", ".join(
+            f"{t['name']} {_pct(t['share'])}" for t in r["top"]) for r in rows)
+        figures.append({"name": "concentration", "title": title, "alt": alt,
+                        "png": figure_png(concentration_figure(rows, title, sources))})
+    names = _consumer_names(report)
+    for s in report["scenarios"]:
+        if not s["impacts"]:
+            continue
+        title = f"Shortfall of magnet supply, {s['label']} ({s['as_of']})"
+        note = (f"rekg max-flow model as of {s['as_of']}; export controls in force applied as a full "
+                f"stop; network built from {len(s['sources'])} cited sources (see the bibliography).")
+        alt = "; ".join(f"{names.get(i['consumer'], i['consumer'])} {i['element'] or 'all'} "
+                        f"{_pct(i['shortfall_share'])} short" for i in s["impacts"])
+        figures.append({"name": f"shortfall-{s['as_of']}", "title": title, "alt": alt,
+                        "png": figure_png(shortfall_figure(s["impacts"], title, names, note))})
+    return figures
+
+
+def _md_text(text: str) -> str:
+    """Text safe inside a Markdown table cell or link label."""
+    return str(text).replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+
+
+def render_markdown(report: dict[str, Any], images: Sequence[tuple[str, str, str]] = ()) -> str:
+    """The report as Markdown, ending with the bibliography; ``images`` are (title, src, alt)
+    shown under *Charts* (files beside the report, or data URIs for the HTML).
 
     >>> text = render_markdown(build_report([], [], dates=[("2025-04-04", "April")],
     ...                                     elements=["Dy"]))
@@ -173,16 +352,64 @@ def render_markdown(report: dict[str, Any]) -> str:
     '# rekg: rare-earth supply, concentration and disruption'
     """
     m = report["model"]
+    consumer_names = _consumer_names(report)
     lines = ["# rekg: rare-earth supply, concentration and disruption", ""]
     lines += ["Question: if a country, firm, facility or policy moves, which supply of which "
               "element breaks, for whom, and how badly? Every figure below names its sources "
-              "(source ids resolve with `rekg show`) and the date it holds on.", ""]
-    lines += ["## Headline findings", ""] + [f"- {f}" for f in report["findings"]] + [""]
-    lines += ["## Concentration by stage", "",
-              "One row per source edition (sources on different bases are never mixed). HHI on "
-              "the 0–10 000 scale; flags at HHI ≥ 2 500 and top share ≥ 50 %. Where no "
-              "element-specific figure exists the total-REO figure stands in (column *basis*).",
-              "",
+              "(source ids, listed with title, publisher, date and URL in the bibliography at the end) and the date it holds on. Quantities are "
+              "tonnes of each element per year, oxide basis (t Dy2O3-equivalent, …).", ""]
+    lines += ["## Headline: supply per consumer, in element tonnes", "",
+              "*before* = what reaches the consumer with no restriction, *after* = with the "
+              "export controls in force on the date applied as a full stop; consumers share the "
+              "supply pro rata (their sum never exceeds what the mines deliver).", "",
+              "| as of | consumer | element | before | after | kept | world mine output | unit |",
+              "|---|---|---|---|---|---|---|---|"]
+    for h in report["headline"]:
+        lines.append(f"| {h['as_of']} | {h['consumer_name']} | {h['element']} | "
+                     f"{_num(h['before'])} | {_num(h['after'])} | {_pct(h['kept'])} | "
+                     f"{_num(h['world'])} | {h['unit']} |")
+    lines += ["", "## Findings", ""] + [f"- {f}" for f in report["findings"]] + [""]
+    if images:
+        lines += ["## Charts", ""]
+        for title, src, alt in images:
+            lines += [f"![{_md_text(alt)}]({src} \"{_md_text(title)}\")", "", f"*{title}*", ""]
+    seed = report.get("seed") or {}
+    if seed.get("elements"):
+        lines += [f"## Where is the US still exposed after the November 2025 suspension? "
+                  f"(as of {seed['as_of']})", ""]
+        rs = seed["restrictions"]
+        lines.append("Controls still in force: " + ("; ".join(
+            f"{r['policy']} ({r['country']}: {', '.join(r['elements'] or ['all'])}"
+            f"{' at ' + ', '.join(r['layers']) if r['layers'] else ''})" for r in rs)
+            or "none") + ".")
+        if seed["notes"]:
+            lines.append("Suspended or not applied: " + "; ".join(seed["notes"]) + ".")
+        lines += ["", "| element | before | after | shortfall | rests on (baseline: loss ≥ 50 %) | "
+                  "rests on under the controls | on every path under the controls | routes |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for e in seed["elements"]:
+            spofs = ", ".join(p["id"] for p in e["single_points_under_controls"]) or "none"
+            lines.append(f"| {e['element']} | {_num(e['before'])} | {_num(e['after'])} | "
+                         f"{_num(e['shortfall'])} ({_pct(e['shortfall_share'])}) | "
+                         f"{_crit_text(e['rests_on_baseline'])} | "
+                         f"{_crit_text(e['rests_on_under_controls'])} | {spofs} | "
+                         f"{e['routes_under_controls']} |")
+        lines += ["", f"Units: {', '.join(sorted({e['unit'] for e in seed['elements']}))} per year.",
+                  ""]
+    lines += ["## Concentration per element (element-resolved network)", "",
+              "| stage | element | year | top | HHI | flags | total | unit | basis | world reference figures | sources |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in report["element_concentration"]:
+        tops = "; ".join(f"{t['name']} {_pct(t['share'])}" for t in r["top"]) or "–"
+        refs = "; ".join(f"{_num(f['value'])} {f['unit']} ({f['year']}, {', '.join(f['sources'])})"
+                         for f in r["references"]) or "–"
+        lines.append(f"| {r['stage']} | {r['element']} | {r['year'] or 'n/s'} | {tops} | "
+                     f"{r['hhi']:,.0f} | {', '.join(r['flags']) or '–'} | {_num(r['total'])} | "
+                     f"{r['unit']} | {r['basis']} | {refs} | {', '.join(r['sources'][:6])} |")
+    lines += ["", "## Concentration by stage, total rare earths (as the sources give it)", "",
+              "One row per source edition (sources on different bases are never mixed), newest "
+              "edition first for a year. HHI on the 0–10 000 scale; flags at HHI ≥ 2 500 and top "
+              "share ≥ 50 %. The denominator is the source's world total when it gives one.", "",
               "| stage | element | year | top suppliers | HHI | flags | coverage | total | basis | sources |",
               "|---|---|---|---|---|---|---|---|---|---|"]
     for r in report["concentration"]:
@@ -191,20 +418,27 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines.append(f"| {r['stage']} | {r['element']} | {r['year'] or 'n/s'} | {tops} | "
                      f"{r['hhi']:,.0f} | {', '.join(r['flags']) or '–'} | {_pct(r['coverage'])} | "
                      f"{total} | {r['element_basis']}; {r['basis']} | {', '.join(r['sources'])} |")
-    lines += ["", "## Single points of failure for magnet users", "",
-              "Nodes on every supply path from any mine to the consumer (dominators from a "
-              "virtual super-source), at facility level and with facilities collapsed into "
-              "countries; *routes* is the number of node-disjoint country-level routes and "
-              "*cut* a smallest set of countries whose loss cuts every route. *Controls in "
-              "force* = the network after the export controls in force on that date, applied "
-              "as a full stop.", "",
-              "| as of | element | view | consumer | facility SPOFs | country SPOFs | routes | cut |",
-              "|---|---|---|---|---|---|---|---|"]
+    lines += ["", "## Single points of failure and critical points for magnet users", "",
+              "*On every path*: dominators from a virtual super-source, at facility level and with "
+              "facilities collapsed into countries. *Critical*: facilities and countries whose "
+              "loss removes at least half of the consumer's supply (max-flow before/after), with "
+              "the share lost. *Routes*: node-disjoint country-level routes. Only rows that carry "
+              "information are listed (something on every path, or at most two routes).", "",
+              "| as of | element | view | consumer | on every path (facility) | on every path (country) | critical (≥ 50 % lost) | routes | cut |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    rest = 0
     for r in report["spof"]:
+        if not informative(r):
+            rest += 1
+            continue
         fac = ", ".join(p["id"] for p in r["facility_level"]) or "none"
         cty = ", ".join(p["id"] for p in r["country_level"]) or "none"
         lines.append(f"| {r['as_of']} | {r['element']} | {r['view']} | {r['consumer_name']} | "
-                     f"{fac} | {cty} | {r['country_routes']} | {', '.join(map(str, r['country_cut']))} |")
+                     f"{fac} | {cty} | {_crit_text(r['critical'], 3)} | {r['country_routes']} | "
+                     f"{', '.join(r['country_cut'])} |")
+    if rest:
+        lines += ["", f"{rest} other (date, element, view, consumer) rows: no facility or country "
+                  "on every path and at least three independent country-level routes."]
     lines += ["", "## The 2025 controls replayed", ""]
     for s in report["scenarios"]:
         lines += [f"### {s['as_of']}: {s['label']}", ""]
@@ -220,15 +454,19 @@ def render_markdown(report: dict[str, Any]) -> str:
             lines.append("No rare-earth export restriction in force.")
         if s["scenario"]["notes"]:
             lines += ["", "Not applied: " + "; ".join(s["scenario"]["notes"])]
-        lines += ["", "| consumer | element | before | after | shortfall | shortfall % |",
-                  "|---|---|---|---|---|---|"]
+        lines += ["", "| consumer | element | before | after | shortfall | shortfall % | alone before | alone after | unit |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for i in s["impacts"]:
-            lines.append(f"| {i['consumer']} | {i['element'] or 'all'} | {_num(i['before'])} | "
-                         f"{_num(i['after'])} | {_num(i['shortfall'])} | {_pct(i['shortfall_share'])} |")
-        lines += ["", "Units: t REO-equivalent per year (max-flow). Sources of the network: "
-                  + ", ".join(s["sources"]), ""]
+            lines.append(f"| {consumer_names.get(i['consumer'], i['consumer'])} | {i['element'] or 'all'} | {_num(i['before'])} | "
+                         f"{_num(i['after'])} | {_num(i['shortfall'])} | {_pct(i['shortfall_share'])} | "
+                         f"{_num(i['alone_before'])} | {_num(i['alone_after'])} | {i['unit']} |")
+        sup = "; ".join(f"{e}: world mine output {_num(v['world_mine_output'])}, reaching the "
+                        f"consumers {_num(v['to_consumers_before'])} → {_num(v['to_consumers_after'])}"
+                        for e, v in s["supply"].items())
+        lines += ["", f"Supply: {sup}. Sources of the networks: " + ", ".join(s["sources"]), ""]
     if report["chokepoints"]:
-        lines += [f"## Chokepoints (as of {report['chokepoints'][0]['as_of']})", "",
+        c0 = report["chokepoints"][0]
+        lines += [f"## Chokepoints for {c0['element']} (as of {c0['as_of']}, {c0['unit']})", "",
                   "| node | country | score | measure | supply lost | betweenness | stage share | sources |",
                   "|---|---|---|---|---|---|---|---|"]
         for c in report["chokepoints"]:
@@ -238,62 +476,60 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines.append("")
     lines += ["## What is modelled and what is missing", ""]
     if m:
-        lines += [f"Network as of {m['as_of']}: {m['nodes']} nodes, {m['edges']} links; data year "
-                  f"{m['year']}; mine-production edition {', '.join(m['edition']) or 'none'}; "
-                  f"mandatory layers {', '.join(m['mandatory_layers'])}; optional layers "
-                  f"{', '.join(m['optional_layers']) or 'none'}.", ""]
+        lines += [f"Networks as of {m['as_of']}: data year {m['year']}; mine-production edition "
+                  f"{', '.join(m['edition']) or 'none'}; nodes/links per element "
+                  + ", ".join(f"{e} {m['nodes'][e]}/{m['edges'][e]}" for e in m["nodes"]) + ".", ""]
         lines += [f"- {a}" for a in m["assumptions"]]
         lines += ["- Export controls are applied as a full stop (no licences granted): an upper "
-                  "bound on the shortfall. Quantities are total REO; elements select the nodes "
-                  "that can supply them (see kg/analysis/projection.py for every rule).", ""]
+                  "bound on the shortfall. Every rule: kg/analysis/network.py and the modules "
+                  "it names (composition, capability, sourcing, flow).", ""]
         if m["missing"]:
             lines += ["Missing or assumed data:", ""] + [f"- {x}" for x in m["missing"]] + [""]
-        lines += ["Sources used by the network: " + ", ".join(m["sources"]), ""]
+        lines += ["Sources used by the networks: " + ", ".join(m["sources"]), ""]
+    lines += ["## Bibliography", ""]
+    bib = report.get("bibliography")
+    if bib is None:
+        bib = [{"id": sid, "title": None, "publisher": None, "published": None, "url": None}
+               for sid in cited_sources(report)]
+    if not bib:
+        lines.append("No source is cited.")
+    for b in bib:
+        parts = [f"*{_md_text(b['title'])}*" if b.get("title") else "title not in the graph"]
+        parts += [_md_text(b[k]) for k in ("publisher", "published") if b.get(k)]
+        url = f" <{b['url']}>" if b.get("url") else ""
+        lines.append(f"- `{b['id']}`: {', '.join(parts)}.{url}")
+    lines.append("")
     return "\n".join(lines)
 
 
-def render_html(report: dict[str, Any]) -> str:
-    """The report as a standalone HTML page (tables, headings, lists).
+_HTML_STYLE = """
+body { font-family: system-ui, "DejaVu Sans", sans-serif; max-width: 82em; margin: 1em auto; padding: 0 1em;
+       color: #1a1a1a; line-height: 1.45; }
+table { border-collapse: collapse; margin: .6em 0 1.2em; } td, th { border: 1px solid #c9ced4; padding: 2px 6px;
+font-size: 90%; vertical-align: top; } th { background: #f3f5f7; }
+img { max-width: 100%; height: auto; border: 1px solid #e2e5e9; } a { color: #0b4f9c; }
+h2 { border-bottom: 1px solid #c9ced4; padding-bottom: .2em; margin-top: 1.6em; }
+"""
 
-    >>> render_html(build_report([], [], dates=[("2025-04-04", "A")], elements=[]))[:15]
-    '<!doctype html>'
+
+def render_html(report: dict[str, Any], figures: Sequence[dict[str, Any]] | None = None) -> str:
+    """The report as a standalone HTML page: the Markdown rendered by markdown-it-py (tables
+    on, raw HTML off), charts embedded as base64 PNG (``figures`` default
+    :func:`report_figures`), ending with the bibliography, whose entries link to their URLs.
+
+    >>> page = render_html(build_report([], [], dates=[("2025-04-04", "A")], elements=[]))
+    >>> page[:15], "<h2>Bibliography</h2>" in page
+    ('<!doctype html>', True)
     """
-    body: list[str] = []
-    in_table = in_list = False
-    for line in render_markdown(report).splitlines():
-        if line.startswith("|"):
-            cells = [c.strip() for c in line.strip("|").split("|")]
-            if set("".join(cells)) <= {"-"}:
-                continue
-            if not in_table:
-                body.append("<table>")
-                in_table = True
-                body.append("<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in cells) + "</tr>")
-                continue
-            body.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
-            continue
-        if in_table:
-            body.append("</table>")
-            in_table = False
-        if line.startswith("- "):
-            if not in_list:
-                body.append("<ul>")
-                in_list = True
-            body.append(f"<li>{html.escape(line[2:])}</li>")
-            continue
-        if in_list:
-            body.append("</ul>")
-            in_list = False
-        if line.startswith("#"):
-            level = len(line) - len(line.lstrip("#"))
-            body.append(f"<h{level}>{html.escape(line[level:].strip())}</h{level}>")
-        elif line.strip():
-            body.append(f"<p>{html.escape(line)}</p>")
-    if in_table:
-        body.append("</table>")
-    if in_list:
-        body.append("</ul>")
-    style = ("body{font-family:sans-serif;max-width:80em;margin:auto}table{border-collapse:collapse}"
-             "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%}")
-    return ("<!doctype html><html><head><meta charset='utf-8'><title>rekg report</title>"
-            f"<style>{style}</style></head><body>" + "\n".join(body) + "</body></html>\n")
+    from markdown_it import MarkdownIt
+
+    if figures is None:
+        figures = report_figures(report)
+    images = [(f["title"], "data:image/png;base64," + base64.b64encode(f["png"]).decode("ascii"), f["alt"])
+              for f in figures]
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    body = md.render(render_markdown(report, images))
+    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>rekg report</title><style>{_HTML_STYLE}</style></head><body>\n"
+            + body + "</body></html>\n")

@@ -21,24 +21,32 @@ Modelling rules (also printed in the report):
   listed as not modelled; so are extraterritorial rules on foreign-made goods.
 - **A licence requirement is modelled as a full stop** (no licences granted): the worst
   case, an upper bound on the shortfall. Flows inside the issuing country are untouched.
-- **Shortfall** per consumer and element = max-flow before − after (t REO-equivalent
-  per year), and as a fraction of before. Consumers are taken one at a time (each could
-  draw on all supply), so shortfalls are not additive across consumers.
+- **Quantities** are tonnes of the element per year (the element network's ``unit``,
+  oxide basis), computed by a compiled max-flow (:mod:`kg.analysis.flow`).
+- **Consumers share the supply.** Each consumer's max-flow taken alone is what it could
+  draw if it had priority; where the consumers together could draw more than the
+  network delivers to all of them at once (one max-flow to a super-sink behind every
+  consumer that sells to no other consumer), each gets the same fraction of what it
+  could draw alone (pro-rata rationing). So the sum over consumers never exceeds the
+  supply that reaches them, and each consumer's ``alone`` figures are kept beside.
+- **Shortfall** per consumer and element = before − after, and as a fraction of before.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
+from kg.analysis.composition import element_unit
 from kg.analysis.concentration import material_elements
-from kg.analysis.paths import consumers_of, max_flow_per_consumer
-from kg.analysis.projection import STAGE_LAYER, element_network
+from kg.analysis.flow import SINK, FlowNetwork
+from kg.analysis.network import STAGE_LAYER
+from kg.analysis.paths import consumers_of
 from kg.errors import CleanError, RekgError
 from kg.model import Claim, Entity
 from kg.types import clean_country, clean_element, date_bounds
@@ -310,10 +318,46 @@ def _removed_nodes(G: nx.DiGraph, ids: Iterable[str]) -> set[Hashable]:
     return out
 
 
+def restricted(G: nx.DiGraph, scenario: Scenario, element: str | None
+               ) -> tuple[set[Hashable], list[tuple[Hashable, Hashable]]]:
+    """The nodes the scenario removes and the links it cuts in the ``element`` network.
+
+    >>> G = nx.DiGraph([("cn", "us"), ("au", "us")])
+    >>> nx.set_node_attributes(G, {"cn": "country:CN", "au": "country:AU", "us": "country:US"},
+    ...                        "country")
+    >>> restricted(G, Scenario("t", restrictions=[parse_restriction("CN:Dy")]), "Dy")
+    (set(), [('cn', 'us')])
+    """
+    nodes = _removed_nodes(G, scenario.removed)
+    drop = []
+    for r in scenario.restrictions:
+        if r.elements is not None and (element is None or element not in r.elements):
+            continue
+        for u, v in G.edges():
+            du = G.nodes[u]
+            if du.get("country") != r.country:
+                continue
+            if r.layers is not None and du.get("layer") not in r.layers:
+                continue
+            area = _area_of(G, v)
+            if r.country in area:
+                continue
+            if r.destinations is not None and not (area & r.destinations):
+                continue
+            drop.append((u, v))
+    return nodes, drop
+
+
 def _area_of(G: nx.DiGraph, node: Hashable) -> set[str]:
     d = G.nodes[node]
     if d.get("kind") == "consumer":
         return set(d.get("members") or ()) | {d.get("country") or d.get("entity") or ""}
+    if d.get("kind") == "virtual":
+        # a trade hub: the destination is what it feeds
+        out: set[str] = set()
+        for w in G.successors(node):
+            out |= _area_of(G, w)
+        return out
     return {d.get("country") or ""}
 
 
@@ -327,34 +371,25 @@ def apply_scenario(G: nx.DiGraph, scenario: Scenario, element: str | None) -> nx
     >>> sorted(H.edges())
     [('au', 'us')]
     """
+    nodes, drop = restricted(G, scenario, element)
     H = G.copy()
-    H.remove_nodes_from(_removed_nodes(H, scenario.removed))
-    drop = []
-    for r in scenario.restrictions:
-        if r.elements is not None and (element is None or element not in r.elements):
-            continue
-        for u, v in H.edges():
-            du = H.nodes[u]
-            if du.get("country") != r.country:
-                continue
-            if r.layers is not None and du.get("layer") not in r.layers:
-                continue
-            area = _area_of(H, v)
-            if r.country in area:
-                continue
-            if r.destinations is not None and not (area & r.destinations):
-                continue
-            drop.append((u, v))
     H.remove_edges_from(drop)
+    H.remove_nodes_from(nodes)
     return H
 
 
 @dataclass(frozen=True)
 class Impact:
+    """One consumer's supply of one element before and after a scenario (tonnes/yr, after
+    pro-rata sharing), with what it could draw alone."""
+
     consumer: str
     element: str | None
     before: float
     after: float
+    alone_before: float | None = None
+    alone_after: float | None = None
+    unit: str | None = None
 
     @property
     def shortfall(self) -> float:
@@ -372,34 +407,81 @@ class Impact:
         def num(x: float) -> float | None:
             return None if math.isinf(x) else round(x, 3)
 
-        return {"consumer": self.consumer, "element": self.element, "before": num(self.before),
-                "after": num(self.after), "shortfall": num(self.shortfall),
+        return {"consumer": self.consumer, "element": self.element, "unit": self.unit,
+                "before": num(self.before), "after": num(self.after),
+                "shortfall": num(self.shortfall),
                 "shortfall_share": None if self.shortfall_share is None
-                else round(self.shortfall_share, 4)}
+                else round(self.shortfall_share, 4),
+                "alone_before": None if self.alone_before is None else num(self.alone_before),
+                "alone_after": None if self.alone_after is None else num(self.alone_after)}
 
 
 @dataclass
 class ScenarioResult:
     scenario: Scenario
     impacts: list[Impact]
-    unit: str = "t REO-equivalent/yr"
+    unit: str = "t of each element per year (see each impact's unit)"
     sources: list[str] = field(default_factory=list)
+    supply: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"scenario": self.scenario.to_json(), "unit": self.unit,
-                "impacts": [i.to_json() for i in self.impacts], "sources": self.sources}
+                "impacts": [i.to_json() for i in self.impacts], "supply": self.supply,
+                "sources": self.sources}
+
+
+def _sinks(G: nx.DiGraph, targets: list[Hashable]) -> list[Hashable]:
+    """Consumers that pass nothing on to another consumer (a firm inside an area is not)."""
+    return [t for t in targets if not any(G.nodes[w].get("kind") == "consumer"
+                                          for w in G.successors(t))]
+
+
+def _share_out(alone: dict[Hashable, float], total: float) -> tuple[dict[Hashable, float], float]:
+    """Pro-rata: every consumer gets the same fraction of what it could draw alone."""
+    finite = [v for v in alone.values() if not math.isinf(v)]
+    demand = sum(finite)
+    if math.isinf(total) or demand <= total or demand == 0:
+        k = 1.0
+    else:
+        k = total / demand
+    return {t: (v * k if not math.isinf(v) else total) for t, v in alone.items()}, k
+
+
+def shared_flows(
+    G: nx.DiGraph, targets: list[Hashable], removed: Iterable[Hashable] = (),
+    removed_edges: Iterable[tuple[Hashable, Hashable]] = (), F: FlowNetwork | None = None,
+) -> tuple[dict[Hashable, float], dict[Hashable, float], float]:
+    """(shared, alone, total): each consumer's max-flow alone, the max-flow to all of them
+    together (super-sink behind the consumers that pass nothing on), and the pro-rata
+    shares of that total (see the module docstring).
+
+    >>> G = nx.DiGraph([("m", "a"), ("m", "b")]); G.nodes["m"].update(capacity=2, source=True)
+    >>> shared, alone, total = shared_flows(G, ["a", "b"])
+    >>> shared, alone, total
+    ({'a': 1.0, 'b': 1.0}, {'a': 2.0, 'b': 2.0}, 2.0)
+    """
+    removed, removed_edges = set(removed), list(removed_edges)
+    if F is None:  # one index copy serves before and after: pass it in for both
+        F = FlowNetwork(G, sink_from=_sinks(G, targets))
+    caps = F.capacities(removed, removed_edges)
+    alone = {t: (0.0 if t in removed else F.max_flow(t, caps=caps)) for t in targets}
+    total = F.max_flow(SINK, caps=caps)
+    shared, _ = _share_out(alone, total)
+    return shared, alone, total
 
 
 def run_scenario(
-    G: nx.DiGraph, scenario: Scenario, elements: Iterable[str | None] | None = None,
+    G: nx.DiGraph | Mapping[str | None, nx.DiGraph], scenario: Scenario,
+    elements: Iterable[str | None] | None = None,
     consumers: Iterable[Hashable] | None = None,
 ) -> ScenarioResult:
-    """Max-flow per consumer and element, before and after the scenario.
+    """Max-flow per consumer and element, before and after the scenario, shared pro rata.
 
     Parameters
     ----------
-    G : networkx.DiGraph
-        Full supply network (all elements); element networks are cut from it.
+    G : networkx.DiGraph or mapping element → networkx.DiGraph
+        The element networks (:func:`kg.analysis.network.supply_networks`); a single graph
+        stands for every element.
     scenario : Scenario
     elements : iterable, optional
         Elements to report; default those the scenario restricts (or total REO, ``None``,
@@ -423,15 +505,29 @@ def run_scenario(
     """
     if elements is None:
         elements = scenario.elements()
+    elements = list(elements)
+    nets = {e: G for e in elements} if isinstance(G, nx.DiGraph) else dict(G)
     out: list[Impact] = []
+    supply: dict[str, dict[str, float | None]] = {}
+    srcs: set[str] = {s for r in scenario.restrictions for s in r.sources}
     for element in elements:
-        E = element_network(G, element)
+        E = nets.get(element)
+        if E is None:
+            raise RekgError(f"element {element!r}: no supply network built for it")
+        srcs |= set(E.graph.get("sources", ()))
         targets = [c for c in (consumers_of(E) if consumers is None else consumers) if c in E]
-        before = max_flow_per_consumer(E, targets)
-        A = apply_scenario(E, scenario, element)
-        after = max_flow_per_consumer(A, [t for t in targets if t in A])
+        if not targets:
+            continue
+        F = FlowNetwork(E, sink_from=_sinks(E, targets))
+        before, alone_b, total_b = shared_flows(E, targets, F=F)
+        nodes, drop = restricted(E, scenario, element)
+        after, alone_a, total_a = shared_flows(E, targets, nodes, drop, F=F)
+        unit = E.graph.get("unit") or element_unit(element)
+        key = element or "all"
+        world = E.graph.get("world_total")
+        supply[key] = {"world_mine_output": None if world is None else round(world, 3),
+                       "to_consumers_before": None if math.isinf(total_b) else round(total_b, 3),
+                       "to_consumers_after": None if math.isinf(total_a) else round(total_a, 3)}
         for t in targets:
-            out.append(Impact(str(t), element, before[t], after.get(t, 0.0)))
-    srcs = sorted(set(G.graph.get("sources", ())) | {s for r in scenario.restrictions
-                                                     for s in r.sources})
-    return ScenarioResult(scenario, out, sources=srcs)
+            out.append(Impact(str(t), element, before[t], after[t], alone_b[t], alone_a[t], unit))
+    return ScenarioResult(scenario, out, sources=sorted(srcs), supply=supply)

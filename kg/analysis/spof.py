@@ -10,6 +10,11 @@ in reverse postorder is final); the result agrees
 with :func:`networkx.immediate_dominators` on the graph with the super-source added (the
 tests check this), without copying the graph.
 
+Critical points (:func:`critical_points`) widen the net: the facilities and countries
+whose loss removes at least half of a consumer's supply (compiled max-flow before and
+after), with the share lost. Strict dominators hide behind any trickle of an alternative
+route; this list does not.
+
 Redundancy is the number of node-disjoint supply routes to a consumer (local node
 connectivity from the super-source), with a minimum node cut as its witness: "2
 independent routes" means no single node failure cuts the consumer off, but the two cut
@@ -18,6 +23,7 @@ nodes together do.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +41,9 @@ from kg.analysis.paths import (
 )
 
 __all__ = [
+    "carrying",
+    "CriticalPoint",
+    "critical_points",
     "supply_articulation_points",
     "SinglePoint",
     "Redundancy",
@@ -180,6 +189,36 @@ def single_points_of_failure(
     return out
 
 
+def carrying(G: nx.DiGraph, consumers: Iterable[Hashable] | None = None) -> nx.DiGraph:
+    """The part of ``G`` that can carry supply to the consumers: nodes of zero capacity
+    dropped, then only nodes on some path from a supply source to a consumer kept.
+
+    A mine with 0 t of an element or a plant no source reaches is not a route; left in, it
+    would hide single points of failure (and, collapsed into its country, fake a path).
+
+    >>> G = nx.DiGraph([("m0", "u"), ("m1", "s"), ("s", "u"), ("x", "y")])
+    >>> nx.set_node_attributes(G, {"m0": 0, "m1": 5}, "capacity")
+    >>> nx.set_node_attributes(G, {"m0": True, "m1": True, "x": True}, "source")
+    >>> sorted(carrying(G, ["u"]))
+    ['m1', 's', 'u']
+    """
+    targets = list(consumers_of(G) if consumers is None else consumers)
+    keep = [n for n, d in G.nodes(data=True) if d.get("capacity") is None
+            or float(d["capacity"]) > 0 or n in targets]
+    H = G.subgraph(keep)
+    srcs = [s for s in supply_sources(G) if s in H]
+    down: set[Hashable] = set()
+    for s in srcs:
+        if s not in down:
+            down |= nx.descendants(H, s) | {s}
+    up: set[Hashable] = set()
+    for t in targets:
+        if t in H and t not in up:
+            up |= nx.ancestors(H, t) | {t}
+    live = (down & up) | {t for t in targets if t in H}
+    return G.subgraph(live).copy()
+
+
 def collapse_to_countries(G: nx.DiGraph) -> nx.DiGraph:
     """Country-level view: every node with a ``country`` becomes that country's node.
 
@@ -285,3 +324,84 @@ def supply_articulation_points(G: nx.DiGraph, consumer: Hashable) -> list[Hashab
     upstream = nx.ancestors(G, consumer) | {consumer}
     U = G.subgraph(upstream).to_undirected(as_view=True)
     return sorted((n for n in nx.articulation_points(U) if n != consumer and is_real(G, n)), key=str)
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    """A facility or country whose loss removes at least the threshold share of a consumer's
+    supply (max-flow with it, without it)."""
+
+    id: str
+    level: str  # "facility" or "country"
+    name: str
+    before: float
+    after: float
+    nodes: tuple[Hashable, ...]
+    sources: tuple[str, ...] = ()
+
+    @property
+    def share_lost(self) -> float:
+        if self.before <= 0 or math.isinf(self.before):
+            return 0.0
+        return (self.before - self.after) / self.before
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "level": self.level, "name": self.name,
+                "before": None if math.isinf(self.before) else round(self.before, 3),
+                "after": None if math.isinf(self.after) else round(self.after, 3),
+                "share_lost": round(self.share_lost, 4), "nodes": [str(n) for n in self.nodes],
+                "sources": list(self.sources)}
+
+
+def critical_points(
+    G: nx.DiGraph, consumer: Hashable, threshold: float = 0.5,
+    sources: Iterable[Hashable] | None = None,
+) -> list[CriticalPoint]:
+    """Facilities (all their layer nodes together) and countries (all nodes located there)
+    whose loss cuts ``consumer``'s max-flow by at least ``threshold`` of it, largest loss
+    first. The consumer and virtual nodes are never candidates.
+
+    Examples
+    --------
+    A trickle of 1 t beside 9 t through one separator: no dominator, but the separator is
+    critical (90 % lost).
+
+    >>> G = nx.DiGraph([("m1", "s1"), ("m2", "s2"), ("s1", "u"), ("s2", "u")])
+    >>> nx.set_node_attributes(G, {"m1": 9, "m2": 1}, "capacity")
+    >>> nx.set_node_attributes(G, {"m1": True, "m2": True}, "source")
+    >>> single_points_of_failure(G, ["u"])["u"]
+    []
+    >>> [(p.id, round(p.share_lost, 2)) for p in critical_points(G, "u")]
+    [('m1', 0.9), ('s1', 0.9)]
+    """
+    from kg.analysis.flow import FlowNetwork
+
+    if consumer not in G:
+        raise nx.NodeNotFound(f"consumer {consumer!r} is not in G")
+    F = FlowNetwork(G, sources)
+    before = F.max_flow(consumer)
+    if before <= 0 or math.isinf(before):
+        return []
+    groups: dict[tuple[str, str], list[Hashable]] = {}
+    names: dict[tuple[str, str], str] = {}
+    for n, d in G.nodes(data=True):
+        if n == consumer or not is_real(G, n) or d.get("kind") == "consumer":
+            continue
+        ent = str(d.get("entity") or n)
+        if d.get("kind") != "aggregate":
+            key = ("facility", ent)
+            groups.setdefault(key, []).append(n)
+            names[key] = str(d.get("name", n)).split(" (")[0]
+        if d.get("country"):
+            key = ("country", str(d["country"]))
+            groups.setdefault(key, []).append(n)
+            names[key] = str(d["country"])
+    out = []
+    for (level, ent), nodes in groups.items():
+        after = F.max_flow(consumer, removed=nodes)
+        point = CriticalPoint(ent, level, names[(level, ent)], before, after, tuple(sorted(nodes, key=str)),
+                              tuple(sorted({s for n in nodes for s in G.nodes[n].get("sources", ())})))
+        if point.share_lost >= threshold - 1e-12:
+            out.append(point)
+    out.sort(key=lambda p: (-p.share_lost, p.level != "country", p.id))
+    return out

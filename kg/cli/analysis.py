@@ -12,9 +12,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from kg.cli.common import AsOfOpt, JsonOpt, PlotOpt, cli_command, cli_store, console, print_json
+from kg.cli.common import (
+    AsOfOpt,
+    CsvOpt,
+    JsonOpt,
+    PlotOpt,
+    cli_command,
+    cli_store,
+    console,
+    network_name,
+    print_json,
+    print_table,
+)
 from kg.errors import RekgError
 
 __all__ = ["analyze", "policies", "report"]
@@ -35,6 +45,14 @@ def _element(value: str | None) -> str | None:
     return element_symbol(value, "--element")
 
 
+DATE_KEYS = ("announced", "effective", "suspended", "ended")
+
+
+def _names(store: Any) -> dict[str, str]:
+    """Entity names by id, to print beside or instead of ids."""
+    return {e.id: e.name for e in store.entities() if e.type != "Source"}
+
+
 def _records(st: Any) -> tuple[list[Any], list[Any]]:
     return list(st.entities()), list(st.claims())
 
@@ -51,6 +69,7 @@ def concentration_cmd(
     as_of: AsOfOpt = None,
     plot: PlotOpt = None,
     json_out: JsonOpt = False,
+    csv_out: CsvOpt = False,
 ) -> None:
     """Shares by country or firm for a stage, with HHI and flags; one result per source."""
     from kg.analysis.concentration import concentration
@@ -76,17 +95,20 @@ def concentration_cmd(
     if json_out:
         print_json(data)
         return
+    if csv_out:
+        print_table("", ("stage", "element", "year", "by", "name", "id", "quantity", "unit", "share", "hhi",
+                         "sources"),
+                    [(stage, elem or "", r.get("year"), by, sh["name"], sh["id"], sh.get("quantity"),
+                      r.get("unit"), sh["share"], r["hhi"], " ".join(r["sources"]))
+                     for r in results for sh in r["shares"]], csv_out=True)
+        return
     for r in results:
         flags = " ".join(r.get("flags", []))
-        table = Table(title=f"{stage} {elem or 'all rare earths'} {r.get('year') or '(year n/s)'} by {by} "
-                            f"— HHI {r['hhi']:,.0f} {flags}")
-        for col in ("id", "name", "quantity", "share"):
-            table.add_column(col, justify="right" if col in ("quantity", "share") else "left")
-        for sh in r["shares"]:
-            table.add_row(sh["id"], sh["name"],
-                          "–" if sh.get("quantity") is None else f"{sh['quantity']:,.0f} {r.get('unit') or ''}",
-                          f"{100 * sh['share']:.1f}%")
-        console.print(table)
+        print_table(f"{stage} {elem or 'all rare earths'} {r.get('year') or '(year n/s)'} by {by} "
+                    f"— HHI {r['hhi']:,.0f} {flags}", ("name", "id", "quantity", "share"),
+                    [(sh["name"], sh["id"],
+                      "–" if sh.get("quantity") is None else f"{sh['quantity']:,.0f} {r.get('unit') or ''}",
+                      f"{100 * sh['share']:.1f}%") for sh in r["shares"]], right=("quantity", "share"))
         console.print(f"  basis: {r.get('basis')}; {r.get('element_basis', '')}; "
                       f"coverage {100 * r.get('coverage', 0):.0f}%; sources: {', '.join(r['sources'])}")
     if plot:
@@ -103,6 +125,7 @@ def spof_cmd(
                                            help="Apply the export controls in force on the date.")] = False,
     evidence: Annotated[int, typer.Option("--evidence", min=0, help="Paths to show per point.")] = 3,
     json_out: JsonOpt = False,
+    csv_out: CsvOpt = False,
 ) -> None:
     """Nodes on every supply path to a consumer (facility and country level), and redundancy."""
     from kg.service import spof_result
@@ -110,21 +133,44 @@ def spof_cmd(
     with cli_store() as store:
         data = spof_result(store, consumer, element=element, as_of=as_of, controls=controls,
                            evidence=evidence)
+        names = _names(store) if not json_out else {}
     node, elem, day = data["consumer"], data["element"], data["as_of"]
     if json_out:
         print_json(data)
         return
-    for title, pts in (("facility level", data["single_points"]), ("country level", data["country_level"])):
-        table = Table(title=f"single points of failure for {node} ({elem or 'all'}, {day}), {title}")
-        for col in ("id", "type", "name", "evidence"):
-            table.add_column(col)
-        for p in pts:
-            table.add_row(str(p["id"]), str(p.get("type", "")), str(p.get("name", "")),
-                          "\n".join(" → ".join(map(str, path)) for path in p.get("evidence", [])))
-        console.print(table if pts else f"{title}: none (no node lies on every supply path)")
+
+    def path_text(path: list[str], sep: str) -> str:
+        return sep.join(network_name(str(n), names) for n in path)
+
+    levels = (("facility level", data["single_points"]), ("country level", data["country_level"]))
+    if csv_out:
+        print_table("", ("level", "name", "id", "type", "evidence"),
+                    [(level, p.get("name") or network_name(str(p["id"]), names), p["id"], p.get("type"),
+                      " | ".join(path_text(path, " > ") for path in p.get("evidence", [])))
+                     for level, pts in levels for p in pts], csv_out=True)
+        return
+    for title, pts in levels:
+        if not pts:
+            console.print(f"{title}: none (no node lies on every supply path)")
+            continue
+        print_table(f"single points of failure for {network_name(node, names)} ({elem or 'all'}, {day}), "
+                    f"{title}", ("name", "id", "type", "evidence"),
+                    [(p.get("name") or network_name(str(p["id"]), names), p["id"], p.get("type", ""),
+                      "\n".join(path_text(path, " → ") for path in p.get("evidence", []))) for p in pts])
     red = data["redundancy"]
     console.print(f"independent country-level routes: {red.get('routes')}; smallest cut: "
                   f"{', '.join(map(str, red.get('cut') or [])) or '–'}")
+    crit = data.get("critical", [])
+    if crit:
+        print_table(f"critical: loss removes ≥ 50 % of {network_name(node, names)}'s "
+                    f"{elem or 'REO'} ({data.get('unit', '')})",
+                    ("name", "id", "level", "before", "after", "share lost", "sources"),
+                    [(network_name(str(p["id"]), names), p["id"], p["level"], f"{p['before']:,.1f}",
+                      f"{p['after']:,.1f}", f"{100 * p['share_lost']:.1f}%",
+                      ", ".join(p["sources"][:3])) for p in crit],
+                    right=("before", "after", "share lost"))
+    else:
+        console.print("critical: no facility or country whose loss removes half the supply")
 
 
 @analyze.command("chokepoints")
@@ -134,25 +180,31 @@ def chokepoints_cmd(
     top: Annotated[int, typer.Option("--top", min=1)] = 10,
     as_of: AsOfOpt = None,
     json_out: JsonOpt = False,
+    csv_out: CsvOpt = False,
 ) -> None:
     """Nodes ranked by supply lost when removed, supply betweenness and stage share."""
     from kg.service import chokepoints_result
 
     with cli_store() as store:
         data = chokepoints_result(store, element=element, top=top, as_of=as_of)
+        names = _names(store) if not json_out else {}
     elem, day = data["element"], data["as_of"]
     if json_out:
         print_json(data)
         return
-    table = Table(title=f"chokepoints ({elem or 'all elements'}, {day})")
-    for col in ("id", "country", "score", "measure", "supply lost", "betweenness", "stage share"):
-        table.add_column(col)
-    for c in data["chokepoints"]:
-        lost, btw, share = c.get("supply_lost_share"), c.get("betweenness", 0.0), c.get("stage_share")
-        table.add_row(str(c["id"]), str(c.get("country")), f"{c['score']:.3f}", str(c.get("measure", "")),
-                      "–" if lost is None else f"{100 * lost:.1f}%", f"{100 * btw:.1f}%",
-                      "–" if share is None else f"{100 * share:.1f}%")
-    console.print(table)
+    def pct(x: float | None) -> str | float | None:
+        return x if csv_out else ("–" if x is None else f"{100 * x:.1f}%")
+
+    cols = ("name", "id", "country", "score", "measure", "supply lost", "betweenness", "stage share")
+    rows = [(c.get("name") or c["id"], c["id"], names.get(str(c.get("country")), c.get("country")),
+             c["score"] if csv_out else f"{c['score']:.3f}", c.get("measure", ""),
+             pct(c.get("supply_lost_share")), pct(c.get("betweenness", 0.0)), pct(c.get("stage_share")))
+            for c in data["chokepoints"]]
+    if not csv_out:  # the name says which node it is; the id stays in --csv and --json
+        cols = cols[:1] + cols[2:]
+        rows = [r[:1] + r[2:] for r in rows]
+    print_table(f"chokepoints ({elem or 'all elements'}, {day})", cols, rows, csv_out=csv_out,
+                right=("score", "supply lost", "betweenness", "stage share"))
 
 
 @analyze.command("scenario")
@@ -168,6 +220,7 @@ def scenario_cmd(
     as_of: AsOfOpt = None,
     plot: PlotOpt = None,
     json_out: JsonOpt = False,
+    csv_out: CsvOpt = False,
 ) -> None:
     """Max-flow per consumer before and after restrictions or losses: the shortfall."""
     from kg.service import scenario_result
@@ -175,6 +228,7 @@ def scenario_cmd(
     with cli_store() as store:
         data = scenario_result(store, restrict=restrict, remove=remove, policies=policies,
                                elements=element, as_of=as_of)
+        names = _names(store) if not json_out else {}
     day = data["as_of"]
     name = data["scenario"].get("name", "scenario")
     if plot:
@@ -191,17 +245,24 @@ def scenario_cmd(
         return f"{r['country']}: {what}{where}{to}"
 
     restrictions = data["scenario"]["restrictions"]
+    if csv_out:
+        print_table("", ("consumer", "consumer_id", "element", "before", "after", "shortfall", "shortfall_share",
+                         "unit"),
+                    [(network_name(i["consumer"], names), i["consumer"], i["element"] or "all", i["before"],
+                      i["after"], i["shortfall"], i["shortfall_share"], i.get("unit") or data.get("unit"))
+                     for i in data["impacts"]],
+                    csv_out=True)
+        return
     console.print(f"[bold]{name}[/] as of {day}: "
                   + ("; ".join(label(r) for r in restrictions) or "no restriction"))
-    table = Table(title=f"impact per consumer ({data['unit']})")
-    for col in ("consumer", "element", "before", "after", "shortfall", "shortfall %"):
-        table.add_column(col, justify="left" if col in ("consumer", "element") else "right")
-    for i in data["impacts"]:
-        table.add_row(i["consumer"], i["element"] or "all",
-                      *("unbounded" if v is None else f"{v:,.0f}"
-                        for v in (i["before"], i["after"], i["shortfall"])),
-                      "–" if i["shortfall_share"] is None else f"{100 * i['shortfall_share']:.1f}%")
-    console.print(table)
+    unit = data.get("unit") or "tonnes per year"
+    print_table(f"impact per consumer, tonnes of each element per year (shared pro rata; {unit})",
+                ("consumer", "element", "before", "after", "shortfall", "shortfall %", "unit"),
+                [(network_name(i["consumer"], names), i["element"] or "all",
+                  *("unbounded" if v is None else f"{v:,.1f}" for v in (i["before"], i["after"], i["shortfall"])),
+                  "–" if i["shortfall_share"] is None else f"{100 * i['shortfall_share']:.1f}%",
+                  i.get("unit") or "")
+                 for i in data["impacts"]], right=("before", "after", "shortfall", "shortfall %"))
     for note in data["scenario"].get("notes", []):
         console.print(f"  note: {note}")
     if plot:
@@ -213,24 +274,31 @@ def policies(
     as_of: AsOfOpt = None,
     element: Annotated[str | None, typer.Option("--element", help="Only policies targeting it.")] = None,
     json_out: JsonOpt = False,
+    csv_out: CsvOpt = False,
 ) -> None:
     """Policies with their status on a date (planned, announced, in force, suspended, ended)."""
     from kg.service import policies_result
 
     with cli_store() as store:
         data = policies_result(store, as_of=as_of, element=element)
+        names = _names(store) if not json_out else {}
     day, rows = data["as_of"], data["policies"]
     if json_out:
         print_json(data)
         return
-    table = Table(title=f"policies as of {day}")
-    for col in ("id", "instrument", "status", "issuer", "dates", "targets"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(r["id"], r["instrument"] or "", r["status"], ", ".join(r["issuer"]),
-                      ", ".join(f"{k} {v}" for k, v in r["dates"].items()),
-                      ", ".join(r["targets"][:6]) + (" …" if len(r["targets"]) > 6 else ""))
-    console.print(table)
+    def named(ids: list[str], sep: str) -> str:
+        return sep.join(names.get(i, i) for i in ids)
+
+    if csv_out:
+        print_table("", ("name", "id", "instrument", "status", "issuer", *DATE_KEYS, "targets"),
+                    [(r.get("name") or r["id"], r["id"], r["instrument"], r["status"], named(r["issuer"], "; "),
+                      *(r["dates"].get(k) for k in DATE_KEYS), named(r["targets"], "; ")) for r in rows],
+                    csv_out=True)
+        return
+    print_table(f"policies as of {day}", ("name", "id", "instrument", "status", "issuer", "dates", "targets"),
+                [(r.get("name") or r["id"], r["id"], r["instrument"] or "", r["status"], named(r["issuer"], ", "),
+                  "\n".join(f"{k} {v}" for k, v in r["dates"].items()), named(r["targets"], ", "))
+                 for r in rows])
 
 
 @cli_command
@@ -239,29 +307,34 @@ def report(
     plots: Annotated[Path | None, typer.Option("--plots", help="Directory for the report's PNG charts.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """The headline report on the graph: concentration, SPOFs, the 2025 controls replayed."""
-    from kg.analysis.report import render_html, render_markdown
+    """The headline report on the graph: concentration, SPOFs, the 2025 controls replayed.
+    HTML embeds its charts; Markdown links to the charts written with --plots. Both end with
+    the bibliography of every cited source."""
+    import os
+
+    from kg.analysis.report import render_html, render_markdown, report_figures
     from kg.service import report_result
 
+    if output is not None and output.suffix.lower() not in (".md", ".html", ".htm"):
+        raise RekgError(f"-o {output}: expected a file name ending in .md or .html")
     with cli_store() as store:
         report = report_result(store)
+    html = output is not None and output.suffix.lower() in (".html", ".htm")
+    figures = report_figures(report) if plots or html else []
+    images = []
     if plots:
-        from kg.analysis.plots import plot_concentration, plot_shortfall
-
-        firsts: dict[str, dict[str, Any]] = {}
-        for r in report["concentration"]:
-            firsts.setdefault(r["stage"], r)
-        plot_concentration(list(firsts.values()), plots / "concentration.png")
-        for s in report["scenarios"]:
-            plot_shortfall(s["impacts"], plots / f"shortfall-{s['as_of']}.png",
-                           title=f"{s['label']} ({s['as_of']})")
+        plots.mkdir(parents=True, exist_ok=True)
+        for f in figures:
+            path = plots / f"{f['name']}.png"
+            path.write_bytes(f["png"])
+            src = os.path.relpath(path, output.parent) if output is not None else str(path)
+            images.append((f["title"], src, f["alt"]))
+        if not json_out:
+            console.print(f"{len(figures)} charts written to {plots}")
     if json_out:
         print_json(report)
     if output is not None:
-        if output.suffix.lower() not in (".md", ".html", ".htm"):
-            raise RekgError(f"-o {output}: expected a file name ending in .md or .html")
-        text = render_html(report) if output.suffix.lower() in (".html", ".htm") \
-            else render_markdown(report)
+        text = render_html(report, figures) if html else render_markdown(report, images)
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
         console.print(f"report written to {output}")

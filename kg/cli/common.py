@@ -7,11 +7,12 @@ read from the root command's parameters, so there is no module-level state.
 
 from __future__ import annotations
 
+import csv
 import functools
 import inspect
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
@@ -22,13 +23,14 @@ from kg.config import Settings
 from kg.errors import RekgError
 from kg.store import Store, open_store
 
-__all__ = ["console", "err", "cli_command", "fail", "cli_store", "print_json", "JsonOpt", "AsOfOpt",
-           "PlotOpt"]
+__all__ = ["console", "err", "cli_command", "fail", "cli_store", "print_json", "print_table",
+           "network_name", "JsonOpt", "CsvOpt", "AsOfOpt", "PlotOpt"]
 
 console = Console()
 err = Console(stderr=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print the table as CSV (a header row, then one row per line).")]
 AsOfOpt = Annotated[str | None, typer.Option(
     "--as-of", help="Date (YYYY[-MM[-DD]]) for facility status, claims and policies; default today.")]
 PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Also draw a chart to FILE.png or FILE.svg.")]
@@ -78,3 +80,34 @@ def cli_store() -> Store:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], csv_out: bool = False,
+                right: Iterable[str] = ()) -> None:
+    """A result table: CSV on stdout with ``csv_out``; else a rich table whose cells wrap (long
+    ids fold onto the next line, never cut to "…"), at any width, piped or not."""
+    if csv_out:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+        return
+    from rich.table import Table
+
+    justify = set(right)
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col, overflow="fold", justify="right" if col in justify else "left")
+    for row in rows:
+        table.add_row(*["" if v is None else str(v) for v in row])
+    console.print(table)
+
+
+def network_name(node: str, names: dict[str, str]) -> str:
+    """A supply-network node (``facility:mount-weld@mining``, ``country:US@magnet-users``) by
+    name: "Mt Weld … (mining)", "United States magnet users"."""
+    entity, _, role = str(node).partition("@")
+    base = names.get(entity, entity)
+    if not role:
+        return base
+    return f"{base} {role.replace('-', ' ')}" if role == "magnet-users" else f"{base} ({role})"

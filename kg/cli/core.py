@@ -16,7 +16,16 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kg.cli.common import JsonOpt, cli_command, cli_store, console, err, print_json
+from kg.cli.common import (
+    CsvOpt,
+    JsonOpt,
+    cli_command,
+    cli_store,
+    console,
+    err,
+    print_json,
+    print_table,
+)
 from kg.config import Settings
 from kg.errors import RekgError
 from kg.store import open_store
@@ -165,6 +174,7 @@ def search(
     type: Annotated[str | None, typer.Option("--type", "-t", help="Only this entity type.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
     json_out: JsonOpt = False,
+    csv_out: CsvOpt = False,
 ) -> None:
     """Find entities by name or alias (case- and accent-insensitive)."""
     if type is not None:
@@ -176,12 +186,9 @@ def search(
     if json_out:
         print_json({"results": [h.to_json() for h in hits]})
         return
-    table = Table(title=f"search {query!r}")
-    for col in ("id", "type", "name", "score"):
-        table.add_column(col)
-    for hit in hits:
-        table.add_row(hit.id, hit.type, hit.name, f"{hit.score:.2f}")
-    console.print(table)
+    print_table(f"search {query!r}", ("name", "id", "type", "score"),
+                [(hit.name, hit.id, hit.type, hit.score if csv_out else f"{hit.score:.2f}") for hit in hits],
+                csv_out=csv_out, right=("score",))
 
 
 @cli_command
@@ -189,8 +196,9 @@ def show(
     entity: Annotated[str, typer.Argument(help="An id (firm:lynas) or an unambiguous name.")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="Only relations that hold on this date.")] = None,
     json_out: JsonOpt = False,
+    csv_out: CsvOpt = False,
 ) -> None:
-    """An entity, its properties and its relations with their sources."""
+    """An entity, its properties and its relations with their sources (--csv: the relations)."""
     from kg.types import clean_date
 
     if as_of:
@@ -200,20 +208,23 @@ def show(
     if json_out:
         print_json(data)
         return
+    def props(rel: dict[str, Any]) -> str:
+        return ", ".join(f"{k}={v}" for k, v in rel["properties"].items() if k not in {"quote", "note"})
+
+    if csv_out:
+        print_table("", ("predicate", "direction", "other", "other_id", "properties", "sources"),
+                    [(r["predicate"], r["direction"], r["other"]["name"], r["other"]["id"], props(r),
+                      " ".join(r["sources"])) for r in data["relations"]], csv_out=True)
+        return
     console.print(f"[bold]{data['name']}[/]  {data['id']}  ({data['type']})")
     if data["aliases"]:
         console.print("aliases: " + "; ".join(data["aliases"]))
     for key, value in data["properties"].items():
         console.print(f"  {key}: {value}")
     console.print("sources: " + ", ".join(data["sources"]))
-    table = Table(title="relations")
-    for col in ("predicate", "dir", "other", "properties", "sources"):
-        table.add_column(col)
-    for rel in data["relations"]:
-        props = ", ".join(f"{k}={v}" for k, v in rel["properties"].items() if k not in {"quote", "note"})
-        table.add_row(rel["predicate"], rel["direction"], f"{rel['other']['name']} ({rel['other']['id']})",
-                      props, ", ".join(rel["sources"]))
-    console.print(table)
+    print_table("relations", ("predicate", "dir", "other", "properties", "sources"),
+                [(r["predicate"], r["direction"], f"{r['other']['name']} ({r['other']['id']})", props(r),
+                  ", ".join(r["sources"])) for r in data["relations"]])
 
 
 def _parse_param(text: str) -> tuple[str, Any]:
@@ -233,6 +244,7 @@ def query(
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="KEY=VALUE (VALUE parsed as JSON if it can be).")] = None,
     limit: Annotated[int, typer.Option(help="Row cap.", min=1)] = 1000,
     json_out: JsonOpt = False,
+    csv_out: CsvOpt = False,
 ) -> None:
     """Run Cypher against the Neo4j store (read transaction) and print the rows."""
     params = dict(_parse_param(p) for p in (param or []))
@@ -248,13 +260,9 @@ def query(
     if json_out:
         print_json({"columns": columns, "rows": rows, "truncated": truncated})
         return
-    table = Table(title=f"{len(rows)} rows" + (" (truncated)" if truncated else ""))
-    for col in columns:
-        table.add_column(col)
-    for row in rows:
-        table.add_row(*[json.dumps(row[c], ensure_ascii=False, default=str)
-                        if not isinstance(row[c], str) else row[c] for c in columns])
-    console.print(table)
+    print_table(f"{len(rows)} rows" + (" (truncated)" if truncated else ""), columns,
+                [[json.dumps(row[c], ensure_ascii=False, default=str) if not isinstance(row[c], str) else row[c]
+                  for c in columns] for row in rows], csv_out=csv_out)
 
 
 def serve(

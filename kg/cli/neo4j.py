@@ -49,16 +49,31 @@ def start(
     conf: Annotated[list[str] | None, typer.Option(
         "--conf", help="Extra neo4j.conf setting KEY=VALUE (repeatable).")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for Bolt to answer.")] = 180.0,
+    no_browser: Annotated[bool, typer.Option(
+        "--no-browser", help="Do not serve Neo4j Browser (HTTP connector off).")] = False,
 ) -> None:
-    """Start the local server (idempotent) and print its Bolt URI."""
+    """Start the local server (idempotent) and print its Bolt URI; Neo4j Browser is served on
+    127.0.0.1 (a free port) unless --no-browser."""
     from kg import neo4j_server
 
     info = neo4j_server.start(
         _home(home), port=port, auth=not no_auth, timeout=timeout, config=_config(conf),
-        password=None if no_auth else (password or Settings().neo4j_password.get_secret_value()))
+        password=None if no_auth else (password or Settings().neo4j_password.get_secret_value()),
+        browser=not no_browser)
     err.print(f"Neo4j running (pid {info.pid}, auth {'on' if info.auth else 'off'}, home "
               f"{info.home}); use it with: export REKG_NEO4J_URI={info.uri}", highlight=False)
+    _print_browser(info)
     console.print(info.uri, highlight=False)
+
+
+def _print_browser(info: object) -> None:
+    url = getattr(info, "browser_url", None)
+    if not url:
+        return
+    login = ("log in as neo4j with the password in REKG_NEO4J_PASSWORD" if getattr(info, "auth", True)
+             else "no login: auth is off")
+    err.print(f"Neo4j Browser: {url} ({login}; the cookbook: docs/cypher.md, "
+              "or the Cypher page of `rekg serve`)", highlight=False, soft_wrap=True)
 
 
 @app.command("stop")
@@ -86,7 +101,34 @@ def status(home: HomeOpt = None) -> None:
         raise typer.Exit(3)
     err.print(f"running: pid {info.pid}, auth {'on' if info.auth else 'off'}, home {info.home}",
               highlight=False)
+    _print_browser(info)
     console.print(info.uri, highlight=False)
+
+
+@app.command("shell")
+@cli_command
+def shell(
+    file: Annotated[Path | None, typer.Option("-f", "--file", help="Run the Cypher statements in FILE, then exit.")] = None,
+    home: HomeOpt = None,
+    args: Annotated[list[str] | None, typer.Argument(help="More cypher-shell options, after --.")] = None,
+) -> None:
+    """cypher-shell (from Maven Central) against REKG_NEO4J_URI, or the local server of
+    `rekg neo4j start`; credentials from REKG_NEO4J_USER / REKG_NEO4J_PASSWORD."""
+    from kg import neo4j_server
+    from kg.neo4j_server.shell import run_shell
+
+    settings = Settings()
+    uri = settings.neo4j_uri
+    if not uri:
+        info = neo4j_server.status(_home(home))
+        if info is None:
+            raise RekgError("no Neo4j to open a shell on: set REKG_NEO4J_URI, or start the local "
+                            "server with `rekg neo4j start`")
+        uri = info.uri
+    proc = run_shell(uri, settings.neo4j_user, settings.neo4j_password.get_secret_value(), file,
+                     args or [])
+    if proc.returncode:
+        raise typer.Exit(proc.returncode)
 
 
 @app.command("jars")

@@ -37,5 +37,14 @@ class ServerInfo:
     home: Path
     port: int
     auth: bool
+    #: HTTP port on 127.0.0.1 serving Neo4j Browser, or None (started with --no-browser).
+    http_port: int | None = None
+
+    @property
+    def browser_url(self) -> str | None:
+        """Neo4j Browser's address, opened already pointed at this server's Bolt URI."""
+        if not self.http_port:
+            return None
+        return f"http://127.0.0.1:{self.http_port}/browser/?dbms={self.uri}"
 
 

@@ -40,15 +40,19 @@ _MEMORY_RE = re.compile(r"^\s*(\d+)\s*([kKmMgGtT]?)[bB]?\s*$")
 
 
 
-def server_config(home: Path, port: int, auth: bool, extra: Mapping[str, str] | None) -> dict[str, str]:
+def server_config(home: Path, port: int, auth: bool, extra: Mapping[str, str] | None,
+                  http_port: int | None = None) -> dict[str, str]:
+    """The settings of a local server: Bolt on loopback; with ``http_port`` also the HTTP
+    connector on loopback, which serves Neo4j Browser at ``/browser/`` (its jar is on the
+    classpath, from neo4j/pom.xml)."""
     conf = {
-        # Bolt only, on loopback. The HTTP API and Browser are not used by rekg.
+        # Bolt on loopback; HTTP (Neo4j Browser) on loopback too, or off (--no-browser).
         "server.default_listen_address": "127.0.0.1",
         "server.default_advertised_address": "127.0.0.1",
         "server.bolt.enabled": "true",
         "server.bolt.listen_address": f"127.0.0.1:{port}",
         "server.bolt.advertised_address": f"127.0.0.1:{port}",
-        "server.http.enabled": "false",
+        "server.http.enabled": "true" if http_port else "false",
         "server.https.enabled": "false",
         # Small, fixed memory: the machine is shared with the test suite and other services.
         "server.memory.heap.initial_size": HEAP_INITIAL,
@@ -56,11 +60,16 @@ def server_config(home: Path, port: int, auth: bool, extra: Mapping[str, str] | 
         "server.memory.pagecache.size": PAGECACHE,
         # A runaway query must not hang a test run or the API.
         "db.transaction.timeout": "60s",
+        # Memory per transaction and for all of them: a query that builds huge lists or
+        # aggregations is stopped by the server (issue 13) before it starves the heap.
+        "db.memory.transaction.max": "256m",
+        "dbms.memory.transaction.total.max": "600m",
         "db.lock.acquisition.timeout": "60s",
         "db.tx_log.rotation.retention_policy": "1G size",
         "dbms.security.auth_enabled": "true" if auth else "false",
-        # No traffic leaves this machine.
+        # No traffic leaves this machine (Browser included: no product analytics).
         "dbms.usage_report.enabled": "false",
+        "client.allow_telemetry": "false",
         # Everything under the home.
         "server.directories.data": str(home / "data"),
         "server.directories.logs": str(home / "logs"),
@@ -75,6 +84,9 @@ def server_config(home: Path, port: int, auth: bool, extra: Mapping[str, str] | 
         "internal.server.bolt.connection_shutdown_wait_time": "1s",
         "internal.server.bolt.thread_pool_shutdown_wait_time": "1s",
     }
+    if http_port:
+        conf["server.http.listen_address"] = f"127.0.0.1:{http_port}"
+        conf["server.http.advertised_address"] = f"127.0.0.1:{http_port}"
     if extra:
         conf.update({str(k): str(v) for k, v in extra.items()})
     return conf

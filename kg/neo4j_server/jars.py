@@ -11,7 +11,8 @@ from pathlib import Path
 
 from kg.neo4j_server.base import DEFAULT_POM_DIR, LOG_TAIL_LINES, Neo4jServerError
 
-__all__ = ["neo4j_version", "default_lib_dir", "ensure_jars", "java_executable", "classpath"]
+__all__ = ["neo4j_version", "default_lib_dir", "ensure_jars", "java_executable", "classpath",
+           "required_jars"]
 
 
 def neo4j_version(pom_dir: Path = DEFAULT_POM_DIR) -> str:
@@ -28,15 +29,47 @@ def neo4j_version(pom_dir: Path = DEFAULT_POM_DIR) -> str:
     return m.group(1)
 
 
-def default_lib_dir(version: str) -> Path:
-    """Shared jar cache, so a throw-away home (tests, CI) does not copy 120 MB of jars again."""
+def default_lib_dir(version: str, pom_dir: Path = DEFAULT_POM_DIR) -> Path:
+    """Shared jar cache, so a throw-away home (tests, CI) does not copy 120 MB of jars again.
+    Named by what the pom pins (``neo4j-5.26.30-browser-5.24.0``): a cache filled for other
+    pins is never replaced under a server that runs from it."""
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "rekg" / f"neo4j-{version}" / "lib"
+    name = f"neo4j-{version}"
+    try:
+        m = re.search(r"<neo4j-browser\.version>\s*([^<\s]+)", (Path(pom_dir) / "pom.xml").read_text(encoding="utf-8"))
+    except OSError:
+        m = None
+    if m:
+        name += f"-browser-{m.group(1)}"
+    return Path(cache) / "rekg" / name / "lib"
 
 
-def _jars_complete(lib_dir: Path, version: str | None) -> bool:
+def required_jars(pom_dir: Path) -> list[str]:
+    """File names of the jars a pom's direct dependencies copy to (``artifactId-version.jar``,
+    properties substituted): the server and Neo4j Browser for ``neo4j/``, cypher-shell for
+    ``neo4j/cypher-shell/``. A cache missing any of them is fetched again."""
+    text = (Path(pom_dir) / "pom.xml").read_text(encoding="utf-8")
+    props = dict(re.findall(r"<([\w.-]+)>\s*([^<\s]+)\s*</\1>", _section(text, "properties")))
+    out = []
+    for dep in re.findall(r"<dependency>(.*?)</dependency>", text, re.S):
+        artifact = re.search(r"<artifactId>\s*([^<\s]+)", dep)
+        version = re.search(r"<version>\s*([^<\s]+)", dep)
+        if artifact and version:
+            v = re.sub(r"\$\{([^}]+)\}", lambda m: props.get(m.group(1), m.group(0)), version.group(1))
+            out.append(f"{artifact.group(1)}-{v}.jar")
+    return out
+
+
+def _section(text: str, tag: str) -> str:
+    m = re.search(rf"<{tag}>(.*?)</{tag}>", text, re.S)
+    return m.group(1) if m else ""
+
+
+def _jars_complete(lib_dir: Path, version: str | None, required: list[str] | None = None) -> bool:
     if not lib_dir.is_dir():
         return False
+    if required:
+        return all((lib_dir / name).is_file() for name in required)
     if version is None:
         return any(lib_dir.glob("*.jar"))
     return (lib_dir / f"neo4j-{version}.jar").is_file() and (
@@ -49,7 +82,8 @@ def ensure_jars(pom_dir: Path, lib_dir: Path) -> Path:
     slow only the very first time on a machine. Returns ``lib_dir``."""
     pom_dir, lib_dir = Path(pom_dir).resolve(), Path(lib_dir).expanduser().resolve()
     version = neo4j_version(pom_dir)
-    if _jars_complete(lib_dir, version):
+    required = required_jars(pom_dir)
+    if _jars_complete(lib_dir, version, required):
         return lib_dir
     mvn = shutil.which("mvn")
     cmd_text = (f"mvn -q -B -f {pom_dir / 'pom.xml'} dependency:copy-dependencies "
@@ -72,18 +106,18 @@ def ensure_jars(pom_dir: Path, lib_dir: Path) -> Path:
                                   stderr=subprocess.STDOUT, text=True, timeout=1800)
         except subprocess.TimeoutExpired as e:
             raise Neo4jServerError(f"`{cmd_text}` did not finish in 30 minutes") from e
-        if proc.returncode != 0 or not _jars_complete(tmp, version):
+        if proc.returncode != 0 or not _jars_complete(tmp, version, required):
             said = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
             tail = "\n".join(said.splitlines()[-LOG_TAIL_LINES:])
             raise Neo4jServerError(
                 f"fetching the Neo4j {version} jars failed (exit {proc.returncode}): `{cmd_text}`. "
                 "It needs Maven Central (or a filled ~/.m2). Maven said:\n" + tail)
-        if lib_dir.exists() and not _jars_complete(lib_dir, version):
+        if lib_dir.exists() and not _jars_complete(lib_dir, version, required):
             shutil.rmtree(lib_dir)
         try:
             os.rename(tmp, lib_dir)
         except OSError as e:
-            if not _jars_complete(lib_dir, version):  # else another process got there first
+            if not _jars_complete(lib_dir, version, required):  # else another process got there first
                 raise Neo4jServerError(f"cannot move the jars into {lib_dir}: {e}") from e
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -90,12 +90,12 @@ def _port_free(port: int) -> bool:
     return True
 
 
-def _previous_port(home: Path) -> int | None:
+def _previous_port(home: Path, connector: str = "bolt") -> int | None:
     try:
         text = (home / "conf" / "neo4j.conf").read_text(encoding="utf-8")
     except OSError:
         return None
-    m = re.search(r"^server\.bolt\.listen_address=.*:(\d+)\s*$", text, re.MULTILINE)
+    m = re.search(rf"^server\.{connector}\.listen_address=.*:(\d+)\s*$", text, re.MULTILINE)
     return int(m.group(1)) if m else None
 
 
@@ -122,8 +122,10 @@ def status(home: Path) -> ServerInfo | None:
         return None
     if not _bolt_answers(port):
         return None
+    http_port = info.get("http_port")
     return ServerInfo(uri=str(info.get("uri") or f"bolt://127.0.0.1:{port}"), pid=pid, home=home,
-                      port=port, auth=bool(info.get("auth", True)))
+                      port=port, auth=bool(info.get("auth", True)),
+                      http_port=int(http_port) if http_port else None)
 
 
 def start(
@@ -136,6 +138,7 @@ def start(
     timeout: float = 180.0,
     lib_dir: Path | None = None,
     config: Mapping[str, str] | None = None,
+    browser: bool = True,
 ) -> ServerInfo:
     """Start a Neo4j server for ``home`` (created if missing) and wait until Bolt answers a query.
 
@@ -145,7 +148,10 @@ def start(
     the user is ``neo4j`` and ``password`` (8+ characters) becomes its initial password; a home
     whose password was already set keeps it, and a different one is reported as wrong.
     ``lib_dir`` defaults to the shared jar cache; ``config`` adds or overrides ``neo4j.conf``
-    settings. On failure the JVM is killed and Neo4jServerError carries the tail of its log.
+    settings. ``browser`` turns on the HTTP connector on 127.0.0.1 (a free port, the home's
+    previous one when free) so Neo4j Browser is served at ``/browser/``; a running server is
+    returned as it is, with or without it. On failure the JVM is killed and Neo4jServerError
+    carries the tail of its log.
     """
     home = Path(home).expanduser().resolve()
     t0 = time.monotonic()
@@ -183,11 +189,18 @@ def start(
                                    "(--port) or leave it out to get a free one")
 
         version = neo4j_version(pom_dir)
-        lib = ensure_jars(pom_dir, lib_dir if lib_dir is not None else default_lib_dir(version))
+        lib = ensure_jars(pom_dir, lib_dir if lib_dir is not None else default_lib_dir(version, pom_dir))
         java = java_executable()
         for sub in ("conf", "data", "logs", "run", "plugins", "import", "lib"):
             (home / sub).mkdir(parents=True, exist_ok=True)
-        conf = server_config(home, port, auth, config)
+        http_port = None
+        if browser:
+            http_port = _previous_port(home, "http")
+            if http_port is None or http_port == port or not _port_free(http_port):
+                http_port = _free_port()
+                while http_port == port:
+                    http_port = _free_port()
+        conf = server_config(home, port, auth, config, http_port=http_port)
         write_config(home, conf)
 
         fresh = not (home / "data" / "databases" / "system").exists()
@@ -231,9 +244,10 @@ def start(
             _terminate([proc.pid], home, 5.0)
             _clear_run_files(home)
             raise
-        info = ServerInfo(uri=uri, pid=proc.pid, home=home, port=port, auth=auth)
+        info = ServerInfo(uri=uri, pid=proc.pid, home=home, port=port, auth=auth, http_port=http_port)
         _write_atomic(_run_dir(home) / INFO_FILE, json.dumps({
             "uri": uri, "port": port, "auth": auth, "pid": proc.pid, "home": str(home),
+            "http_port": http_port, "browser": info.browser_url,
             "version": version, "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "start_seconds": round(time.monotonic() - t0, 2),
         }, indent=2) + "\n")

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
+from urllib.parse import quote
 
 from rdflib.namespace import (
     DCAT,
@@ -61,6 +62,7 @@ __all__ = [
     "camel",
     "decimal_lexical",
     "date_literals",
+    "uri_lexical",
     "bind_prefixes",
     "DATE_PRECISIONS",
     "STANDARD_PREFIXES",
@@ -124,6 +126,28 @@ DATE_PRECISIONS: dict[int, str] = {4: "year", 7: "month", 10: "day"}
 _DATETIME = str(XSD.dateTime)
 
 
+#: Characters RFC 3986 allows in a URI (and "%", already-escaped octets stay as they are).
+_URI_SAFE = ":/?#[]@!$&'()*+,;=%-._~"
+
+
+def uri_lexical(url: str) -> str:
+    """``url`` as a valid ``xsd:anyURI`` (RFC 3986): characters a URI may not hold are
+    percent-encoded (UTF-8), the rest is left alone, so valid URLs are unchanged. Brackets
+    are allowed only around an IPv6 host, so elsewhere they are encoded too (HermiT rejects
+    ``…-[[SMM-Analysis]]`` as a malformed literal; a browser sends the encoded form anyway).
+
+    >>> uri_lexical("https://news.example.com/a-[[SMM]] b?q=1")
+    'https://news.example.com/a-%5B%5BSMM%5D%5D%20b?q=1'
+    >>> uri_lexical("https://ex.org/%E2%82%AC/ok")
+    'https://ex.org/%E2%82%AC/ok'
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return quote(url, safe=_URI_SAFE.replace("[]", ""))
+    host, slash, path = rest.partition("/")
+    return scheme + sep + host + slash + quote(path, safe=_URI_SAFE.replace("[]", ""))
+
+
 @functools.lru_cache(maxsize=8192)  # the same dates recur across many claims
 def date_literals(value: str) -> tuple[str, str, str]:
     """A partial ISO date as RDF: the first day it covers and the last, both as
@@ -150,6 +174,11 @@ class Lit(NamedTuple):
 
     lexical: str
     datatype: str | None = None
+
+
+#: ``_lit((lexical, datatype))`` makes a :class:`Lit` in C, without the Python-level
+#: ``__new__`` of a NamedTuple (the export makes one per literal).
+_lit: Callable[[tuple[str, str | None]], Lit] = functools.partial(tuple.__new__, Lit)
 
 
 #: The object of a triple: an IRI (plain ``str``) or a :class:`Lit`.
@@ -372,8 +401,8 @@ class Vocab:
 
             def date_pairs(v: str) -> list[tuple[str, Obj]]:
                 first, prec, last = date_literals(v)
-                return [(iri, Lit(first, _DATETIME)), (precision, Lit(prec)),
-                        (latest, Lit(last, _DATETIME))]
+                return [(iri, _lit((first, _DATETIME))), (precision, _lit((prec, None))),
+                        (latest, _lit((last, _DATETIME)))]
             return date_pairs
         conv = self.converter(term)
         iri = term.iri
@@ -390,17 +419,20 @@ class Vocab:
             base = self.vocab_base + str(spec.enum) + "/"
             return lambda v: base + v
         if spec.type == "date":
-            return lambda v: Lit(date_literals(v)[0], _DATETIME)
+            return lambda v: _lit((date_literals(v)[0], _DATETIME))
         dtype = term.datatype
         if spec.type == "boolean":
-            return lambda v: Lit("true" if v else "false", dtype)
+            yes, no = _lit(("true", dtype)), _lit(("false", dtype))
+            return lambda v: yes if v else no
         if spec.type == "integer":
-            return lambda v: Lit(str(int(v)), dtype)
+            return lambda v: _lit((str(int(v)), dtype))
         if dtype == str(XSD.decimal):
-            return lambda v: Lit(decimal_lexical(v), dtype)
+            return lambda v: _lit((decimal_lexical(v), dtype))
         if dtype == _XSD_STRING:
-            return lambda v: Lit(str(v), None)
-        return lambda v: Lit(str(v), dtype)
+            return lambda v: _lit((v if type(v) is str else str(v), None))
+        if spec.type == "url":
+            return lambda v: _lit((uri_lexical(str(v)), dtype))
+        return lambda v: _lit((str(v), dtype))
 
     # -- Turtle compaction -------------------------------------------------------------
     @functools.cached_property

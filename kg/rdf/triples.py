@@ -21,7 +21,7 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SDO, SKOS, VOID, XS
 
 from kg.errors import SchemaError
 from kg.model import Claim, Entity
-from kg.rdf.namespace import DCAT_VERSION, STANDARD_PREFIXES, WD, Lit, Obj, Vocab
+from kg.rdf.namespace import DCAT_VERSION, STANDARD_PREFIXES, WD, Lit, Obj, PropertyTerm, Vocab
 
 __all__ = [
     "DATA_LICENSE",
@@ -50,6 +50,9 @@ _CLAIM_FIELDS = ("confidence", "valid_from", "valid_to", "note", "quote", "span_
                  "extractor")
 
 _Emit = Callable[[Any], list[tuple[str, Obj]]]
+#: How one property is written: its IRI and value converter, or (dates) an emitter of
+#: several pairs.
+_Entry = tuple[str, Callable[[Any], Obj], _Emit | None]
 
 
 def _expand(curie: str) -> str:
@@ -66,22 +69,26 @@ class _Plan:
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
         self.types: dict[str, list[tuple[str, Obj]]] = {}
-        self.entity: dict[str, dict[str, _Emit]] = {}
+        self.entity: dict[str, dict[str, _Entry]] = {}
         for name, etype in vocab.schema.entities.items():
             types: list[tuple[str, Obj]] = [(_TYPE, vocab.classes[name])]
             types += [(_TYPE, _expand(a)) for a in etype.align]
             self.types[name] = types
-            self.entity[name] = {p: vocab.emitter(t) for p, t in vocab.entity_terms[name].items()}
+            self.entity[name] = {p: _entry(vocab, t) for p, t in vocab.entity_terms[name].items()}
         self.claim_head: dict[str, list[tuple[str, Obj]]] = {
             r: [(_TYPE, vocab.claim_class), (_TYPE, vocab.claim_classes[r]),
                 (vocab.predicate, vocab.relation_props[r])]
             for r in vocab.schema.relations
         }
-        self.relation: dict[str, dict[str, _Emit]] = {
-            r: {p: vocab.emitter(t) for p, t in terms.items()}
+        self.relation: dict[str, dict[str, _Entry]] = {
+            r: {p: _entry(vocab, t) for p, t in terms.items()}
             for r, terms in vocab.relation_terms.items()
         }
-        self.claim: dict[str, _Emit] = {p: vocab.emitter(t) for p, t in vocab.claim_terms.items()}
+        self.claim: dict[str, _Entry] = {p: _entry(vocab, t) for p, t in vocab.claim_terms.items()}
+
+
+def _entry(vocab: Vocab, term: PropertyTerm) -> _Entry:
+    return term.iri, vocab.converter(term), vocab.emitter(term) if term.companions else None
 
 
 _plans: dict[int, _Plan] = {}
@@ -94,18 +101,22 @@ def _plan(vocab: Vocab) -> _Plan:
     return plan
 
 
-def _values(table: dict[str, _Emit], props: dict[str, Any], owner: str,
+def _values(table: dict[str, _Entry], props: dict[str, Any], owner: str,
             out: list[tuple[str, Obj]]) -> None:
+    append = out.append
     for name, value in props.items():
-        emit = table.get(name)
-        if emit is None:
+        found = table.get(name)
+        if found is None:
             raise SchemaError(f"{owner}: property {name!r} is not in the schema; "
                               "rebuild the graph after changing ontology/schema.yaml")
-        if isinstance(value, list):
-            for v in value:
+        iri, conv, emit = found
+        if emit is not None:
+            for v in value if type(value) is list else (value,):
                 out.extend(emit(v))
+        elif type(value) is list:
+            out.extend([(iri, conv(v)) for v in value])
         else:
-            out.extend(emit(value))
+            append((iri, conv(value)))
 
 
 def describe_entity(entity: Entity, vocab: Vocab) -> Description:
@@ -139,7 +150,11 @@ def describe_claim(claim: Claim, vocab: Vocab) -> tuple[Description, Description
     for key in _CLAIM_FIELDS:
         value = getattr(claim, key)
         if value is not None:
-            pairs.extend(table[key](value))
+            iri, conv, emit = table[key]
+            if emit is not None:
+                pairs.extend(emit(value))
+            else:
+                pairs.append((iri, conv(value)))
     node = id_base + claim.id.replace(":", "/", 1)
     return (node, pairs), (subject, [(vocab.relation_props[claim.predicate], obj)])
 

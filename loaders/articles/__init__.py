@@ -1,10 +1,15 @@
 """Article loader: news and analysis text → entities and claims with sentence, span and confidence.
 
-Pipeline: :mod:`readers` (txt/md/html/rss/atom/jsonl → :class:`Article`) →
-:mod:`sentences` (sentence spans) → :mod:`gazetteer` (multi-pattern matcher built from the
-store's entities) → :mod:`extract` (mentions, candidates, relation patterns with hedging and
-negation) → :mod:`to_batch` (a :class:`kg.model.Batch` per article: its Source, MENTIONS
-claims and the extracted claims, never any other entity).
+Pipeline: :mod:`readers` (txt/md/html/rss/atom/jsonl → :class:`Article`; hard-wrapped text
+unwrapped) → :mod:`sentences` (sentence spans) → :mod:`gazetteer` (multi-pattern matcher built
+from the store's entities, plus a :class:`~loaders.articles.gazetteer.GraphIndex` of numbers,
+operators, locations and issuers) → :mod:`references` (numbered, described and pronominal
+references resolved through the graph) and :mod:`names` (names the graph lacks, found by form)
+→ :mod:`extract` (mentions, candidates, relation patterns with hedging and negation) →
+:mod:`to_batch` (a :class:`kg.model.Batch` per article: its Source, MENTIONS claims and the
+extracted claims between graph entities, never any other entity).
+
+Quality and speed: bench/articles_eval.py (dev and held-out sets) and bench/README.md.
 """
 
 from loaders.articles.extract import EXTRACTOR, Extraction, extract_article

@@ -49,7 +49,14 @@ DEMONYMS = {
     "South African": "South Africa", "Greenlandic": "Greenland", "Estonian": "Estonia",
     "Malawian": "Malawi", "Angolan": "Angola", "Tanzanian": "Tanzania", "Ugandan": "Uganda",
     "Chilean": "Chile", "Kazakh": "Kazakhstan", "Saudi": "Saudi Arabia", "Ukrainian": "Ukraine",
+    "Belgian": "Belgium", "Dutch": "Netherlands", "Swedish": "Sweden", "Norwegian": "Norway",
+    "Finnish": "Finland", "Spanish": "Spain", "Italian": "Italy", "Swiss": "Switzerland",
+    "Austrian": "Austria", "Danish": "Denmark", "Polish": "Poland", "Mexican": "Mexico",
+    "Indonesian": "Indonesia", "Mongolian": "Mongolia", "Greenlander": "Greenland",
 }
+#: Region names news uses, → region id (when the graph has it), with a flag or None.
+REGION_VARIANTS = {"Europe": ("region:eu", None), "European": ("region:eu", "demonym"),
+                   "the EU": ("region:eu", None), "E.U.": ("region:eu", None)}
 #: Capitals written for their government; kept only where kg.types flags them as metonyms.
 CAPITALS = ["Beijing", "Washington", "Tokyo", "Canberra", "Moscow", "Ottawa", "Seoul",
             "New Delhi", "Hanoi", "Naypyidaw"]
@@ -59,7 +66,9 @@ BLOCKERS = [
     "South American", "Latin American", "Central American", "Rare Earth Exchanges",
     "Washington Post", "Washington State", "American Express", "Indian Ocean", "Chinese New Year",
     "Korean Peninsula", "Australian dollar", "Australian dollars", "Canadian dollar",
-    "Greater China", "Western Australia", "South Australia",
+    "Greater China", "Western Australia", "South Australia", "Eastern Europe", "Western Europe",
+    "Central Europe", "Northern Europe", "Southern Europe", "European Parliament",
+    "graphite anode", "graphite anodes", "artificial graphite", "synthetic graphite", "US$", "U.S.$",
 ]
 #: Single words too common to be taken as a name when they stand alone.
 COMMON_WORDS = {
@@ -128,6 +137,10 @@ def _variants(entity: Entity) -> list[str]:
             extra += [f"{name} {noun}" for noun in ("facility", "plant", "mine", "refinery", "project")]
     if entity.type == "Element":
         extra.append(entity.name.lower())
+    if entity.type == "Material":  # "rare earth oxides" is also written "rare earth oxide products"
+        for name in list(names):
+            if " " in name and re.search(r"[a-z]{3,}s$", name) and not name.endswith("ss"):
+                extra.append(name[:-1])
     return [n for n in dict.fromkeys(names + extra) if n]
 
 
@@ -156,7 +169,7 @@ class Gazetteer:
                 pat.flag = flag
             free = case_free if case_free is not None else (" " in surface or "-" in surface)
             if not free:
-                allowed = {surface, surface.upper()}
+                allowed = {surface, surface.upper()} if len(surface) > 2 else {surface}
                 if pat.exact is None:
                     pat.exact = allowed
                 else:
@@ -171,7 +184,7 @@ class Gazetteer:
                 continue
             lower_ok = entity.type in {"Element", "Material"}
             for name in _variants(entity):
-                if lower_ok and name.isalpha() and not name.isupper():
+                if lower_ok and name.isalpha() and not name.isupper() and len(name) > 2:
                     add(name, entity.id, case_free=True)
                 else:
                     add(name, entity.id)
@@ -193,6 +206,9 @@ class Gazetteer:
                 continue
             if match.metonym and match.iso2 in countries:
                 add(capital, countries[match.iso2], flag="metonym")
+        for variant, (rid, flag) in REGION_VARIANTS.items():
+            if rid in self.entities:
+                add(variant, rid, flag=flag, case_free=False)
         for blocker in BLOCKERS:
             add(blocker, None, case_free=True)
         self._patterns = patterns
@@ -203,14 +219,18 @@ class Gazetteer:
             self._automaton.make_automaton()
         self._symbols = {sym: f"element:{sym}" for sym in ELEMENTS
                          if f"element:{sym}" in self.entities}
+        claims = list(claims)
         self.agreement_parties = _agreement_parties(self.entities, claims)
+        self.index = GraphIndex(self.entities, claims)
 
     @classmethod
     def from_store(cls, store: object) -> Gazetteer:
-        """Build from a store's entities and its agreement-party claims."""
+        """Build from a store's entities and the claims the extractor resolves references with:
+        agreement parties and issuers (AFFECTS, ISSUED_BY), who operates which facility and
+        where facilities are (OPERATES, LOCATED_IN)."""
         entities = list(store.entities())  # type: ignore[attr-defined]
         claims: list[Claim] = []
-        for pred in ("AFFECTS", "ISSUED_BY"):
+        for pred in GRAPH_PREDICATES:
             claims.extend(store.claims(predicate=pred))  # type: ignore[attr-defined]
         return cls(entities, claims)
 
@@ -283,6 +303,120 @@ class Gazetteer:
                 if announced and announced[: len(as_of)] <= as_of and (best is None or announced > best[0]):
                     best = (announced, pid)
         return best[1] if best else None
+
+
+#: Claims the gazetteer reads from a store (see :meth:`Gazetteer.from_store`).
+GRAPH_PREDICATES = ("AFFECTS", "ISSUED_BY", "OPERATES", "LOCATED_IN")
+
+_NUMBER_RE = re.compile(r"(Announcement|Decree|Order|Executive Order|Proclamation)\s+(?:No\.\s*)?(\d+)"
+                        r"(?:\s+of\s+(\d{4}))?", re.I)
+_NAME_STOP = re.compile(r"\b(?:inc|ltd|corp|corporation|co|company|llc|plc|limited|sa|ag|nv|gmbh|bhd|"
+                        r"pty|group|the|of)\b")
+
+
+def norm_name(name: str) -> str:
+    """A name reduced for alias look-ups: lower case, ASCII letters and digits, no legal
+    suffix, no "the"/"of", no "US" prefix ("Lynas Rare Earths Ltd" → "lynas rare earths")."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"['’]s\b", "", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    text = re.sub(r"^\s*(?:the\s+)?(?:u s|us|usa)\s+", " ", text)
+    words = _NAME_STOP.sub(" ", f" {text} ").split()
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+
+
+class GraphIndex:
+    """What the extractor looks up in the graph besides names.
+
+    - ``numbered[(kind, number)]``: policies by official number ("Announcement", 18) with
+      the year of each ("MOFCOM/GACC Announcement No. 18 of 2025");
+    - ``operated[firm]`` / ``operator[facility]``: OPERATES claims; ``located[facility]``:
+      countries from LOCATED_IN claims;
+    - ``issuers[policy]``: ISSUED_BY objects; ``by_norm[name]``: entity ids by a reduced
+      name or alias (:func:`norm_name`), for names found by the candidate detector.
+    """
+
+    def __init__(self, entities: dict[str, Entity], claims: Iterable[Claim]) -> None:
+        self.entities = entities
+        self.numbered: dict[tuple[str, str], list[tuple[str | None, str]]] = {}
+        self.operated: dict[str, set[str]] = {}
+        self.operator: dict[str, set[str]] = {}
+        self.located: dict[str, set[str]] = {}
+        self.issuers: dict[str, set[str]] = {}
+        self.by_norm: dict[str, set[str]] = {}
+        #: first two words of a facility's longer names ("Round Top") → the facility, if unique
+        self.facility_prefixes: dict[tuple[str, str], str] = {}
+        seen_prefix: dict[tuple[str, str], set[str]] = {}
+        for entity in entities.values():
+            if entity.type == "Facility":
+                for name in [entity.name, *entity.aliases]:
+                    words = name.split()
+                    if len(words) >= 3 and all(w[:1].isupper() for w in words[:2]) and \
+                            not any(w.lower() in {"the", "rare", "earth", "mine", "plant", "project"} for w in words[:2]):
+                        seen_prefix.setdefault((words[0], words[1]), set()).add(entity.id)
+        self.facility_prefixes = {k: next(iter(v)) for k, v in seen_prefix.items() if len(v) == 1}
+        for entity in entities.values():
+            if entity.type == "Source":
+                continue
+            if entity.type == "Policy" and entity.properties.get("number"):
+                for m in _NUMBER_RE.finditer(str(entity.properties["number"])):
+                    kind = m.group(1).lower()
+                    kind = "executive order" if kind == "order" and "executive" in m.group(0).lower() else kind
+                    self.numbered.setdefault((kind, m.group(2)), []).append((m.group(3), entity.id))
+            if entity.type in {"Firm", "Facility", "Policy", "Region", "Country"}:
+                names = [entity.name, *entity.aliases]
+                if entity.properties.get("legal_name"):
+                    names.append(str(entity.properties["legal_name"]))
+                for name in names:
+                    key = norm_name(name)
+                    if len(key) >= 3:
+                        self.by_norm.setdefault(key, set()).add(entity.id)
+        # issuers also from what a policy's id and number say: "policy:cn-…" → country:CN,
+        # "MOFCOM/GACC Announcement …" → the firms with those names or aliases
+        short: dict[str, str] = {}
+        for entity in entities.values():
+            if entity.type == "Firm":
+                for name in [entity.name, *entity.aliases]:
+                    if name.isupper() and len(name) >= 3:
+                        short.setdefault(name, entity.id)
+        for entity in entities.values():
+            if entity.type != "Policy":
+                continue
+            prefix = entity.id.split(":", 1)[1].split("-", 1)[0].upper()
+            if f"country:{prefix}" in entities:
+                self.issuers.setdefault(entity.id, set()).add(f"country:{prefix}")
+            for token in re.findall(r"[A-Z]{3,}", str(entity.properties.get("number") or "")):
+                if token in short:
+                    self.issuers.setdefault(entity.id, set()).add(short[token])
+        for claim in claims:
+            if claim.predicate == "OPERATES":
+                self.operated.setdefault(claim.subject, set()).add(claim.object)
+                self.operator.setdefault(claim.object, set()).add(claim.subject)
+            elif claim.predicate == "LOCATED_IN":
+                self.located.setdefault(claim.subject, set()).add(claim.object)
+            elif claim.predicate == "ISSUED_BY":
+                self.issuers.setdefault(claim.subject, set()).add(claim.object)
+
+    def lookup(self, name: str) -> str | None:
+        """The one graph entity whose reduced name or alias equals ``name``'s, if exactly one."""
+        ids = self.by_norm.get(norm_name(name), set())
+        return next(iter(ids)) if len(ids) == 1 else None
+
+    def policy_by_number(self, kind: str, number: str, year: str | None,
+                         default_year: str | None) -> str | None:
+        """The policy with this official number: the stated year, else the article's year,
+        else the only one with that number."""
+        found = self.numbered.get((kind.lower(), number), [])
+        if year:
+            hits = [pid for y, pid in found if y == year]
+            return hits[0] if len(hits) == 1 else None
+        if default_year:
+            hits = [pid for y, pid in found if y == default_year]
+            if len(hits) == 1:
+                return hits[0]
+        return found[0][1] if len(found) == 1 else None
 
 
 def _iso2(name: str) -> str | None:

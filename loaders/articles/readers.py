@@ -196,6 +196,56 @@ def _first_line_title(body: str) -> str | None:
     return None
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•+]\s|\d{1,2}[.)]\s|\(\w{1,3}\)\s|[IVX]{1,4}\.\s|\[|#|>|\|)")
+
+
+def _wrapped(lines: list[str]) -> bool:
+    """Whether a block of lines is one paragraph hard-wrapped at a fixed width."""
+    if len(lines) < 2:
+        return False
+    widths = [len(line.strip()) for line in lines]
+    widest = max(widths)
+    if not 30 <= widest <= 120:
+        return False
+    if any(_LIST_ITEM.match(line) for line in lines[1:]):
+        return False
+    # every line but the last fills most of the width, and the text runs on at the breaks
+    full = sum(w >= 0.6 * widest for w in widths[:-1])
+    runs_on = sum(not re.search(r"[.!?:\"”)]$", line.rstrip()) for line in lines[:-1])
+    return full >= 0.8 * (len(lines) - 1) and runs_on >= 0.5 * (len(lines) - 1)
+
+
+def unwrap_paragraphs(body: str) -> str:
+    """Join hard-wrapped paragraphs (plain text wrapped at ~70 columns) into single lines.
+
+    Sentences are split at every line break (headlines and bullets are sentences of their
+    own), so text wrapped at a fixed width would be cut mid-sentence. A block of lines
+    between blank lines is joined with single spaces (indentation dropped) when its lines
+    fill most of one width and run on at the breaks; headlines, bullets, numbered items and
+    short lines stay as they are. Offsets downstream refer to the returned text.
+
+    >>> unwrap_paragraphs("Title\\n\\nMalaysia will develop a policy to ban exports of\\nrare earth raw materials, Prime Minister Anwar\\nIbrahim said on Monday.")
+    'Title\\n\\nMalaysia will develop a policy to ban exports of rare earth raw materials, Prime Minister Anwar Ibrahim said on Monday.'
+    """
+    blocks = re.split(r"(\n[ \t]*\n)", body)
+    out = []
+    for block in blocks:
+        if not block.strip() or "\n" not in block.strip("\n"):
+            out.append(block)
+            continue
+        lead = block[: len(block) - len(block.lstrip("\n"))]
+        lines = block.strip("\n").split("\n")
+        if _wrapped(lines):
+            out.append(lead + " ".join(line.strip() for line in lines))
+            continue
+        # a headline line on top of a wrapped paragraph: keep it, join the rest
+        if len(lines) >= 3 and _wrapped(lines[1:]) and not _wrapped(lines[:2]):
+            out.append(lead + lines[0] + "\n" + " ".join(line.strip() for line in lines[1:]))
+            continue
+        out.append(block)
+    return "".join(out)
+
+
 def _read_text(path: Path, result: ReadResult) -> None:
     text = _decode(_read_bytes(path), path)
     header, body, _ = split_header(text, str(path))
@@ -203,7 +253,7 @@ def _read_text(path: Path, result: ReadResult) -> None:
         raise DataError(str(path), "no article text after the header block")
     meta = dict(header)
     meta.setdefault("title", _first_line_title(body))
-    result.articles.append(_article(body, str(path), meta))
+    result.articles.append(_article(unwrap_paragraphs(body), str(path), meta))
 
 
 def _read_html(path: Path, result: ReadResult) -> None:
@@ -212,10 +262,18 @@ def _read_html(path: Path, result: ReadResult) -> None:
     html = _decode(_read_bytes(path), path)
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                       include_tables=False)
-    text = (doc.text if doc is not None else None) or ""
+    keys = ("text", "url", "title", "date", "sitename")
+    if doc is None:
+        fields: dict[str, Any] = {}
+    elif isinstance(doc, dict):
+        fields = doc
+    else:  # a trafilatura Document (slots, no __dict__)
+        fields = {k: getattr(doc, k, None) for k in keys}
+    text = fields.get("text") or ""
     if not text.strip():
         raise DataError(str(path), "no main text found in the HTML (trafilatura extracted nothing)")
-    meta = {"url": doc.url, "title": doc.title, "published": doc.date, "publisher": doc.sitename}
+    meta = {"url": fields.get("url"), "title": fields.get("title"), "published": fields.get("date"),
+            "publisher": fields.get("sitename")}
     result.articles.append(_article(text, str(path), meta))
 
 

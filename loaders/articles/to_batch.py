@@ -64,6 +64,8 @@ def article_batch(extraction: Extraction) -> Batch:
                 extractor=EXTRACTOR,
                 note=f"first mention {m.text!r}" + (f" ({m.flag})" if m.flag else "")))
         for hit in extraction.relations:
+            if hit.subject.startswith("candidate:") or hit.object.startswith("candidate:"):
+                continue  # a name the graph does not hold yet: in --json, not in the store
             note = f"rule {hit.rule}"
             if hit.action:
                 note += f"; action: {hit.action}"

@@ -48,13 +48,16 @@ class TestCLI:
         assert r.exit_code == 2 and "'stage'" in r.output and "smelting" in r.output
 
     def test_spof_json(self, app):
-        r = run(app, "analyze", "spof", "--consumer", "firm:gm", "--as-of", "2025-06-01", "--json")
+        r = run(app, "analyze", "spof", "--consumer", "firm:gm", "--element", "Nd",
+                "--as-of", "2025-06-01", "--json")
         assert r.exit_code == 0, r.output
         data = json.loads(r.stdout)
         assert data["consumer"] == "firm:gm" and data["as_of"] == "2025-06-01"
         assert [p["id"] for p in data["single_points"]] == [
             "facility:mt-weld@mining", "facility:lynas-my@separation"]
         assert data["single_points"][0]["evidence"]
+        assert {p["id"] for p in data["critical"]} >= {"facility:lynas-my", "country:MY"}
+        assert data["unit"] == "t Nd2O3-equivalent (oxide basis)"
 
     def test_scenario_json_and_plot(self, app, tmp_path):
         out = tmp_path / "s.png"
@@ -95,4 +98,29 @@ class TestReport:
         assert all(r["sources"] for r in report["concentration"])
         text = render_markdown(report)
         assert "policy:cn-2025-18" in text and "source:usgs" in text
+        assert "t Dy2O3-equivalent (oxide basis)" in text
         assert "<table>" in render_html(report)
+
+    def test_headline_seed_and_informative_spof_rows(self, world):
+        report = build_report(*world, dates=[("2025-04-04", "April"), ("2025-11-10", "Nov")],
+                              elements=["Dy", "Nd"])
+        heads = {(h["as_of"], h["consumer"], h["element"]): h for h in report["headline"]}
+        us = heads[("2025-04-04", "country:US@magnet-users", "Dy")]
+        assert us["before"] > 0 and us["after"] == 0 and us["unit"].startswith("t Dy2O3")
+        seed = report["seed"]
+        assert seed["as_of"] == "2025-11-10" and seed["consumer"] == "country:US@magnet-users"
+        dy = next(e for e in seed["elements"] if e["element"] == "Dy")
+        assert dy["rests_on_baseline"][0]["id"] == "country:CN"
+        assert dy["rests_on_baseline"][0]["sources"]
+        text = render_markdown(report)
+        assert "Where is the US still exposed" in text
+        rows = [ln for ln in text.splitlines() if ln.startswith("| 2025-") and "| baseline |" in ln]
+        assert rows and all("none | none" not in ln or "| 1 |" in ln or "| 2 |" in ln
+                            or "| 0 |" in ln for ln in rows)
+
+    def test_element_concentration(self, world):
+        report = build_report(*world, dates=[("2025-06-01", "June")], elements=["Dy"])
+        mining = next(r for r in report["element_concentration"] if r["stage"] == "mining")
+        assert mining["shares"][0]["id"] == "country:CN"
+        assert mining["shares"][0]["share"] == pytest.approx(2.916 / 3.026, rel=1e-3)
+        assert mining["unit"] == "t Dy2O3-equivalent (oxide basis)"

@@ -17,11 +17,11 @@ class TestConcentration:
     def test_quantities_against_world_total(self, world):
         ents, claims = world
         (r,) = concentration(ents, claims, "mining")
-        assert r.total == 300 and r.unit == "t REO" and r.sources == ["source:usgs"]
+        assert r.total == 320 and r.unit == "t REO" and r.sources == ["source:usgs"]
         shares = {s.id: s.share for s in r.shares}
-        assert shares == {"country:CN": pytest.approx(0.9), "country:AU": pytest.approx(0.1),
-                          "country:US": 0.0}
-        assert r.hhi == pytest.approx(8200.0)
+        assert shares == {"country:CN": pytest.approx(270 / 320), "country:AU": pytest.approx(30 / 320),
+                          "country:US": pytest.approx(20 / 320)}
+        assert r.hhi == pytest.approx((27000 / 320) ** 2 + (3000 / 320) ** 2 + (2000 / 320) ** 2)
         assert r.flags == ["HHI ≥ 2500", "top share ≥ 50%"]
 
     def test_share_only_source_reports_coverage(self, world):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from kg.analysis.projection import project_supply_network
+from kg.analysis.network import supply_networks
 from kg.analysis.scenario import (
     Restriction,
     Scenario,
@@ -49,15 +49,16 @@ class TestPolicies:
 
 class TestRunScenario:
     def test_april_controls_cut_dy_not_nd(self, world):
-        G = project_supply_network(*world, as_of="2025-06-01")
+        nets = supply_networks(*world, ["Dy", "Nd"], as_of="2025-06-01")
         sc = restrictions_from_policies(*world, "2025-06-01")
-        res = run_scenario(G, sc, elements=["Dy", "Nd"], consumers=["country:US@magnet-users"])
+        res = run_scenario(nets, sc, elements=["Dy", "Nd"], consumers=["country:US@magnet-users"])
         by = {i.element: i for i in res.impacts}
         assert by["Nd"].shortfall == 0
         assert by["Dy"].before > by["Dy"].after
-        # outside China, Dy comes only from Lynas Malaysia (10 t/yr, fed by Mt Weld); the
-        # other non-Chinese separators would need Chinese ore, which is cut
-        assert by["Dy"].after == pytest.approx(10.0)
+        # outside China, Dy comes only from Lynas Malaysia (fed by Mt Weld: 30 t REO at
+        # Dy 0.3 %), imported by the US under its 13 % Malaysian import share
+        assert by["Dy"].after == pytest.approx(0.09)
+        assert by["Dy"].unit == "t Dy2O3-equivalent (oxide basis)"
 
     def test_remove_facility(self):
         G = nx.DiGraph([("a", "u"), ("b", "u")])

@@ -143,4 +143,4 @@ def test_body_too_large(bundled_store: MemoryStore) -> None:
     settings = Settings(api_key=SecretStr("secret"), max_body_bytes=1000)
     with TestClient(create_app(settings, store=bundled_store)) as c:
         response = c.post("/articles", json=dict(ARTICLE, text="x" * 5000), headers={"X-API-Key": "secret"})
-    assert response.status_code == 413 and response.json()["error"] == "payload too large"
+    assert response.status_code == 413 and response.json()["code"] == "payload_too_large"

@@ -36,15 +36,15 @@ def test_relations_filters(client: TestClient) -> None:
 
 def test_errors(client: TestClient) -> None:
     missing = client.get("/entities/firm:nobody")
-    assert missing.status_code == 404 and missing.json()["error"] == "NotFoundError"
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     bad_type = client.get("/entities", params={"type": "Mine"})
     assert bad_type.status_code == 400 and "expected one of" in bad_type.json()["detail"]
     bad_form = client.get("/entities/firm:lynas", params={"as_of": "yesterday"})
-    assert bad_form.status_code == 422 and bad_form.json()["detail"][0]["field"] == "as_of"
+    assert bad_form.status_code == 422 and bad_form.json()["errors"][0]["field"] == "as_of"
     bad_date = client.get("/entities/firm:lynas", params={"as_of": "2025-13-01"})
     assert bad_date.status_code == 400 and "ISO date" in bad_date.json()["detail"]
     bad_limit = client.get("/entities", params={"limit": 0})
-    assert bad_limit.status_code == 422 and bad_limit.json()["detail"][0]["field"] == "limit"
+    assert bad_limit.status_code == 422 and bad_limit.json()["errors"][0]["field"] == "limit"
 
 
 def test_search(client: TestClient) -> None:

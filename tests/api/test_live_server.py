@@ -82,7 +82,7 @@ def test_live_api(live: tuple[str, str]) -> None:
         assert entity.status_code == 200 and entity.json()["name"] == "Mount Weld"
         assert client.get("/search", params={"q": "lynas"}).json()["results"][0]["id"] == "firm:lynas"
         missing = client.get("/entities/firm:nobody")
-        assert missing.status_code == 404 and missing.headers["content-type"] == "application/json"
+        assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
         cypher = client.post("/cypher", json={"query": "MATCH (f:Firm) RETURN f.id AS id"})
         if kind == "neo4j":
             assert cypher.status_code == 200 and cypher.json()["rows"] == [{"id": "firm:lynas"}]

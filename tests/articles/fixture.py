@@ -17,7 +17,8 @@ FIXTURE_DIR = HERE / "fixtures"
 GOLD = HERE / "gold.yaml"
 ARTICLES_DIR = HERE.parent.parent / "data" / "articles"
 _FILES = ["sources.yaml", "elements.csv", "countries.csv", "regions.csv", "materials.csv",
-          "firms.csv", "facilities.csv", "policies.csv", "relations.csv"]
+          "firms.csv", "facilities.csv", "policies.csv", "groups.csv", "relations.csv",
+          "facility_links.csv"]
 
 
 def fixture_batch() -> Batch:

@@ -28,7 +28,7 @@ class TestBatch:
         assert mentions["country:CN"].properties["count"] >= 8
         for claim in batch.claims:
             assert claim.sources == [source.id]
-            assert claim.extractor == "rekg-patterns/0.1"
+            assert claim.extractor == "rekg-patterns/0.2"
             assert claim.quote and claim.span_start is not None and claim.span_end is not None
             assert 0 < claim.confidence <= 1
 
@@ -68,7 +68,8 @@ class TestBatch:
         store = MemoryStore()
         fx.extend(batches[0])
         store.replace_all(fx)
-        assert store.stats().relations["MENTIONS"] == 8
+        # 8 named entities plus the group concept "rare earths" (material:rare-earths)
+        assert store.stats().relations["MENTIONS"] == 9
 
 
 class TestCli:
@@ -95,3 +96,18 @@ class TestCli:
         empty.write_text("", encoding="utf-8")
         result = CliRunner().invoke(app, ["extract", str(empty), "--json"])
         assert result.exit_code == 2
+
+
+def test_relations_to_candidates_stay_out_of_the_batch(gaz) -> None:  # type: ignore[no-untyped-def]
+    """A relation with a candidate end is reported (JSON) but never becomes a claim."""
+    from loaders.articles import Article, article_batch, extract_article
+
+    text = ("The loan comes out of the government's Critical Minerals Facility, "
+            "run through Export Finance Australia.")
+    x = extract_article(Article(text=text, where="t", url="https://example.org/cmf", title="t",
+                                published="2024-03-15"), gaz)
+    ends = {(r.subject, r.object) for r in x.relations}
+    assert ("candidate:Policy:Critical Minerals Facility", "firm:au-efa") in ends
+    batch = article_batch(x)
+    assert all(not c.subject.startswith("candidate:") and not c.object.startswith("candidate:")
+               for c in batch.claims)

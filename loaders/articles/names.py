@@ -1,0 +1,357 @@
+"""Names the graph does not hold: organisations, facilities and policies found by their form.
+
+A *name* is a run of capitalised words, joined by "of", "the", "and", "for", "on", "&"
+("Export Control Law of the People's Republic of China", "European Association of
+Automotive Suppliers"). A run becomes a candidate when
+
+- its head (last capitalised word that is a head noun) says what it is: an organisation
+  ("Association", "Bank", "Ministry", "Corp", "Ltd", "Resources", …), a facility ("Mine",
+  "Refinery", "Plant", …) or a policy ("Act", "Law", "Regulations", "Framework", "Strategy",
+  "Programme", …; a financing "Facility" is a policy), or
+- the sentence says it is an organisation: "according to X", "X said" (X an acronym),
+  "(X) -" in a dateline, or X listed with firms the graph knows ("General Motors, Ford and
+  Stellantis"), and
+- an acronym in brackets after a name ("the Critical Minerals Facility (CMF)") is that name
+  again wherever it appears.
+
+Headline-case lines are not read (every word is capitalised there). Before a name becomes
+a candidate it is looked up among the graph's names and aliases (:meth:`GraphIndex.lookup`):
+"Lynas Rare Earths Ltd" is firm:lynas. A candidate or graph name that contains a country
+or a rare-earth group word ("US" in "US Defense Department", "Rare-Earth" in "JL MAG
+Rare-Earth") takes that word with it: it is not a mention of the country or group.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from loaders.articles.gazetteer import Gazetteer, norm_name
+from loaders.articles.sentences import Sentence
+from loaders.articles.spans import SpanIndex
+
+__all__ = ["NameHit", "find_names"]
+
+ORG_HEADS = {
+    "Association", "Council", "Bank", "Fund", "Centre", "Center", "Institute", "Army", "Commission",
+    "Agency", "Authority", "Survey", "Partners", "Capital", "Investments", "Society", "University",
+    "Foundation", "Chamber", "Alliance", "Exchange", "Bureau", "Administration", "Department",
+    "Ministry", "Office", "Corporation", "Company", "Co", "Inc", "Ltd", "Limited", "LLC", "Plc", "PLC",
+    "Group", "Holdings", "Resources", "Mining", "Minerals", "Metals", "Materials", "Technologies",
+    "Technology", "Magnetics", "Industries", "Chemicals", "Chemical", "Corp", "AG", "SA", "NV",
+    "GmbH", "Bhd", "Committee", "Organization", "Organisation", "Forum", "Consortium", "Trust",
+    "Securities", "Earths", "Motors", "Electric", "Systems", "Laboratory", "Laboratories",
+}
+FACILITY_HEADS = {"Mine", "Project", "Refinery", "Plant", "Facility", "Complex", "Mill", "Smelter",
+                  "Factory", "Hub"}
+POLICY_HEADS = {"Act", "Law", "Regulations", "Regulation", "Rules", "Rule", "Order", "Proclamation",
+                "Framework", "Agreement", "Accord", "Plan", "Strategy", "Program", "Programme",
+                "Initiative", "Directive", "Decree", "Measures", "Catalogue", "Catalog", "List",
+                "Treaty", "Memorandum", "Pact", "Deal"}
+_FINANCE = {"Minerals", "Finance", "Financing", "Loan", "Credit", "Investment", "Funding", "Lending"}
+_CONNECT = {"of", "the", "and", "for", "on", "&", "de", "du", "des"}
+_LEAD_STOP = {
+    "The", "A", "An", "This", "That", "These", "Those", "Its", "Their", "In", "On", "At", "For",
+    "And", "But", "As", "While", "Last", "Once", "Formerly", "According", "Under", "After",
+    "Before", "Since", "Today", "Now", "Also", "Both", "Each", "Every", "Such", "Other", "New",
+    "If", "When", "Where", "With", "From", "By", "To", "Of", "Our", "We", "It", "He", "She",
+    "They", "Some", "Many", "Most", "Several", "Meanwhile", "However", "Separately", "Further",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "President",
+    "Prime", "Minister", "Secretary", "CEO", "Chairman", "Commissioner", "Mr", "Ms", "Dr",
+}
+_ABBREV_DOT = {"Inc.", "Corp.", "Co.", "Ltd.", "U.S.", "E.U.", "U.K.", "St.", "Mt.", "Jr.", "No."}
+_TOKEN = re.compile(r"[A-Za-z0-9][\w&.'’-]*|\S")
+_NESTABLE = {"Country", "Region"}
+_DATE_WORDS = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
+               "Friday", "Saturday", "Sunday", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+               "Sept", "Oct", "Nov", "Dec"}
+#: Words that make a policy's kind, not its name: "an Interim Final Rule" names nothing.
+_GENERIC_POLICY = {"Interim", "Final", "Rule", "Rules", "Executive", "Order", "New", "Temporary",
+                   "General", "License", "Licence", "Proposed", "Draft", "Law", "Act", "Plan", "Deal",
+                   "Agreement", "Framework", "Trade", "Joint", "Statement"}
+_POSSESSIVE = ("'s", "’s", "'", "’")
+_LEGAL_TOKENS = {"LLC", "INC", "PLC", "LTD", "CORP", "CO", "LP", "LLP", "AG", "SA", "NV", "GMBH", "BHD", "PTY"}
+_GROUPS = {"material:rare-earths", "material:light-rare-earths", "material:heavy-rare-earths",
+           "material:medium-heavy-rare-earths"}
+
+
+@dataclass
+class NameHit:
+    """A name found in the text: linked to the graph (``id``) or a candidate (``type``)."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    id: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    cue: str = "head"
+
+
+def _is_cap(tok: str) -> bool:
+    return tok[:1].isupper() or (tok[:1].isdigit() and any(c.isupper() for c in tok))
+
+
+def _headline(sent: Sentence) -> bool:
+    words = re.findall(r"[A-Za-z][\w'’-]*", sent.text)
+    if len(words) < 4 or sent.text.rstrip().endswith((".", "?", "!", '"', "”")):
+        return False
+    caps = sum(w[0].isupper() for w in words if w.lower() not in _CONNECT | {"a", "an", "to", "in", "with", "at", "as", "by"})
+    return caps >= 0.7 * len([w for w in words if w.lower() not in _CONNECT | {"a", "an", "to", "in", "with", "at", "as", "by"}])
+
+
+_CAP = r"(?:[A-Z][\w&.'’-]*|\d[\w-]*[A-Z][\w-]*)"
+_RUN_RE = re.compile(_CAP + r"(?:[ \t]+(?:(?:of|the|and|for|on|&|de|du|des)[ \t]+){0,2}" + _CAP + r")+")
+
+
+def _runs(text: str, lo: int, hi: int) -> list[list[tuple[str, int, int]]]:
+    """Maximal runs of capitalised tokens in text[lo:hi] (connectors inside), two tokens or more."""
+    out: list[list[tuple[str, int, int]]] = []
+    for m in _RUN_RE.finditer(text, lo, hi):
+        out += _runs_in(text, m.start(), m.end())
+    return out
+
+
+def _runs_in(text: str, lo: int, hi: int) -> list[list[tuple[str, int, int]]]:
+    toks = [(m.group(), m.start() + lo, m.end() + lo) for m in _TOKEN.finditer(text[lo:hi])]
+    runs: list[list[tuple[str, int, int]]] = []
+    cur: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(toks):
+        tok, a, b = toks[i]
+        if tok in _ABBREV_DOT or (tok.endswith(".") and len(tok) <= 6 and tok.replace(".", "").isupper()
+                                  and tok.count(".") >= 2):
+            word = tok
+        else:
+            word = tok.rstrip(".")
+        ends_sentence = word != tok
+        possessive = word.endswith(_POSSESSIVE)
+        if word and _is_cap(word):
+            cur.append((word, a, a + len(word)))
+            nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
+            plural_possessive = word.endswith(("s'", "s’"))
+            if ends_sentence or (possessive and not (plural_possessive and nxt[:1].isupper()
+                                                     and nxt.rstrip(".") in ORG_HEADS)
+                                 and not (cur and len(cur) >= 2 and cur[-2][0] == "the")):
+                if possessive:
+                    stripped = word[:-2] if word.endswith(("'s", "’s")) else word[:-1]
+                    cur[-1] = (stripped, a, a + len(stripped))
+                runs.append(cur)
+                cur = []
+        elif tok in _CONNECT and cur and i + 1 < len(toks) and (
+                _is_cap(toks[i + 1][0]) or (toks[i + 1][0] in _CONNECT and i + 2 < len(toks)
+                                            and _is_cap(toks[i + 2][0]))):
+            cur.append((tok, a, b))
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+        i += 1
+    if cur:
+        runs.append(cur)
+    split: list[list[tuple[str, int, int]]] = []
+    for run in runs:
+        cur2: list[tuple[str, int, int]] = []
+        for item3 in run:
+            if item3[0] == "and" and cur2 and cur2[-1][0] in POLICY_HEADS | FACILITY_HEADS | ORG_HEADS:
+                split.append(cur2)
+                cur2 = []
+                continue
+            cur2.append(item3)
+        if cur2:
+            split.append(cur2)
+    out = []
+    for run in split:
+        while run and (run[0][0] in _LEAD_STOP or run[0][0] in _CONNECT):
+            run = run[1:]
+        while run and run[-1][0] in _CONNECT:
+            run = run[:-1]
+        if run:
+            out.append(run)
+    return out
+
+
+def _classify(run: list[tuple[str, int, int]]) -> tuple[str, int] | None:
+    """(type, index of the last token of the name) for a run with a head noun."""
+    words = [w.rstrip(".") for w, _, _ in run]
+    for k in range(len(words) - 1, -1, -1):
+        w = words[k]
+        if w in POLICY_HEADS or w in FACILITY_HEADS or w in ORG_HEADS:
+            if w == "Earths" and (k == 0 or words[k - 1] != "Rare"):
+                continue
+            qualified = k + 1 < len(words) and words[k + 1] in {"of", "on", "for"}
+            if k == 0 and not qualified:
+                return None
+            end = k
+            # a qualifier after the head: "Law of the People's Republic of China"
+            if k + 1 < len(words) and words[k + 1] in {"of", "on", "for"} and \
+                    not (k + 2 < len(words) and words[k + 2] in _DATE_WORDS):
+                end = len(words) - 1
+            if w in POLICY_HEADS:
+                return "Policy", end
+            if w in FACILITY_HEADS:
+                return ("Policy" if w == "Facility" and words[k - 1] in _FINANCE else "Facility"), end
+            return "Firm", end
+    return None
+
+
+def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
+               mentions: list[Any]) -> tuple[list[NameHit], set[int]]:
+    """Candidates and graph-linked names found by form; and the indexes of ``mentions``
+    (countries, regions, group words) that sit inside a longer name and so do not count."""
+    index = SpanIndex()
+    for idx, m in enumerate(mentions):
+        index.add((idx, m), m.start, m.end)
+    hits: list[NameHit] = []
+    nested: set[int] = set()
+    firmish = {"Firm", "Facility", "Policy", "Material", "Element"}
+
+    def overlaps_graph(a: int, b: int) -> list[Any]:
+        return [m for _, m in index.overlapping(a, b)]
+
+    def inside_of(a: int, b: int) -> list[tuple[int, Any]]:
+        return index.within(a, b)
+
+    def add(a: int, b: int, ctype: str, cue: str) -> NameHit | None:
+        name = text[a:b]
+        if not norm_name(name) or name.upper() in _LEGAL_TOKENS:
+            return None
+        inside = overlaps_graph(a, b)
+        if any(m.type in firmish and m.id not in _GROUPS for m in inside):
+            return None
+        linked = gaz.index.lookup(name)
+        hit = NameHit(a, b, name, ctype, linked, cue=cue)
+        for idx, m in inside_of(a, b):
+            if m.type in _NESTABLE or m.id in _GROUPS:
+                nested.add(idx)
+        hits.append(hit)
+        return hit
+
+    prefixes = gaz.index.facility_prefixes
+    for sent in sentences:
+        runs = _runs(text, sent.start, sent.end)
+        if not runs or _headline(sent):
+            continue
+        linked_end = -1
+        for run in runs:
+            a, b = run[0][1], run[-1][2]
+            inside = overlaps_graph(a, b)
+            # a facility named by a longer form of its name: the run is that facility
+            if len(run) >= 3 and (run[0][0], run[1][0]) in prefixes and \
+                    not any(m.type == "Facility" for m in inside):
+                fid = prefixes[(run[0][0], run[1][0])]
+                hits.append(NameHit(a, b, text[a:b], "Facility", fid, cue="prefix"))
+                for idx, _m in inside_of(a, b):
+                    nested.add(idx)
+                linked_end = b
+                continue
+            # ", Lithium and Critical Minerals Project" ends the name before it
+            rest = _classify(run) if linked_end >= 0 else None
+            if rest is not None and rest[0] != "Firm" and re.fullmatch(r",\s*", text[linked_end:a]):
+                hits[-1].end = run[rest[1]][2]
+                hits[-1].text = text[hits[-1].start:hits[-1].end]
+                linked_end = -1
+                continue
+            linked_end = -1
+            # a graph firm/facility name inside a capitalised run: words glued to it are its
+            if any(m.type in {"Firm", "Facility"} for m in inside):
+                for idx, m in inside_of(a, b):
+                    if m.id in _GROUPS or (m.type == "Country" and m.flag != "demonym"):
+                        nested.add(idx)
+            cls = _classify(run)
+            if cls is None:
+                continue
+            if len(run) == 2 and run[1][0] == "Administration" and not run[0][0].isupper():
+                continue  # "Trump Administration": a government, not an organisation name
+            ctype, end = cls
+            if end < 1 and ctype != "Firm":
+                continue
+            if ctype == "Policy" and all(w in _GENERIC_POLICY or w in _CONNECT for w, _, _ in run[:end + 1]):
+                continue
+            add(a, run[end][2], ctype, "head")
+    # acronyms in brackets after a name: "Export Finance Australia (EFA)"; a capitalised run
+    # whose initials spell the acronym is a name even without a head noun
+    for m in re.finditer(r"\(([A-Z][A-Z0-9&]{1,9})\)", text):
+        before = [h for h in hits if 0 <= m.start() - h.end <= 2]
+        if before:
+            before[-1].aliases.append(m.group(1))
+            continue
+        lead = re.search(r"((?:[A-Z][\w&.'’-]*\s+(?:(?:of|and|for|the|on|&)\s+)*){1,6})$", text[max(0, m.start() - 120):m.start()])
+        if not lead:
+            continue
+        words = lead.group(1).split()
+        acro = m.group(1)
+        for k in range(len(words)):
+            tail = [w for w in words[k:] if w[:1].isupper()]
+            if "".join(w[0] for w in tail) == acro and len(tail) >= 2:
+                name = " ".join(words[k:])
+                a = m.start() - len(lead.group(1)) + len(" ".join(words[:k])) + (1 if k else 0)
+                a = text.index(name, max(0, a - 2), m.start())
+                if words[k] in _LEAD_STOP or overlaps_graph(a, a + len(name)) and \
+                        any(g.type in firmish for g in overlaps_graph(a, a + len(name))):
+                    break
+                cls = _classify([(w, 0, 0) for w in words[k:]])
+                if cls and cls[0] == "Policy" and all(w in _GENERIC_POLICY or w in _CONNECT for w in words[k:]):
+                    break  # "Executive Order (EO)": a kind of policy, not a name
+                hit = add(a, a + len(name), cls[0] if cls else "Firm", "acronym")
+                if hit is not None:
+                    hit.aliases.append(acro)
+                break
+    # organisations by what the sentence says of them
+    cues = [
+        re.compile(r"\baccording to (?:the[ \t]+)?([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,2})"),
+        re.compile(r"(?<![\w.])([A-Z][A-Z0-9&]{2,9})(?:\s*,[^,]{0,60},)?\s+(?:said|says|told|reported|warned|added|noted)\b"),
+        re.compile(r"\(([A-Z][A-Za-z]{2,})\)\s*[-–—]"),
+        re.compile(r"\bspokes(?:person|man|woman) (?:for|of) (?:the[ \t]+)?([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,3})"),
+        re.compile(r"\b(?:director|analyst|chief executive|CEO|head|president|chairman|chairwoman|"
+                   r"economist|partner|professor|researcher|official|executive|fellow|manager|adviser|"
+                   r"advisor|strategist)\s+(?:at|of|with)\s+(?:the[ \t]+)?([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,3})"),
+    ]
+    known = {h.text for h in hits}
+    for rx in cues:
+        for m in rx.finditer(text):
+            a, b = m.span(1)
+            name = m.group(1).rstrip(".")
+            b = a + len(name)
+            words = name.split()
+            if rx is cues[0] and len(words) > 1 and not _classify([(w, 0, 0) for w in words]):
+                continue  # "according to Gracelin Baskaran": a person
+            if words[0] in _LEAD_STOP or name in known or name.upper() in _LEGAL_TOKENS:
+                continue
+            if add(a, b, "Firm", "said") is not None:
+                known.add(name)
+    # names listed with firms the graph knows: "General Motors, Ford and Stellantis"
+    firms = [m for m in mentions if m.type == "Firm"]
+    item = r"([A-Z][\w&.-]*(?:[ -][A-Z][\w&.-]*)?)"
+    for f in firms:
+        after_f = re.match(r"(?:,\s*|\s+and\s+|,\s+and\s+)" + item + r"(?=[\s,.;)]|$)", text[f.end:f.end + 60])
+        before_f = re.search(item + r"(?:,\s*|\s+and\s+|,\s+and\s+)$", text[max(f.start - 60, 0):f.start])
+        for mm, base in ((after_f, f.end), (before_f, max(f.start - 60, 0))):
+            if not mm:
+                continue
+            a, b = base + mm.start(1), base + mm.end(1)
+            name = text[a:b]
+            if name.split()[0] in _LEAD_STOP or name in known or overlaps_graph(a, b):
+                continue
+            add(a, b, "Firm", "listed")
+            known.add(name)
+    # acronyms and names seen once count wherever they appear again
+    extra: list[NameHit] = []
+    taken = SpanIndex(hits)
+    done: set[str] = set()
+    for h in list(hits):
+        for alias in h.aliases + ([h.text] if h.cue != "head" else []):
+            if alias in done:
+                continue
+            done.add(alias)
+            for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text):
+                if taken.overlapping(m.start(), m.start() + 1) or overlaps_graph(*m.span()):
+                    continue
+                hit = NameHit(m.start(), m.end(), alias, h.type, h.id, cue="again:" + h.text)
+                extra.append(hit)
+                taken.add(hit)
+    hits += extra
+    hits.sort(key=lambda h: h.start)
+    return hits, nested

@@ -1,0 +1,494 @@
+"""References news makes without a graph name: number lists, descriptions, pronouns, new names.
+
+Each finder returns :class:`Ref` records (a span, the entity it resolves to, a flag); the
+extractor turns them into mentions. Everything is resolved through the graph
+(:class:`~loaders.articles.gazetteer.GraphIndex`) or not at all:
+
+- **numbered policies** — "Announcements Nos. 55, 56, 57 and 58 of 2025", "Nos. 3–5",
+  "Executive Order 14272", "E.O. 14272", "Proclamation 11001": each number is looked up by
+  its official number (year stated, else the article's year);
+- **described policies** — a control noun ("export controls", "restrictions", "curbs",
+  "measures") with a date in the same sentence ("in April", "on October 9", "on Thursday"
+  read against the publication date): the graph's policies announced then, narrowed by
+  words only one of them has in its name ("superhard", "lithium", "technologies");
+- **described facilities** — "its separation plant in Malaysia", "the company's Texas
+  plant", "a new magnet manufacturing facility", "northern Myanmar's rare-earths mining
+  belt": owner (possessive, "its"/"the company's" → the last firm, or the firm the clause
+  is about) + place + stage + status words select among the facilities the graph says that
+  owner operates; without an owner, the one facility of that stage in the named country;
+- **antecedents** — "the company", "the firm", "the plant", "the ministry": the nearest
+  earlier mention of a compatible entity within three sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from loaders.articles.gazetteer import Gazetteer
+from loaders.articles.sentences import Sentence
+
+__all__ = ["Ref", "antecedents", "coordinated_groups", "described_agreements", "described_facilities",
+           "described_policies", "firm_is_agency", "numbered_policies"]
+
+
+@dataclass
+class Ref:
+    start: int
+    end: int
+    id: str
+    flag: str
+    owner: str | None = None  # facility references: the firm they were resolved through
+
+
+class _Seen(Protocol):
+    """A mention as the finders need it (the extractor's Mention has these fields)."""
+
+    start: int
+    end: int
+    id: str
+    type: str
+    sentence: int
+    flag: str | None
+
+
+# --- numbered policies ------------------------------------------------------------------
+_NUM_LIST = re.compile(
+    r"\b(?P<kind>Announcements?|Decrees?|Orders?)\s+(?P<nums>(?:Nos?\.?\s*|Numbers?\s+)?\d{1,3}\b"
+    r"(?:\s*(?:,\s*(?:and\s+)?|\band\b|&|[-–—]|\bto\b)\s*(?:No\.?\s*)?\d+)*)"
+    r"(?:\s+of\s+(?:the\s+)?(?:year\s+)?(?P<year>(?:19|20)\d\d))?")
+_EXEC = re.compile(r"\b(?P<kind>Executive Order|E\.\s?O\.|EO|Proclamation)\s+(?:No\.\s*)?(?P<num>\d{4,5})\b")
+
+
+def numbered_policies(gaz: Gazetteer, text: str, published: str | None) -> list[Ref]:
+    """Policies named by official number, alone or in lists and ranges."""
+    default_year = published[:4] if published else None
+    out: list[Ref] = []
+    for m in _NUM_LIST.finditer(text):
+        kind = m.group("kind").lower().rstrip("s")
+        nums = [(n.group(), n.start() + m.start("nums"), n.end() + m.start("nums"))
+                for n in re.finditer(r"\d+", m.group("nums"))]
+        expanded: list[tuple[str, int, int]] = []
+        for k, (num, a, b) in enumerate(nums):
+            expanded.append((num, a, b))
+            if k + 1 < len(nums):
+                gap = text[b:nums[k + 1][1]]
+                if re.search(r"[-–—]|\bto\b", gap):
+                    lo, hi = int(num), int(nums[k + 1][0])
+                    if 0 < hi - lo <= 20:
+                        expanded += [(str(x), b, nums[k + 1][1]) for x in range(lo + 1, hi)]
+        for num, a, b in expanded:
+            pid = gaz.index.policy_by_number(kind, num, m.group("year"), default_year)
+            if pid:
+                start = m.start() if num == nums[0][0] else a
+                out.append(Ref(start, b, pid, "number"))
+    for m in _EXEC.finditer(text):
+        kind = "proclamation" if m.group("kind").startswith("Proc") else "executive order"
+        pid = gaz.index.policy_by_number(kind, m.group("num"), None, default_year)
+        if pid:
+            out.append(Ref(m.start(), m.end(), pid, "number"))
+    return out
+
+
+# --- described policies -----------------------------------------------------------------
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_DATE_CUE = re.compile(
+    r"\b(?:(?P<day1>\d{1,2})\s+" + _MONTH + r"|" + _MONTH.replace("month", "month2")
+    + r"(?:\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?)?)(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
+    r"|\bon\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_CONTROL_NOUN = re.compile(
+    r"\b(?:(?:export|trade)\s+)?(?:controls?|restrictions?|curbs?|measures?|bans?|"
+    r"licen[cs]ing\s+(?:regime|requirements?|rules?)|rules?|announcements?|notices?)\b", re.I)
+_EXPORTISH = re.compile(r"\bexport|\bcontrol|\brestrict|\bcurb|\blicen[cs]", re.I)
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_POLICY_STOP = set("""export exports controls control certain items item related relevant rare earth
+earths medium heavy light measures measure announcement on of and the for with to in a an
+implementing implementation decision strengthening material materials product products element
+elements china chinese united states american australia australian japan japanese europe european
+malaysia malaysian government national new rule rules announced january february march april
+june july august september october november december framework agreement deal consensus
+arrangement truce accord pact memorandum""".split())
+#: What a described policy is called → the instruments it can be.
+_NOUN_KINDS = [
+    (re.compile(r"\b(?:executive\s+order|EO)\b", re.I), {"regulation"}, "Executive Order"),
+    (re.compile(r"\bproclamation\b", re.I), {"regulation", "tariff"}, "Proclamation"),
+    (re.compile(r"\b(?:(?:export|trade)\s+)?(?:controls?|restrictions?|curbs?|bans?|licen[cs]ing\s+"
+                r"(?:regime|requirements?|rules?)|measures?)\b", re.I),
+     {"export-control", "ban", "licence", "quota", "suspension"}, None),
+    (re.compile(r"\b(?:agreement|deal|consensus|framework|arrangement|truce|accord|pact|memorandum|MoU)\b", re.I),
+     {"agreement"}, None),
+]
+
+
+def _to_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if len(text) >= 10 else None
+    except ValueError:
+        return None
+
+
+def _date_cue(m: re.Match[str], published: str | None) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) a date cue stands for; month/day None when not stated."""
+    pub = _to_date(published) if published else None
+    if m.group("weekday"):
+        if pub is None:
+            return None
+        back = (pub.weekday() - _WEEKDAYS.index(m.group("weekday").lower())) % 7
+        day = pub - dt.timedelta(days=back)
+        return day.year, day.month, day.day
+    month_text = m.group("month") or m.group("month2")
+    month = _MONTHS[month_text[:3].lower()]
+    day_text = m.group("day1") or m.group("day2")
+    if m.group("year"):
+        year = int(m.group("year"))
+    elif published:
+        year = int(published[:4])
+        if pub is not None and month > pub.month:
+            year -= 1
+    else:
+        return None
+    return year, month, int(day_text) if day_text else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _keywords(name: str) -> frozenset[str]:
+    words = {w.rstrip("s") if len(w) > 4 else w for w in re.findall(r"[a-z]+", name.lower())}
+    return frozenset(w for w in words if len(w) >= 3 and w not in _POLICY_STOP and w + "s" not in _POLICY_STOP)
+
+
+_OWN_CACHE: dict[tuple[int, str, str], frozenset[str]] = {}
+
+
+def _own_words(gaz: Gazetteer, pid: str, issuer: str) -> frozenset[str]:
+    """Words of a policy's name that no other policy of the same issuer has in its name."""
+    key = (id(gaz), pid, issuer)
+    if key not in _OWN_CACHE:
+        others = [e for e in gaz.entities.values() if e.type == "Policy" and e.id != pid
+                  and issuer in gaz.index.issuers.get(e.id, set())]
+        words = set(_keywords(gaz.entities[pid].name))
+        for o in others:
+            words -= _keywords(o.name)
+        _OWN_CACHE[key] = frozenset(words - _keywords(gaz.entities[issuer].name))
+    return _OWN_CACHE[key]
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_re(word: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(word)}")
+
+
+def _has_word(low: str, word: str) -> bool:
+    return word in low and _word_re(word).search(low) is not None
+
+
+def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
+                       published: str | None, seen: Sequence[_Seen]) -> list[Ref]:
+    """Policies described by what they are, when, and what they control ("the April export
+    controls on seven medium and heavy rare earths", "an Executive Order on April 15, 2025",
+    "Malaysia will ban exports of rare earth raw materials"), among the graph's policies."""
+    policies = [e for e in gaz.entities.values() if e.type == "Policy" and e.properties.get("announced")]
+    named = [(m.start, m.sentence) for m in seen if m.type == "Policy"]
+    named_sentences = {sidx for _, sidx in named}
+    pools: dict[int, list] = {}
+    by_sentence: dict[int, list] = {}
+    for m in seen:
+        by_sentence.setdefault(m.sentence, []).append(m)
+    out: list[Ref] = []
+    for k, sent in enumerate(sentences):
+        s = sent.text
+        if not _EXPORTISH.search(s) and not _AGREE.search(s) and not re.search(r"(?i)order|proclamation", s):
+            continue
+        low = ""
+        cues = None
+        for kind, (rx, instruments, marker) in enumerate(_NOUN_KINDS):
+            nouns = list(rx.finditer(s))
+            if not nouns:
+                continue
+            if not low:
+                low = s.lower()
+                for m in by_sentence.get(k, []):  # words of names are not what a policy is about
+                    a, b = m.start - sent.start, m.end - sent.start
+                    low = low[:a] + " " * (b - a) + low[b:]
+            if instruments & {"export-control"} and not _EXPORTISH.search(s):
+                continue
+            if kind not in pools:
+                pools[kind] = [e for e in policies if e.properties.get("instrument") in instruments
+                               and (marker is None
+                                    or marker.lower() in str(e.properties.get("number") or e.name).lower())]
+            pool = pools[kind]
+            if not pool:
+                continue
+            dated = False
+            if cues is None:
+                cues = list(_DATE_CUE.finditer(s))
+            for cue in cues:
+                when = _date_cue(cue, published)
+                if when is None:
+                    continue
+                dated = True
+                year, month, day = when
+                cands = []
+                for e in pool:
+                    d = str(e.properties["announced"])
+                    if d[:4] != str(year) or (month and d[5:7] != f"{month:02d}"):
+                        continue
+                    if day and d[8:10] and d[8:10] != f"{day:02d}":
+                        continue
+                    cands.append(e)
+                if len(cands) == 1:
+                    chosen = cands
+                else:
+                    chosen = []
+                    for e in cands:
+                        others = set().union(*(_keywords(o.name) for o in cands if o is not e))
+                        if any(_has_word(low, w) for w in _keywords(e.name) - others):
+                            chosen.append(e)
+                near = [n for n in nouns if abs(n.start() - cue.start()) <= 160]
+                for e in chosen:
+                    for n in near:
+                        out.append(Ref(sent.start + n.start(), sent.start + n.end(), e.id, "descriptive"))
+            if dated:
+                continue
+            # no date: an issuer named in the sentence, and a word of the policy's name that no
+            # other policy of that issuer has ("superhard", "lithium", "raw")
+            if any(abs(sidx - k) <= 2 for sidx in named_sentences):
+                continue
+            here = {m.id for m in by_sentence.get(k, [])}
+            pub_year = published[:4] if published else None
+            by_issuer: dict[str, list] = {}
+            for e in pool:
+                for c in gaz.index.issuers.get(e.id, set()) & here:
+                    by_issuer.setdefault(c, []).append(e)
+            hits = []
+            for c, group in by_issuer.items():
+                for e in group:
+                    if pub_year and str(e.properties["announced"])[:4] > pub_year:
+                        continue
+                    own = _own_words(gaz, e.id, c)
+                    if own and any(_has_word(low, w) for w in own):
+                        hits.append(e)
+            n = nouns[0]
+            for e in {h.id: h for h in hits}.values():
+                out.append(Ref(sent.start + n.start(), sent.start + n.end(), e.id, "descriptive"))
+    return out
+
+
+_AGREE = re.compile(r"\b(?:agreement|deal|consensus|framework|arrangement|truce|accord|pact)\b", re.I)
+
+
+def described_agreements(gaz: Gazetteer, text: str, sentences: list[Sentence],
+                         published: str | None, seen: Sequence[_Seen]) -> list[Ref]:
+    """"the consensus reached by China and the United States at the Kuala Lumpur talks": an
+    agreement noun with two parties in its sentence → the latest agreement between them at
+    the article's date; a place named in the sentence must appear in the agreement's name."""
+    out: list[Ref] = []
+    for k, sent in enumerate(sentences):
+        nouns = list(_AGREE.finditer(sent.text))
+        if not nouns:
+            continue
+        parties = sorted({m.id for m in seen if m.sentence == k and m.type == "Country"})
+        if len(parties) < 2 or any(m.sentence == k and m.type == "Policy" for m in seen):
+            continue
+        for i, a in enumerate(parties):
+            for b in parties[i + 1:]:
+                pid = gaz.agreement_between(a, b, published)
+                if pid is None:
+                    continue
+                e = gaz.entities[pid]
+                places = re.findall(r"\b(?:at|in)\s+(?:the\s+)?((?:[A-Z][a-z]+\s?){1,3})", sent.text)
+                hay = " ".join([e.name, *e.aliases, str(e.properties.get("summary") or "")])
+                if places and not any(pl.strip() in hay for pl in places):
+                    continue
+                n = nouns[0]
+                out.append(Ref(sent.start + n.start(), sent.start + n.end(), pid, "contextual"))
+    return out
+
+
+_ELLIPSIS = re.compile(r"\b(?P<first>light|heavy)\s+(?:and|&|or)\s+(?:heavy|light)\s+rare[- ]earths?\b", re.I)
+
+
+def coordinated_groups(gaz: Gazetteer, text: str) -> list[Ref]:
+    """"light and heavy rare earths": the first group word names its group too."""
+    out = []
+    for m in _ELLIPSIS.finditer(text):
+        gid = f"material:{m.group('first').lower()}-rare-earths"
+        if gid in gaz.entities:
+            out.append(Ref(m.start("first"), m.end("first"), gid, "coordinated"))
+    return out
+
+
+# --- described facilities ---------------------------------------------------------------
+_FAC_NOUN = (r"(?P<noun>plants?|facilit(?:y|ies)|refinery|refineries|mills?|mines?|smelters?|"
+             r"factory|factories|operations|project|complex|hub|belt|mining\s+area|circuit|deposits?)")
+_FAC_NP = re.compile(
+    r"(?P<det>\b(?:its|their|the company['’]s|the firm['’]s|the group['’]s|a|an|the|"
+    r"[A-Z][\w.&-]*(?:[ \t]+[A-Z][\w.&-]*){0,3}['’]s?))[ \t]+"
+    r"(?P<mods>(?:[\w-]+,?[ \t]+){0,6}?)" + _FAC_NOUN + r"\b"
+    r"(?P<post>(?:[ \t]*,?[ \t]+(?:(?:which|that)[ \t]+(?:\w+[ \t]+){0,3}?)?(?:in|at|near)[ \t]+(?:the[ \t]+)?"
+    r"(?P<place>[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,2}))?)")
+_FAC_NOUN_RE = re.compile(r"\b" + _FAC_NOUN + r"\b")
+_STAGE_WORDS = [
+    (re.compile(r"\bmagnets?\b", re.I), {"magnet", "alloy"}),
+    (re.compile(r"\bmetal(?:li[sz]ation|s)?\b|\bmetal-making\b", re.I), {"metal"}),
+    (re.compile(r"\bseparat\w*|\brefin\w*", re.I), {"separation"}),
+    (re.compile(r"\bcracking\b|\bleaching\b|\bconcentrat\w*", re.I), {"concentration"}),
+    (re.compile(r"\bprocessing\b", re.I), {"concentration", "separation"}),
+    (re.compile(r"\bmin(?:e|es|ing)\b|\bdeposits?\b", re.I), {"mining"}),
+    (re.compile(r"\brecycl\w*", re.I), {"recycling"}),
+]
+_NEW = re.compile(r"\b(new|second|planned|proposed|future|upcoming)\b", re.I)
+_AGENCY_WORDS = re.compile(r"\b(Ministry|Department|Agency|Bureau|Administration|Office|Commission|"
+                           r"Government|Council|Customs)\b")
+
+
+def firm_is_agency(gaz: Gazetteer, fid: str) -> bool:
+    entity = gaz.entities.get(fid)
+    if entity is None:
+        return False
+    kinds = entity.properties.get("kind") or []
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return "agency" in kinds or bool(_AGENCY_WORDS.search(entity.name))
+
+
+def _stages(words: str) -> set[str]:
+    out: set[str] = set()
+    for rx, st in _STAGE_WORDS:
+        if rx.search(words):
+            out |= st
+    return out
+
+
+def _place_ok(gaz: Gazetteer, fid: str, place: str | None, countries: set[str]) -> bool:
+    entity = gaz.entities[fid]
+    if countries and not (countries & gaz.index.located.get(fid, set())):
+        return False
+    if place:
+        hay = " ".join([entity.name, *entity.aliases, str(entity.properties.get("location") or "")]).lower()
+        if place.lower() not in hay:
+            return False
+    return True
+
+
+def described_facilities(gaz: Gazetteer, text: str, sentences: list[Sentence],
+                         seen: Sequence[_Seen], sentence_of: Callable[[int], int]) -> list[Ref]:
+    """Facilities described by owner, place, stage and status, resolved through the graph."""
+    out: list[Ref] = []
+    firms = [m for m in seen if m.type == "Firm" and not firm_is_agency(gaz, m.id)]
+    countries_at = [m for m in seen if m.type == "Country"]
+    facilities_at = [(m.start, m.end) for m in seen if m.type == "Facility"]
+    for noun in _FAC_NOUN_RE.finditer(text):
+        lo = max(0, noun.start() - 140)
+        m = None
+        for cand in _FAC_NP.finditer(text, lo, min(len(text), noun.end() + 60)):
+            if cand.start("noun") == noun.start():
+                m = cand
+                break
+        if m is None:
+            continue
+        start, end = m.start(), m.end("noun")
+        if any(a < end and start < b for a, b in facilities_at):
+            continue
+        det = m.group("det")
+        mods = m.group("mods") or ""
+        if "\n" in text[start:m.end()]:
+            continue
+        sidx = sentence_of(start)
+        owner: str | None = None
+        if re.match(r"(?i)its|their|the (?:company|firm|group)['’]s", det):
+            prior = [f for f in firms if f.start < start and sidx - f.sentence <= 3]
+            owner = prior[-1].id if prior else None
+        elif det[0].isupper() and det.lower() not in {"a", "an", "the"} and \
+                [f for f in firms if f.start >= start and f.end <= start + len(det) + 1]:
+            owner = [f for f in firms if f.start >= start and f.end <= start + len(det) + 1][-1].id
+        else:
+            # "Lynas will build a … plant", "Lynas has a plant in Malaysia": the clause's firm
+            before = [f for f in firms if f.sentence == sidx and f.end <= start
+                      and not re.search(r"[;:]|\b(?:with|from|for|by)\s*$", text[f.end:start])
+                      and start - f.end < 80]
+            after = re.match(r"\s+(?:that\s+|which\s+)?([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})\s+"
+                             r"(?:is|was|has been|will be)?\s*(?:develop|build|operat|run|own)\w*",
+                             text[m.end("noun"):]) or \
+                re.match(r",?\s+(?:(?:which|that)\s+is\s+)?(?:operated|owned|run|built|developed)\s+by\s+"
+                         r"([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})", text[m.end("noun"):])
+            if before:
+                owner = before[-1].id
+            elif after:
+                a0 = m.end("noun") + after.start(1)
+                hit = [f for f in firms if a0 <= f.start < a0 + len(after.group(1))]
+                owner = hit[0].id if hit else None
+        stage = _stages(mods + " " + m.group("noun"))
+        place = m.group("place")
+        in_np = [c.id for c in countries_at if start <= c.start < m.end()]
+        countries = set(in_np)
+        place_word = None
+        if place and not any(c.start >= m.start("place") and c.end <= m.end("place") for c in countries_at):
+            place_word = place
+        # a place word inside the modifiers ("the company's Kalgoorlie processing facility")
+        for tok in re.findall(r"\b[A-Z][a-z]{3,}\b", mods):
+            if not any(c.start <= start + m.start("mods") - m.start() + mods.find(tok) < c.end
+                       for c in countries_at):
+                place_word = place_word or tok
+        if owner is not None:
+            pool = sorted(gaz.index.operated.get(owner, set()))
+        elif (countries or place_word) and stage:
+            pool = sorted(f for f in gaz.entities if gaz.entities[f].type == "Facility")
+        else:
+            continue
+        if not (stage or countries or place_word or _NEW.search(mods)):
+            if owner is not None and len(pool) == 1 and re.match(r"(?i)its|their|the ", det):
+                out.append(Ref(start, end, pool[0], "descriptive", owner))
+            continue
+        picked = []
+        for fid in pool:
+            ent = gaz.entities[fid]
+            stages = set(ent.properties.get("stages") or [])
+            if stage and not (stage & stages):
+                continue
+            if not _place_ok(gaz, fid, place_word, countries):
+                continue
+            picked.append(fid)
+        if len(picked) > 1 and _NEW.search(mods):
+            newer = [f for f in picked if gaz.entities[f].properties.get("status") in {"planned", "construction"}]
+            picked = newer or picked
+        if len(picked) == 1:
+            out.append(Ref(start, end, picked[0], "descriptive", owner))
+    return out
+
+
+# --- antecedents ------------------------------------------------------------------------
+_ANAPHOR_NP = re.compile(
+    r"\b[Tt]he\s+(?P<noun>company|firm|group|miner|producer|developer|manufacturer|magnet maker|"
+    r"ministry|department|agency|bureau|plant|facility|refinery|mill|mine|project|site)\b(?!-)")
+
+
+def antecedents(gaz: Gazetteer, text: str, seen: Sequence[_Seen],
+                sentence_of: Callable[[int], int]) -> list[Ref]:
+    """"The company", "the plant", "the ministry" → the nearest earlier compatible mention."""
+    out: list[Ref] = []
+    ordered = sorted(seen, key=lambda m: m.start)
+    for m in _ANAPHOR_NP.finditer(text):
+        noun = m.group("noun").lower()
+        sidx = sentence_of(m.start())
+        if noun in {"plant", "facility", "refinery", "mill", "mine", "project", "site"}:
+            want = lambda e: e.type == "Facility"  # noqa: E731
+        elif noun in {"ministry", "department", "agency", "bureau"}:
+            word = noun.capitalize()
+            named = [e for e in ordered if e.end <= m.start() and sidx - e.sentence <= 3
+                     and e.type == "Firm" and word in gaz.entities[e.id].name]
+            if named:
+                out.append(Ref(m.start(), m.end(), named[-1].id, "anaphor"))
+                continue
+            want = lambda e: e.type == "Firm" and firm_is_agency(gaz, e.id)  # noqa: E731
+        else:
+            want = lambda e: e.type == "Firm" and not firm_is_agency(gaz, e.id)  # noqa: E731
+        prior = [e for e in ordered if e.end <= m.start() and sidx - e.sentence <= 3 and want(e)]
+        if prior:
+            out.append(Ref(m.start(), m.end(), prior[-1].id, "anaphor"))
+    return out

@@ -1,0 +1,47 @@
+"""A sorted index of character spans, so "what overlaps [a, b)?" costs a bisection, not a scan.
+
+Mentions are short (a name is rarely longer than :data:`MAX_SPAN` characters), so every span
+overlapping ``[a, b)`` starts in ``[a - MAX_SPAN, b)``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable
+from typing import Any
+
+__all__ = ["MAX_SPAN", "SpanIndex"]
+
+#: Longest span the index answers exactly for; longer spans are still found when they start
+#: inside the query window.
+MAX_SPAN = 400
+
+
+class SpanIndex:
+    """Items with ``.start`` and ``.end`` (or (start, end, item) triples), queried by overlap."""
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        self._items: list[tuple[int, int, Any]] = sorted(((it.start, it.end, it) for it in items),
+                                                          key=lambda t: t[0])
+        self._starts: list[int] = [t[0] for t in self._items]
+
+    def add(self, item: Any, start: int | None = None, end: int | None = None) -> None:
+        a = item.start if start is None else start
+        b = item.end if end is None else end
+        k = bisect.bisect_right(self._starts, a)
+        self._starts.insert(k, a)
+        self._items.insert(k, (a, b, item))
+
+    def overlapping(self, a: int, b: int) -> list[Any]:
+        lo = bisect.bisect_left(self._starts, a - MAX_SPAN)
+        hi = bisect.bisect_left(self._starts, b)
+        return [it for s, e, it in self._items[lo:hi] if s < b and a < e]
+
+    def within(self, a: int, b: int) -> list[Any]:
+        """Items lying wholly inside ``[a, b)``."""
+        lo = bisect.bisect_left(self._starts, a)
+        hi = bisect.bisect_left(self._starts, b)
+        return [it for s, e, it in self._items[lo:hi] if e <= b]
+
+    def any_overlap(self, a: int, b: int, pred: Callable[[Any], bool] | None = None) -> bool:
+        return any(pred is None or pred(it) for it in self.overlapping(a, b))
