@@ -61,7 +61,7 @@ def expect(number: int) -> Callable[[Callable[[list[dict[str, Any]]], None]], Ca
 @expect(1)
 def _(rows):
     names = col(rows, "facility")
-    assert len(rows) == 9 and "Lynas Malaysia advanced materials plant" in names
+    assert len(rows) == len(set(names)) == 10 and "Lynas Malaysia advanced materials plant" in names
     assert "country:CN" not in json.dumps(rows) and "China" not in col(rows, "country")
 
 
@@ -69,7 +69,9 @@ def _(rows):
 def _(rows):
     assert {(r["facility"], r["status"]) for r in rows} == {
         ("Lynas Malaysia advanced materials plant", "operating"),
-        ("Aclara heavy rare earth separation plant", "planned")}
+        ("Aclara heavy rare earth separation plant", "planned"),
+        ("Mountain Pass Rare Earth Mine and Processing Facility", "operating"),
+        ("Shin-Etsu Magnetic Materials Vietnam (Hai Phong)", "operating")}
 
 
 @expect(3)
@@ -94,7 +96,10 @@ def _(rows):
 
 @expect(6)
 def _(rows):
-    assert sorted(col(rows, "claim")) == ["FEEDS", "FEEDS", "OPERATES"]
+    assert sorted(col(rows, "claim")) == ["FEEDS"] * 5 + ["OPERATES"] * 3
+    assert {r["subject"] for r in rows} == {"Lynas Kalgoorlie Rare Earths Processing Facility",
+                                            "Mt Weld rare earths mine and concentration plant",
+                                            "Lynas Rare Earths"}
     assert all(r["publisher"] and r["published"] for r in rows)
 
 
@@ -148,7 +153,7 @@ def _(rows):
 
 @expect(14)
 def _(rows):
-    assert rows[0] == {"country": "China", "magnet_plants": 17, "operating": 11}
+    assert rows[0] == {"country": "China", "magnet_plants": 18, "operating": 12}
     assert rows[1]["country"] == "United States"
 
 
@@ -159,7 +164,8 @@ def _(rows):
 
 @expect(16)
 def _(rows):
-    assert rows[0]["confidence"] == 0.3 and rows[0]["subject"] == "China"
+    assert rows[0]["confidence"] == 0.2 and rows[0]["claim"] == "FEEDS"
+    assert rows[0]["object"] == "Lynas U.S. Rare Earths Processing Facility (Seadrift)"
     assert all(r["why"] for r in rows)
 
 
