@@ -1,7 +1,7 @@
 """Supply paths to one consumer, for drawing: one routing of the maximum flow through the
 supply network (tonnes per year along each link), before and, for a scenario, after.
 
-Reads the same projection the analyses read (:mod:`kg.analysis.projection`) and the same
+Reads the same element network the analyses read (:mod:`kg.analysis.network`) and the same
 max-flow construction (:mod:`kg.analysis.paths`); computes nothing the analyses do not, it
 only keeps the links that carry flow so the page can draw them. A maximum flow is rarely
 routed one way only: the drawing shows *a* routing, which the caption says.
@@ -65,19 +65,13 @@ def supply_graph(
     or a firm id fed by contracts), laid out by layer; with ``restrictions`` (``CN:Dy,Tb``),
     links that carry nothing after the scenario are marked ``lost`` and nodes in a
     restricting country ``restricted``. ``highlight`` marks single points of failure."""
-    from kg.analysis.projection import (
-        DEFAULT_CONSUMERS,
-        consumer_id,
-        element_network,
-        project_supply_network,
-    )
+    from kg.analysis.network import DEFAULT_CONSUMERS, consumer_id, element_network, prepare
     from kg.analysis.scenario import Scenario, apply_scenario, parse_restriction
 
     ents, claims = list(store.entities()), list(store.claims())
     firm = area.startswith("firm:")
     consumers = sorted(set(DEFAULT_CONSUMERS) | ({area} if not firm else set()))
-    G = project_supply_network(ents, claims, as_of=as_of, consumers=consumers)
-    H = element_network(G, element)
+    H = element_network(prepare(ents, claims, as_of=as_of, consumers=consumers), element)
     target = area if firm else consumer_id(area)
     before = _flow_edges(H, target)
     lost: set[tuple[Hashable, Hashable]] = set()
