@@ -172,6 +172,9 @@ def max_flow_per_consumer(
 ) -> dict[Hashable, float]:
     """:func:`max_flow` for each consumer (each taken alone: consumers do not compete).
 
+    The pure-Python networkx version, kept as the reference the tests and benchmarks compare
+    :func:`kg.analysis.flow.max_flow_per_consumer` (compiled, what the analyses use) against.
+
     >>> G = nx.DiGraph([("m", "a"), ("m", "b")]); G.nodes["m"]["capacity"] = 2
     >>> max_flow_per_consumer(G, ["a", "b"], sources=["m"])
     {'a': 2.0, 'b': 2.0}
