@@ -21,7 +21,6 @@ from rdflib.term import Node
 
 from kg.rdf.namespace import (
     DCAT_VERSION,
-    LITERAL_ENUMS,
     SUBPROPERTY_OF,
     PropertyTerm,
     Vocab,
@@ -194,26 +193,14 @@ def build_ontology(vocab: Vocab) -> Graph:
                 else f"{schema.relations[t.owner].label} claim" if t.owner in schema.relations
                 else "claim" for t in terms))
             definition = f"The '{spec.label}' of {_either(owner_labels)}."
-        if spec.type == "quantity":
-            definition += f" Its unit is given by rekg:{local}Unit."
-        if spec.type == "enum" and spec.enum in LITERAL_ENUMS:
-            definition += " One of: " + ", ".join(spec.values) + "."
-        if spec.type in ("iso2", "iso3"):
-            definition += f" The ISO 3166-1 {'alpha-2' if spec.type == 'iso2' else 'alpha-3'} code."
-        if spec.type == "qid":
-            definition += (" The item is linked to Wikidata with skos:exactMatch and "
-                           "schema:sameAs (not owl:sameAs: rekg does not claim identity).")
-        if first.is_date and first.role == "value":
-            definition += (f" An xsd:dateTime at midnight without a time zone: the first day "
-                           f"of the date as the sources give it (a year or month is its first "
-                           f"day); rekg:{local}Precision keeps its precision and "
-                           f"rekg:{local}Latest its last day.")
+        definition += spec.value_type.owl_note(spec, local, first.role == "value")
         g.add((prop, SKOS.definition, _en(definition)))
         g.add((prop, RDFS.domain, _union(g, owners)))
         rng: Node
-        if spec.type == "ref":
+        node_kind = spec.value_type.node(spec)
+        if node_kind == "entity":
             rng = _union(g, [URIRef(vocab.classes[t]) for t in spec.range])
-        elif first.kind == "object":
+        elif node_kind == "concept":
             rng = SKOS.Concept
             g.add((prop, RDFS.seeAlso, URIRef(vocab.schemes[str(spec.enum)])))
         else:
