@@ -33,6 +33,12 @@ def clean_ref(raw: object, field: str, allowed: tuple[str, ...] = ()) -> str:
     return clean_id(raw, field, _prefixes(allowed))
 
 
+def _clean_sources(raw: Any) -> list[str]:
+    """Source ids (a list or ``|``-separated text), cleaned, deduplicated and sorted."""
+    items = raw.split("|") if isinstance(raw, str) else (raw or [])
+    return sorted({clean_ref(s, "source", ("Source",)) for s in items if str(s).strip()})
+
+
 @functools.cache
 def _prefixes(allowed: tuple[str, ...]) -> tuple[str, ...]:
     schema = load_schema()
@@ -120,10 +126,7 @@ class Entity(BaseModel):
         if isinstance(aliases, str):
             aliases = aliases.split("|")
         aliases = [a for a in dict.fromkeys(" ".join(str(a).split()) for a in aliases) if a and a != name]
-        sources = data.get("sources") or []
-        if isinstance(sources, str):
-            sources = sources.split("|")
-        sources = sorted({clean_ref(s, "source", ("Source",)) for s in sources if str(s).strip()})
+        sources = _clean_sources(data.get("sources"))
         if etype.name != "Source" and not sources:
             raise CleanError("source", None, f"at least one source id for {entity_id}")
         props = clean_properties(etype.properties, dict(data.get("properties") or {}), etype.name)
@@ -168,10 +171,7 @@ class Claim(BaseModel):
         obj = clean_ref(data.get("object", ""), "object", rel.range)
         props = clean_properties(rel.properties, dict(data.get("properties") or {}), rel.name)
         cp = schema.claim_properties
-        sources = data.get("sources") or []
-        if isinstance(sources, str):
-            sources = sources.split("|")
-        sources = sorted({clean_ref(s, "source", ("Source",)) for s in sources if str(s).strip()})
+        sources = _clean_sources(data.get("sources"))
         if not sources:
             raise CleanError("source", None, f"at least one source id for {subject} {rel.name} {obj}")
         out: dict[str, Any] = {

@@ -14,9 +14,9 @@ on by name elsewhere:
 ``node(spec)``                what the value is in RDF: a ``"literal"``, an ``"entity"`` IRI
                               or a SKOS ``"concept"`` IRI
 ``lexical(value)``            the literal's lexical form (for literal nodes)
-``shacl(spec)``               SHACL constraints beyond the datatype (:class:`Shacl`)
+``shacl(spec)``, ``rules``    SHACL constraints beyond the datatype (:class:`Shacl`)
 ``rdf_expected(...)``         what a SHACL message says the RDF value must be
-``owl_note(...)``             the sentence the ontology adds to the property's definition
+``owl_note(...)``, ``note``   the sentence the ontology adds to the property's definition
 ``unit`` / ``partial_date``   whether it has a unit companion (``p_unit``) or is a partial
                               date written as first day, precision and last day
 ============================  ==============================================================
@@ -191,6 +191,10 @@ class ValueType:
     unit: bool = False
     #: a partial date: RDF carries its first day, its precision and its last day
     partial_date: bool = False
+    #: SHACL constraints on its literal beyond the datatype
+    rules: Shacl = Shacl(min_length=1)
+    #: the sentence the ontology appends to the definition of a property of this type
+    note: str = ""
 
     def clean(self, spec: Spec, raw: Any, field: str) -> Any:
         """One cleaned value (lists are split by :func:`clean_value`)."""
@@ -207,7 +211,8 @@ class ValueType:
         return value if type(value) is str else str(value)
 
     def shacl(self, spec: Spec) -> Shacl:
-        return Shacl(min_length=1)
+        """SHACL constraints beyond the datatype (most types: their ``rules``)."""
+        return self.rules
 
     def rdf_expected(self, spec: Spec, local: str, companions: bool) -> str:
         """The SHACL message's "expected" part for property term ``local`` of ``spec``."""
@@ -215,8 +220,8 @@ class ValueType:
 
     def owl_note(self, spec: Spec, local: str, primary: bool) -> str:
         """Sentence appended to the OWL definition (``primary``: the term is the value itself,
-        not a companion such as a date's last day)."""
-        return ""
+        not a companion such as a date's last day; most types: their ``note``)."""
+        return self.note
 
     def __repr__(self) -> str:
         return f"<value type {self.name}>"
@@ -295,8 +300,7 @@ class _Integer(ValueType):
     def lexical(self, value: Any) -> str:
         return str(int(value))
 
-    def shacl(self, spec: Spec) -> Shacl:
-        return Shacl()
+    rules = Shacl()
 
 
 class _Number(ValueType):
@@ -313,8 +317,7 @@ class _Number(ValueType):
     def lexical(self, value: Any) -> str:
         return decimal_lexical(value)
 
-    def shacl(self, spec: Spec) -> Shacl:
-        return Shacl()
+    rules = Shacl()
 
 
 class _Quantity(_Number):
@@ -329,8 +332,7 @@ class _Quantity(_Number):
         _check_bounds(spec, value, raw, field)
         return value
 
-    def shacl(self, spec: Spec) -> Shacl:
-        return Shacl(min_inclusive="0")
+    rules = Shacl(min_inclusive="0")
 
     def rdf_expected(self, spec: Spec, local: str, companions: bool) -> str:
         return f"a number ≥ 0 typed xsd:decimal, its unit in rekg:{local}Unit"
@@ -350,8 +352,7 @@ class _Fraction(_Number):
             raise CleanError(field, raw, "a fraction between 0 and 1 (0.69, not 69)")
         return value
 
-    def shacl(self, spec: Spec) -> Shacl:
-        return Shacl(min_inclusive="0", max_inclusive="1")
+    rules = Shacl(min_inclusive="0", max_inclusive="1")
 
 
 class _Boolean(ValueType):
@@ -373,8 +374,7 @@ class _Boolean(ValueType):
     def lexical(self, value: Any) -> str:
         return "true" if value else "false"
 
-    def shacl(self, spec: Spec) -> Shacl:
-        return Shacl()
+    rules = Shacl()
 
 
 class _Date(ValueType):
@@ -389,8 +389,7 @@ class _Date(ValueType):
     def lexical(self, value: Any) -> str:
         return date_literals(value)[0]
 
-    def shacl(self, spec: Spec) -> Shacl:
-        return Shacl(pattern=r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T00:00:00$")
+    rules = Shacl(pattern=r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T00:00:00$")
 
     def rdf_expected(self, spec: Spec, local: str, companions: bool) -> str:
         return ("a day as xsd:dateTime at midnight without a time zone (2025-04-01T00:00:00)"
@@ -417,8 +416,7 @@ class _Url(ValueType):
     def lexical(self, value: Any) -> str:
         return uri_lexical(str(value))
 
-    def shacl(self, spec: Spec) -> Shacl:
-        return Shacl(pattern=r"^https?://\S+$")
+    rules = Shacl(pattern=r"^https?://\S+$")
 
 
 class _Qid(ValueType):
@@ -433,11 +431,9 @@ class _Qid(ValueType):
             raise CleanError(field, raw, self.expected)
         return text
 
-    def shacl(self, spec: Spec) -> Shacl:
-        return Shacl(pattern=r"^Q[1-9][0-9]*$")
+    rules = Shacl(pattern=r"^Q[1-9][0-9]*$")
 
-    def owl_note(self, spec: Spec, local: str, primary: bool) -> str:
-        return (" The item is linked to Wikidata with skos:exactMatch and "
+    note = (" The item is linked to Wikidata with skos:exactMatch and "
                 "schema:sameAs (not owl:sameAs: rekg does not claim identity).")
 
 
@@ -449,11 +445,9 @@ class _Iso2(ValueType):
     def clean(self, spec: Spec, raw: Any, field: str) -> Any:
         return clean_country(raw, field).iso2
 
-    def shacl(self, spec: Spec) -> Shacl:
-        return Shacl(pattern=r"^[A-Z]{2}$")
+    rules = Shacl(pattern=r"^[A-Z]{2}$")
 
-    def owl_note(self, spec: Spec, local: str, primary: bool) -> str:
-        return " The ISO 3166-1 alpha-2 code."
+    note = " The ISO 3166-1 alpha-2 code."
 
 
 class _Iso3(ValueType):
@@ -467,11 +461,9 @@ class _Iso3(ValueType):
         except LookupError:
             raise CleanError(field, raw, self.expected) from None
 
-    def shacl(self, spec: Spec) -> Shacl:
-        return Shacl(pattern=r"^[A-Z]{3}$")
+    rules = Shacl(pattern=r"^[A-Z]{3}$")
 
-    def owl_note(self, spec: Spec, local: str, primary: bool) -> str:
-        return " The ISO 3166-1 alpha-3 code."
+    note = " The ISO 3166-1 alpha-3 code."
 
 
 class _Element(ValueType):
@@ -482,8 +474,7 @@ class _Element(ValueType):
     def clean(self, spec: Spec, raw: Any, field: str) -> Any:
         return clean_element(raw, field)
 
-    def shacl(self, spec: Spec) -> Shacl:
-        return Shacl(one_of=tuple(ELEMENTS))
+    rules = Shacl(one_of=tuple(ELEMENTS))
 
 
 class _Enum(ValueType):

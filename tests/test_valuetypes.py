@@ -46,11 +46,8 @@ class Colour(ValueType):
             raise CleanError(field, raw, self.expected)
         return text
 
-    def shacl(self, spec: Spec) -> Shacl:
-        return Shacl(pattern="^[0-9A-Fa-f]{6}$")  # rdflib may lower-case hexBinary
-
-    def owl_note(self, spec: Spec, local: str, primary: bool) -> str:
-        return " An sRGB colour."
+    rules = Shacl(pattern="^[0-9A-Fa-f]{6}$")  # rdflib may lower-case hexBinary
+    note = " An sRGB colour."
 
 
 def _raw_schema() -> dict[str, Any]:

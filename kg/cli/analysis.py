@@ -195,8 +195,9 @@ def chokepoints_cmd(
     def pct(x: float | None) -> str | float | None:
         return x if csv_out else ("–" if x is None else f"{100 * x:.1f}%")
 
-    cols = ("name", "id", "country", "score", "measure", "supply lost", "betweenness", "stage share")
-    rows = [(c.get("name") or c["id"], c["id"], names.get(str(c.get("country")), c.get("country")),
+    cols: tuple[str, ...] = ("name", "id", "country", "score", "measure", "supply lost",
+                             "betweenness", "stage share")
+    rows: list[tuple[Any, ...]] = [(c.get("name") or c["id"], c["id"], names.get(str(c.get("country")), c.get("country")),
              c["score"] if csv_out else f"{c['score']:.3f}", c.get("measure", ""),
              pct(c.get("supply_lost_share")), pct(c.get("betweenness", 0.0)), pct(c.get("stage_share")))
             for c in data["chokepoints"]]

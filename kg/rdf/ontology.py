@@ -56,6 +56,15 @@ def _union(graph: Graph, members: Iterable[URIRef], kind: URIRef = OWL.Class) ->
     return node
 
 
+def _declare(g: Graph, node: URIRef, kind: URIRef, label: str, definition: str,
+             onto: URIRef) -> None:
+    """A class or property of the ontology: its OWL kind, label, definition and home."""
+    g.add((node, RDF.type, kind))
+    g.add((node, RDFS.label, _en(label)))
+    g.add((node, SKOS.definition, _en(definition)))
+    g.add((node, RDFS.isDefinedBy, onto))
+
+
 def _articled(label: str) -> str:
     return ("an " if label[:1].lower() in "aeiou" else "a ") + label
 
@@ -94,32 +103,23 @@ def build_ontology(vocab: Vocab) -> Graph:
     # -- classes
     for name, etype in schema.entities.items():
         cls = URIRef(vocab.classes[name])
-        g.add((cls, RDF.type, OWL.Class))
-        g.add((cls, RDFS.label, _en(etype.label)))
-        g.add((cls, SKOS.definition, _en(etype.description or f"A {etype.label}.")))
-        g.add((cls, RDFS.isDefinedBy, onto))
+        _declare(g, cls, OWL.Class, etype.label, etype.description or f"A {etype.label}.", onto)
         for curie in etype.align:
             prefix, _, local = curie.partition(":")
             g.add((cls, RDFS.subClassOf, URIRef(vocab.prefixes[prefix] + local)))
     claim = URIRef(vocab.claim_class)
-    g.add((claim, RDF.type, OWL.Class))
-    g.add((claim, RDFS.subClassOf, PROV.Entity))
-    g.add((claim, RDFS.label, _en("claim")))
-    g.add((claim, SKOS.definition, _en(
+    _declare(g, claim, OWL.Class, "claim", (
         "One source's word on one fact: a qualified statement node with rekg:subject, "
         "rekg:predicate and rekg:object, the qualifiers of the relation, prov:wasDerivedFrom "
         "its sources, a confidence and validity dates. The same fact is also stated as a plain "
-        "triple subject-predicate-object.")))
-    g.add((claim, RDFS.isDefinedBy, onto))
+        "triple subject-predicate-object."), onto)
+    g.add((claim, RDFS.subClassOf, PROV.Entity))
     for rname, rel in schema.relations.items():
         cls = URIRef(vocab.claim_classes[rname])
-        g.add((cls, RDF.type, OWL.Class))
-        g.add((cls, RDFS.subClassOf, claim))
-        g.add((cls, RDFS.label, _en(f"{rel.label} claim")))
-        g.add((cls, SKOS.definition, _en(
+        _declare(g, cls, OWL.Class, f"{rel.label} claim", (
             f"A claim of the relation '{rel.label}' ({rname}) from {_either(rel.domain)} "
-            f"to {_either(rel.range)}, with its qualifiers and sources.")))
-        g.add((cls, RDFS.isDefinedBy, onto))
+            f"to {_either(rel.range)}, with its qualifiers and sources."), onto)
+        g.add((cls, RDFS.subClassOf, claim))
 
     # Disjointness: an entity is of one type and a claim is no entity (pairwise
     # owl:disjointWith), and every claim states exactly one relation (owl:disjointUnionOf).
@@ -136,15 +136,13 @@ def build_ontology(vocab: Vocab) -> Graph:
     # -- relations and the claim node's structure
     for rname, rel in schema.relations.items():
         prop = URIRef(vocab.relation_props[rname])
-        g.add((prop, RDF.type, OWL.ObjectProperty))
-        g.add((prop, RDFS.label, _en(rel.label)))
-        g.add((prop, SKOS.definition, _en(rel.description or (
+        _declare(g, prop, OWL.ObjectProperty, rel.label, rel.description or (
             f"'{rel.label}': relates {_either(rel.domain)} to {_either(rel.range)}. Each such "
             "triple is backed by one or more "
-            f"rekg:{vocab.claim_classes[rname][len(vocab.term_base):]} nodes with its sources."))))
+            f"rekg:{vocab.claim_classes[rname][len(vocab.term_base):]} nodes with its sources."),
+            onto)
         g.add((prop, RDFS.domain, _union(g, [URIRef(vocab.classes[t]) for t in rel.domain])))
         g.add((prop, RDFS.range, _union(g, [URIRef(vocab.classes[t]) for t in rel.range])))
-        g.add((prop, RDFS.isDefinedBy, onto))
     everything = [URIRef(vocab.classes[t]) for t in schema.entities]
     for local, label, definition, ends in (
         ("subject", "subject", "The entity the claim is about (subject of the plain triple).",
@@ -157,14 +155,11 @@ def build_ontology(vocab: Vocab) -> Graph:
          "triple).", everything),
     ):
         prop = URIRef(vocab.term(local))
-        g.add((prop, RDF.type, OWL.ObjectProperty))
+        _declare(g, prop, OWL.ObjectProperty, label, definition, onto)
         g.add((prop, RDF.type, OWL.FunctionalProperty))
-        g.add((prop, RDFS.label, _en(label)))
-        g.add((prop, SKOS.definition, _en(definition)))
         g.add((prop, RDFS.domain, claim))
         # a union node of its own per property, so Turtle inlines it (stable output)
         g.add((prop, RDFS.range, _union(g, ends) if isinstance(ends, list) else ends))
-        g.add((prop, RDFS.isDefinedBy, onto))
 
     # -- properties of entities, relations and claims (one OWL property per local name)
     grouped: dict[str, list[PropertyTerm]] = {}
