@@ -52,7 +52,7 @@ import networkx as nx
 
 from kg.analysis.composition import element_unit
 from kg.analysis.concentration import material_elements
-from kg.analysis.flow import SINK, FlowNetwork
+from kg.analysis.flow import FlowNetwork
 from kg.analysis.network import STAGE_LAYER
 from kg.analysis.paths import consumers_of
 from kg.errors import CleanError, RekgError
@@ -477,10 +477,15 @@ def _share_out(alone: dict[Hashable, float], total: float) -> tuple[dict[Hashabl
 def shared_flows(
     G: nx.DiGraph, targets: list[Hashable], removed: Iterable[Hashable] = (),
     removed_edges: Iterable[tuple[Hashable, Hashable]] = (), F: FlowNetwork | None = None,
+    known_zero: Mapping[Hashable, float] | None = None,
 ) -> tuple[dict[Hashable, float], dict[Hashable, float], float]:
     """(shared, alone, total): each consumer's max-flow alone, the max-flow to all of them
     together (super-sink behind the consumers that pass nothing on), and the pro-rata
     shares of that total (see the module docstring).
+
+    Two exact short cuts spare max-flows: a consumer whose demand the joint flow already
+    meets could draw no more alone; ``known_zero`` (the ``alone`` of the same network
+    with fewer removals) names consumers that got nothing, and get nothing now.
 
     >>> G = nx.DiGraph([("m", "a"), ("m", "b")]); G.nodes["m"].update(capacity=2, source=True)
     >>> shared, alone, total = shared_flows(G, ["a", "b"])
@@ -491,8 +496,17 @@ def shared_flows(
     if F is None:  # one index copy serves before and after: pass it in for both
         F = FlowNetwork(G, sink_from=_sinks(G, targets))
     caps = F.capacities(removed, removed_edges)
-    alone = {t: (0.0 if t in removed else F.max_flow(t, caps=caps)) for t in targets}
-    total = F.max_flow(SINK, caps=caps)
+    total, served = F.sink_flows(caps)
+    alone = {}
+    for t in targets:
+        if t in removed or (known_zero is not None and known_zero.get(t) == 0.0):
+            alone[t] = 0.0  # removals only lower a flow: nothing before, nothing after
+            continue
+        demand = F.node_capacity(t, caps)
+        if demand is not None and served.get(t, 0.0) >= demand:
+            alone[t] = demand  # fully served with everyone drawing: no more alone
+            continue
+        alone[t] = F.max_flow(t, caps=caps)
     share = rationed(G, targets)
     shared, _ = _share_out({t: v for t, v in alone.items() if t in share}, total)
     shared |= {t: v for t, v in alone.items() if t not in share}
@@ -550,7 +564,7 @@ def run_scenario(
         F = FlowNetwork(E, sink_from=_sinks(E, targets))
         before, alone_b, total_b = shared_flows(E, targets, F=F)
         nodes, drop = restricted(E, scenario, element)
-        after, alone_a, total_a = shared_flows(E, targets, nodes, drop, F=F)
+        after, alone_a, total_a = shared_flows(E, targets, nodes, drop, F=F, known_zero=alone_b)
         unit = E.graph.get("unit") or element_unit(element)
         key = element or "all"
         world = E.graph.get("world_total")
