@@ -141,7 +141,7 @@ class Scenario:
     def elements(self) -> list[str | None]:
         """Element networks the scenario touches, named elements first; ``None`` stands for
         the all-elements network (restrictions without elements, removed entities)."""
-        named = sorted(set().union(*(r.elements or set() for r in self.restrictions)))
+        named: list[str | None] = [*sorted(set().union(*(r.elements or set() for r in self.restrictions)))]
         whole = bool(self.removed) or any(r.elements is None for r in self.restrictions)
         return [*named, None] if whole or not named else named
 
