@@ -111,6 +111,23 @@ class TestSinglePointsTheSourcesDescribe:
         assert crit[0].id == "country:CN" and crit[0].share_lost == pytest.approx(1.0)
         assert "facility:ganzhou-separation-cluster" in {p.id for p in crit}
 
+    @pytest.mark.parametrize("element", ["Dy", "Tb"])
+    def test_us_heavy_rare_earths_rest_on_lynas_under_the_controls(self, data, element):
+        # after the November 2025 suspension MOFCOM No. 18 still stands; what reaches US magnet
+        # users is Mt Weld's ore separated by Lynas Malaysia (heavy circuit from May/June 2025,
+        # source:fr-lynas-hre-2025), sold through Malaysia's 13 % of US imports (USGS)
+        from kg.analysis.scenario import apply_scenario, restrictions_from_policies
+
+        d = data["2025-11-10"]
+        sc = restrictions_from_policies(d.entities.values(), d.claims, "2025-11-10")
+        assert any(r.policy == "policy:cn-mofcom-2025-18" for r in sc.restrictions)
+        G = carrying(apply_scenario(element_network(d, element), sc, element), [US])
+        fac = single_points_of_failure(G, [US], evidence=1)[US]
+        assert "facility:lynas-malaysia@separation" in {p.id for p in fac}
+        assert all(p.evidence and p.sources for p in fac)
+        cty = single_points_of_failure(collapse_to_countries(G), [US])[US]
+        assert {"country:AU", "country:MY"} <= {p.id for p in cty}
+
     def test_firm_fed_by_one_offtake(self, data):
         # Apple buys recycled-feed NdFeB magnets from MP Materials only (MP–Apple agreement,
         # July 2025): its Nd rests on MP's Independence plant
