@@ -143,19 +143,20 @@ class TestSinglePointsTheSourcesDescribe:
         assert redundancy(collapse_to_countries(G), US).routes >= 2
 
 
+@pytest.fixture(scope="module")
+def after_suspension(data):
+    d = data["2025-11-10"]
+    nets = {e: element_network(d, e) for e in ("Dy", "Tb")}
+    sc = Scenario("CN Dy,Tb", as_of="2025-11-10", restrictions=[parse_restriction("CN:Dy,Tb")])
+    return nets, run_scenario(nets, sc, elements=["Dy", "Tb"], consumers=[US, EU, JP])
+
+
 class TestConsumersDiffer:
     """Each area's demand (data/supply/demand.csv) bounds what it draws, and after the
     November 2025 suspension the areas keep different shares of their Dy and Tb because
     their sourcing differs: Japan through Sojitz's Lynas offtake, the US through its 13 %
     Malaysian share of compounds (USGS), the EU through Malaysia's 19.9 % of its metal
     imports (Eurostat)."""
-
-    @pytest.fixture(scope="class")
-    def after_suspension(self, data):
-        d = data["2025-11-10"]
-        nets = {e: element_network(d, e) for e in ("Dy", "Tb")}
-        sc = Scenario("CN Dy,Tb", as_of="2025-11-10", restrictions=[parse_restriction("CN:Dy,Tb")])
-        return nets, run_scenario(nets, sc, elements=["Dy", "Tb"], consumers=[US, EU, JP])
 
     def test_demand_in_element_tonnes_differs_by_area(self, result):
         nets, res = result
