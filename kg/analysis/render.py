@@ -242,7 +242,8 @@ def render_markdown(report: dict[str, Any], images: Sequence[tuple[str, str, str
             bounds = bounds or bool(le)
             lines.append(f"| {consumer_names.get(i['consumer'], i['consumer'])} | {i['element'] or 'all'} | "
                          f"{_num(i.get('demand')) if i.get('demand') is not None else 'not known'} | "
-                         f"{le}{_num(i['before'])} | {le}{_num(i['after'])} | {_num(i['shortfall'])} | "
+                         f"{le}{_num(i['alone_before']) if le else _num(i['before'])} | "
+                         f"{le}{_num(i['alone_after']) if le else _num(i['after'])} | {_num(i['shortfall'])} | "
                          f"{_pct(i['shortfall_share'])} | "
                          f"{_num(i['alone_before'])} | {_num(i['alone_after'])} | {i['unit']} |")
         if bounds:

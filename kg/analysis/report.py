@@ -164,6 +164,8 @@ def _headline(scen: list[dict[str, Any]], names: dict[str, str]) -> list[dict[st
         for i in s["impacts"]:
             if "@" not in i["consumer"]:
                 continue
+            if i["before"] is None:
+                continue
             kept = None if not i["before"] else (i["after"] or 0.0) / i["before"]
             rows.append({"as_of": s["as_of"], "consumer": i["consumer"],
                          "consumer_name": names.get(i["consumer"].split("@")[0], i["consumer"]),

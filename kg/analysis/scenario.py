@@ -16,8 +16,9 @@ force, is :mod:`kg.analysis.restrictions`:
   beside.
 - **Which consumers are rationed.** Those with a demand. A consumer without one (a firm
   known only by a contract without a volume) could draw the whole network; rationing it
-  against the others would hand it most of the supply, so it is reported alone, as an
-  upper bound (``rationed`` false, ``demand`` None) and left out of the shared total.
+  against the others would hand it most of the supply, so it gets no share: its
+  ``before``/``after`` are None and its ``alone`` figures are upper bounds (``rationed``
+  false, ``demand`` None); it is left out of the shared total.
   When no consumer has a demand, all are rationed (each one's demand taken as what it
   could draw).
 - **Shortfall** per consumer and element = before − after, and as a fraction of before.
@@ -138,8 +139,8 @@ class Impact:
 
     consumer: str
     element: str | None
-    before: float
-    after: float
+    before: float | None
+    after: float | None
     alone_before: float | None = None
     alone_after: float | None = None
     unit: str | None = None
@@ -147,20 +148,23 @@ class Impact:
     rationed: bool = True
 
     @property
-    def shortfall(self) -> float:
+    def shortfall(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
         if math.isinf(self.before) and math.isinf(self.after):
             return 0.0
         return self.before - self.after
 
     @property
     def shortfall_share(self) -> float | None:
-        if self.before == 0 or math.isinf(self.before):
+        short = self.shortfall
+        if short is None or not self.before or math.isinf(self.before):
             return None
-        return self.shortfall / self.before
+        return short / self.before
 
     def to_json(self) -> dict[str, Any]:
-        def num(x: float) -> float | None:
-            return None if math.isinf(x) else round(x, 3)
+        def num(x: float | None) -> float | None:
+            return None if x is None or math.isinf(x) else round(x, 3)
 
         return {"consumer": self.consumer, "element": self.element, "unit": self.unit,
                 "before": num(self.before), "after": num(self.after),
@@ -318,7 +322,9 @@ def run_scenario(
                        "to_consumers_after": None if math.isinf(total_a) else round(total_a, 3)}
         share = rationed(E, targets)
         for t in targets:
-            out.append(Impact(str(t), element, before[t], after[t], alone_b[t], alone_a[t], unit,
+            # a consumer without a demand gets no share of its own: only its upper bounds
+            got = (before[t], after[t]) if t in share else (None, None)
+            out.append(Impact(str(t), element, *got, alone_b[t], alone_a[t], unit,
                               E.nodes[t].get("capacity"), t in share))
     return ScenarioResult(scenario, out, sources=sorted(srcs), supply=supply)
 
