@@ -266,8 +266,9 @@ def scenario_cmd(
                 ("consumer", "element", "demand", "before", "after", "shortfall", "shortfall %", "unit"),
                 [(network_name(i["consumer"], names), i["element"] or "all",
                   "not known" if i.get("demand") is None else f"{i['demand']:,.1f}",
-                  amount(i["before"], not i.get("rationed", True)),
-                  amount(i["after"], not i.get("rationed", True)), amount(i["shortfall"], False),
+                  *((amount(i["before"], False), amount(i["after"], False)) if i.get("rationed", True)
+                    else (amount(i["alone_before"], True), amount(i["alone_after"], True))),
+                  "–" if i["shortfall"] is None else amount(i["shortfall"], False),
                   "–" if i["shortfall_share"] is None else f"{100 * i['shortfall_share']:.1f}%",
                   i.get("unit") or "")
                  for i in data["impacts"]], right=("demand", "before", "after", "shortfall", "shortfall %"))
