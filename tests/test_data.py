@@ -326,3 +326,18 @@ def test_coordinate_copies_are_flagged(bundled: MemoryStore) -> None:
     """A coordinate read from a copy of Wikipedia says so; the one aggregator is flagged as such."""
     assert bundled.get("source:fr-wiki2-mountain-pass-mine").properties["quality"] == "mirror"
     assert bundled.get("source:fr-usacities-seadrift").properties["quality"] == "aggregator"
+
+
+@pytest.mark.parametrize("row, source", [
+    ("policy:us-dod-dfars-2024-covered-materials", "source:policies-fr-dfars-2024-clause-7052"),
+    ("facility:white-mesa", "source:fr-ef-whitemesa-2024-release"),
+])
+def test_corrections_rest_on_a_primary_source(bundled: MemoryStore, row: str, source: str) -> None:
+    """The DFARS NdFeB coverage and the White Mesa date are checked against the primary text."""
+    entity = bundled.get(row)
+    assert source in entity.sources and source in entity.properties["checked_against"]
+    assert bundled.get(source).properties["kind"] == "primary"
+    if row == "facility:white-mesa":
+        assert entity.properties["status_date"] == "2024-06-10" == bundled.get(source).properties["published"]
+    else:
+        assert "neodymium-iron-boron" in bundled.get(source).properties["note"]
