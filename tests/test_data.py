@@ -290,13 +290,13 @@ _COUNTRY_BOX = {
     "country:US": (24, 50, -125, -66), "country:AU": (-44, -10, 112, 154), "country:CN": (18, 54, 73, 135),
     "country:MY": (0.8, 7.5, 99.5, 119.5), "country:EE": (57.5, 59.8, 21.5, 28.3), "country:ZA": (-35, -22, 16, 33),
     "country:BR": (-34, 5.5, -74, -34), "country:DE": (47, 55.1, 5.8, 15.1), "country:FR": (41, 51.2, -5.2, 9.6),
-    "country:GL": (59.5, 84, -73.5, -11), "country:CA": (41.6, 83.2, -141.1, -52.6),
+    "country:GL": (59.5, 84, -73.5, -11), "country:CA": (41.6, 83.2, -141.1, -52.6), "country:JP": (24, 45.6, 122.9, 146),
 }
 
 
 def test_coordinates_have_precision_source_and_lie_in_their_country(bundled: MemoryStore) -> None:
     with_coords = [f for f in bundled.entities("Facility") if f.properties.get("latitude") is not None]
-    assert len(with_coords) >= 33
+    assert len(with_coords) >= 37
     sources = {s.id for s in bundled.entities("Source")}
     for facility in with_coords:
         props = facility.properties
