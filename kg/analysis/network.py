@@ -61,6 +61,7 @@ from kg.analysis.composition import (
     oxide_factor,
 )
 from kg.analysis.concentration import material_elements
+from kg.analysis.demand import Demand, demands
 from kg.analysis.figures import Figure, figure_of, newest_first, published_of, tonnes
 from kg.analysis.sourcing import Offtake, TradeLink, area_members, offtakes, trade_links
 from kg.errors import RekgError
@@ -622,6 +623,29 @@ def _country_layer(d: SupplyData, G: nx.DiGraph, lay: str, element: str | None, 
              source=False, operators=[], sources=tuple(sorted(set(fig.sources) | set(cap.sources))))
 
 
+def _demands(d: SupplyData, element: str | None, assumptions: list[str],
+             used: set[str]) -> dict[str, Demand]:
+    """The consumers' demands of ``element`` (:mod:`~kg.analysis.demand`), with the
+    assumptions they rest on (or their absence) appended."""
+    if element is None:
+        return {}
+    year = date_bounds(d.as_of)[0].year if d.as_of else None
+    got = demands(d.by_pred["CONSUMES"], element, d.consumers, d.shares, d.entities, year)
+    for area in d.consumers:
+        dem = got.get(area)
+        if dem is None:
+            assumptions.append(f"No source gives {area}'s use of {element} (nor of a material "
+                               f"with a stated {element} content): its magnet users' draw is "
+                               "bounded only by the network, an upper bound.")
+            continue
+        used.update(dem.sources)
+        other = "; not chosen: " + "; ".join(a.how for a in dem.alternatives) \
+            if dem.alternatives else ""
+        assumptions.append(f"{area} demand of {element}: {dem.how} = {dem.value:,.1f} "
+                           f"{dem.unit}{other}.")
+    return got
+
+
 def _carries(d: SupplyData, material: str | None, element: str | None) -> bool:
     """Whether a contract or trade in ``material`` carries the element: yes when the material
     contains it or states no element content (a generic category such as HS 2846)."""
@@ -681,13 +705,18 @@ def _link(d: SupplyData, G: nx.DiGraph, element: str | None, assumptions: list[s
         captive_out.add(u)
         captive_in.add(v)
 
-    # consumers
+    # consumers, each bounded by its demand of the element where a source gives one
+    need = _demands(d, element, assumptions, used)
     for area in d.consumers:
         ent = d.entities.get(area)
+        dem = need.get(area)
         _add(G, consumer_id(area), kind="consumer", entity=area, layer="consumer", country=area,
-             name=f"{ent.name if ent else area} magnet users", capacity=None, elements=None,
-             source=False, members=sorted(d.members.get(area, ())),
-             sources=tuple(ent.sources) if ent else (), operators=[])
+             name=f"{ent.name if ent else area} magnet users",
+             capacity=dem.value if dem else None, capacity_basis=dem.how if dem else None,
+             capacity_low=dem.low if dem else None, capacity_high=dem.high if dem else None,
+             demand=dem, elements=None, source=False, members=sorted(d.members.get(area, ())),
+             sources=tuple(sorted((set(ent.sources) if ent else set())
+                                  | (set(dem.sources) if dem else set()))), operators=[])
 
     # offtakes
     for o in d.offtakes:
@@ -791,13 +820,21 @@ def _link(d: SupplyData, G: nx.DiGraph, element: str | None, assumptions: list[s
         sourced_importers.add(t.importer)
         got = _content(d, t.material, element) if t.tonnes is not None else None
         cap = t.tonnes * got[0] if got is not None and t.tonnes is not None else None
+        how = t.how
+        dem = need.get(t.importer)
+        if cap is None and t.share is not None and dem is not None:
+            # the shares divide the importer's supply: sized by its demand of the element
+            cap = t.share * dem.value
+            how = (f"import share {t.share:.0%} × {t.importer}'s {tag} demand "
+                   f"{dem.value:,.1f} {unit}")
+            got = (1.0, ())
         attrs = dict(basis=t.kind, material=t.material, weight=t.share, sources=t.sources,
-                     how=t.how, period=t.period, cross_border=True)
+                     how=how, period=t.period, cross_border=True)
         used.update(t.sources)
         if cap is not None and len(origin_nodes) * len(targets) > 1:
             hub = f"trade:{t.origin}>{t.importer}:{t.material.split(':', 1)[1]}"
             _add(G, hub, kind="virtual", name=f"{t.label()}", capacity=cap,
-                 capacity_basis=f"{t.how} × {tag} content {got[0]:.4f} ({unit})",
+                 capacity_basis=how if how != t.how else f"{t.how} × {tag} content {got[0]:.4f} ({unit})",
                  country=None, layer=None, sources=t.sources)
             for u in origin_nodes:
                 G.add_edge(u, hub, **attrs)

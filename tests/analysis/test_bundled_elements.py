@@ -124,3 +124,48 @@ class TestSinglePointsTheSourcesDescribe:
         G, spofs = self._country_spofs(data["2025-11-10"], "Nd", US)
         assert spofs == []
         assert redundancy(collapse_to_countries(G), US).routes >= 2
+
+
+class TestConsumersDiffer:
+    """Each area's demand (data/supply/demand.csv) bounds what it draws, and after the
+    November 2025 suspension the areas keep different shares of their Dy and Tb because
+    their sourcing differs: Japan through Sojitz's Lynas offtake, the US through its 13 %
+    Malaysian share of compounds (USGS), the EU through Malaysia's 19.9 % of its metal
+    imports (Eurostat)."""
+
+    @pytest.fixture(scope="class")
+    def after_suspension(self, data):
+        d = data["2025-11-10"]
+        nets = {e: element_network(d, e) for e in ("Dy", "Tb")}
+        sc = Scenario("CN Dy,Tb", as_of="2025-11-10", restrictions=[parse_restriction("CN:Dy,Tb")])
+        return nets, run_scenario(nets, sc, elements=["Dy", "Tb"], consumers=[US, EU, JP])
+
+    def test_demand_in_element_tonnes_differs_by_area(self, result):
+        nets, res = result
+        demand = {(i.consumer, i.element): i.demand for i in res.impacts}
+        for element in ("Dy", "Tb"):
+            got = [demand[(c, element)] for c in (US, EU, JP)]
+            assert all(g is not None and g > 0 for g in got) and len(set(got)) == 3
+            # a few per cent of world mine output each, not the world's output
+            assert sum(got) < 0.25 * nets[element].graph["world_total"]
+        # US: ~7,000 t of NdFeB × 0.9 % Dy × oxide factor 1.1477 ≈ 72 t Dy2O3
+        assert demand[(US, "Dy")] == pytest.approx(7000 * 0.009 * 1.1477, rel=1e-3)
+
+    def test_before_is_the_demand_when_china_supplies(self, result):
+        _, res = result
+        for i in res.impacts:
+            assert i.rationed and i.before == pytest.approx(i.demand, abs=1e-3)  # kg units
+            assert i.after == 0.0     # April 2025: all Dy and Tb separated in China
+
+    def test_after_the_suspension_areas_keep_different_shares(self, after_suspension):
+        nets, res = after_suspension
+        kept = {(i.consumer, i.element): i.after / i.before for i in res.impacts}
+        for element in ("Dy", "Tb"):
+            shares = [kept[(c, element)] for c in (US, EU, JP)]
+            assert all(0 < s < 1 for s in shares)
+            assert len({round(s, 3) for s in shares}) == 3
+            assert sum(i.after for i in res.impacts if i.element == element) \
+                <= sum(i.before for i in res.impacts if i.element == element) \
+                <= nets[element].graph["world_total"]
+        # Japan keeps the most Dy: Lynas's heavy rare earths reach it under contract
+        assert kept[(JP, "Dy")] > max(kept[(US, "Dy")], kept[(EU, "Dy")])
