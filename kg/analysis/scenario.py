@@ -323,8 +323,9 @@ def run_scenario(
         share = rationed(E, targets)
         for t in targets:
             # a consumer without a demand gets no share of its own: only its upper bounds
-            got = (before[t], after[t]) if t in share else (None, None)
-            out.append(Impact(str(t), element, *got, alone_b[t], alone_a[t], unit,
-                              E.nodes[t].get("capacity"), t in share))
+            mine = t in share
+            out.append(Impact(str(t), element, before[t] if mine else None,
+                              after[t] if mine else None, alone_b[t], alone_a[t], unit,
+                              E.nodes[t].get("capacity"), mine))
     return ScenarioResult(scenario, out, sources=sorted(srcs), supply=supply)
 
