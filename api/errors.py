@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -73,9 +74,11 @@ def problem_body(status: int, code: str, detail: Any, **extra: Any) -> dict[str,
     return body
 
 
-def problem(status: int, code: str, detail: Any, headers: dict[str, str] | None = None,
-            **extra: Any) -> JSONResponse:
-    return JSONResponse(problem_body(status, code, detail, **extra), status_code=status,
+def problem(status: int, code: str, detail: Any, *, headers: dict[str, str] | None = None,
+            extra: Mapping[str, Any] | None = None) -> JSONResponse:
+    """A problem+json response; ``extra`` members join the body, ``headers`` the response
+    (kept apart, so an error's extra member named "headers" cannot become HTTP headers)."""
+    return JSONResponse(problem_body(status, code, detail, **(extra or {})), status_code=status,
                         media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
@@ -85,7 +88,7 @@ def install_handlers(app: FastAPI) -> None:
         extra = {k: v for k, v in (exc.extra or {}).items() if k not in {"type", "title", "status", "detail", "code"}}
         if exc.status_code >= 500:
             log.warning("%s: %s", exc.code, exc)
-        return problem(exc.status_code, exc.code, str(exc), **extra)
+        return problem(exc.status_code, exc.code, str(exc), extra=extra)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -96,7 +99,7 @@ def install_handlers(app: FastAPI) -> None:
         ]
         summary = "; ".join(f"{p['field'] or 'request'}: {p['message']}" for p in problems[:3])
         return problem(422, "invalid_request", summary or "the request does not match the schema",
-                       errors=problems)
+                       extra={"errors": problems})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

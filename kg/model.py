@@ -7,6 +7,7 @@ respects its domain and range, and every claim names its sources.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -14,16 +15,34 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from kg.errors import CleanError
 from kg.ids import claim_id
 from kg.schema import PropertySpec, load_schema
-from kg.types import clean_date, clean_ref, clean_unit, clean_value, date_bounds
+from kg.types import clean_date, clean_id, clean_unit, date_bounds
+from kg.valuetypes import clean_value
 
 __all__ = ["Entity", "Claim", "Batch", "ENTITY_FIELDS", "CLAIM_FIELDS", "clean_properties",
-           "holds_on", "make_entity", "make_claim"]
+           "clean_ref", "holds_on", "make_entity", "make_claim"]
 
 #: The fields every entity has besides its type's properties (the Neo4j codec, the CSV reader
 #: and the RDF export read this list rather than writing their own).
 ENTITY_FIELDS: tuple[str, ...] = ("id", "name", "aliases", "sources")
 #: The provenance fields every claim carries, in the schema's order (its ``claim_properties``).
 CLAIM_FIELDS: tuple[str, ...] = tuple(load_schema().claim_properties)
+
+
+def clean_ref(raw: object, field: str, allowed: tuple[str, ...] = ()) -> str:
+    """An entity id ``prefix:slug`` whose prefix names a type in ``allowed`` (any if empty)."""
+    return clean_id(raw, field, _prefixes(allowed))
+
+
+def _clean_sources(raw: Any) -> list[str]:
+    """Source ids (a list or ``|``-separated text), cleaned, deduplicated and sorted."""
+    items = raw.split("|") if isinstance(raw, str) else (raw or [])
+    return sorted({clean_ref(s, "source", ("Source",)) for s in items if str(s).strip()})
+
+
+@functools.cache
+def _prefixes(allowed: tuple[str, ...]) -> tuple[str, ...]:
+    schema = load_schema()
+    return tuple(schema.entity(n).prefix for n in allowed or schema.entities)
 
 
 def clean_properties(
@@ -35,7 +54,7 @@ def clean_properties(
     """
     out: dict[str, Any] = {}
     units = {k for k in raw if k.endswith("_unit") and specs.get(k[:-5], None) is not None
-             and specs[k[:-5]].type == "quantity"}
+             and specs[k[:-5]].value_type.unit}
     for key, value in raw.items():
         if value is None or value == "" or value == []:
             continue
@@ -45,11 +64,11 @@ def clean_properties(
         if spec is None:
             raise CleanError(key, value, f"a property of {owner}: one of {', '.join(specs) or '(none)'}")
         out[key] = clean_value(spec, value, key)
-        if spec.type == "quantity":
+        if spec.value_type.unit:
             unit = raw.get(f"{key}_unit")
             if unit in (None, ""):
                 raise CleanError(f"{key}_unit", unit, f"a unit for {key!r} (e.g. 't REO', 't/yr')")
-            out[f"{key}_unit"] = clean_unit(unit, f"{key}_unit")
+            out[f"{key}_unit"] = clean_unit(unit, f"{key}_unit", load_schema().enums["unit"])
     for key in units:
         base = key[:-5]
         if key in raw and raw[key] not in (None, "") and base not in out:
@@ -107,10 +126,7 @@ class Entity(BaseModel):
         if isinstance(aliases, str):
             aliases = aliases.split("|")
         aliases = [a for a in dict.fromkeys(" ".join(str(a).split()) for a in aliases) if a and a != name]
-        sources = data.get("sources") or []
-        if isinstance(sources, str):
-            sources = sources.split("|")
-        sources = sorted({clean_ref(s, "source", ("Source",)) for s in sources if str(s).strip()})
+        sources = _clean_sources(data.get("sources"))
         if etype.name != "Source" and not sources:
             raise CleanError("source", None, f"at least one source id for {entity_id}")
         props = clean_properties(etype.properties, dict(data.get("properties") or {}), etype.name)
@@ -155,10 +171,7 @@ class Claim(BaseModel):
         obj = clean_ref(data.get("object", ""), "object", rel.range)
         props = clean_properties(rel.properties, dict(data.get("properties") or {}), rel.name)
         cp = schema.claim_properties
-        sources = data.get("sources") or []
-        if isinstance(sources, str):
-            sources = sources.split("|")
-        sources = sorted({clean_ref(s, "source", ("Source",)) for s in sources if str(s).strip()})
+        sources = _clean_sources(data.get("sources"))
         if not sources:
             raise CleanError("source", None, f"at least one source id for {subject} {rel.name} {obj}")
         out: dict[str, Any] = {

@@ -7,7 +7,7 @@ constraints) asks this module instead of declaring its own list.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ import yaml
 
 from kg.config import ONTOLOGY_DIR
 from kg.errors import SchemaError
+from kg.valuetypes import VALUE_TYPES, ValueType
 
 __all__ = [
     "SCHEMA_PATH",
@@ -26,11 +27,6 @@ __all__ = [
 ]
 
 SCHEMA_PATH = ONTOLOGY_DIR / "schema.yaml"
-
-_VALUE_TYPES = {
-    "string", "text", "integer", "number", "fraction", "boolean", "date", "url", "qid",
-    "iso2", "iso3", "enum", "ref", "element", "quantity",
-}
 
 
 @dataclass(frozen=True)
@@ -49,6 +45,13 @@ class PropertySpec:
     #: inclusive bounds of a numeric property (``min``/``max`` in schema.yaml), None = unbounded
     min: float | None = None
     max: float | None = None
+    #: for a ``ref``: the id prefixes of the types in ``range`` (every type's if no range)
+    prefixes: tuple[str, ...] = ()
+
+    @property
+    def value_type(self) -> ValueType:
+        """The :class:`~kg.valuetypes.ValueType` object of ``type`` (clean, RDF, SHACL …)."""
+        return VALUE_TYPES[self.type]
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,9 @@ class Schema:
 
 def _prop(name: str, raw: dict[str, Any], enums: dict[str, tuple[str, ...]], where: str) -> PropertySpec:
     ptype = raw.get("type")
-    if ptype not in _VALUE_TYPES:
-        raise SchemaError(f"{where}.{name}: unknown value type {ptype!r}")
+    if ptype not in VALUE_TYPES:
+        raise SchemaError(f"{where}.{name}: unknown value type {ptype!r}; expected one of "
+                          f"{', '.join(VALUE_TYPES)}")
     enum = raw.get("enum")
     if ptype == "enum" and enum not in enums:
         raise SchemaError(f"{where}.{name}: enum {enum!r} is not declared under 'enums'")
@@ -182,6 +186,16 @@ def _parse(raw: dict[str, Any]) -> Schema:
                 raise SchemaError(f"{name}: domain/range names unknown entity type {t!r}")
         relations[name] = rel
     by_prefix = {e.prefix: e for e in entities.values()}
+    # references know their types' id prefixes, so cleaning a value needs no schema lookup
+    for where, props in ([("claim_properties", claim_props)]
+                         + [(n, e.properties) for n, e in entities.items()]
+                         + [(n, r.properties) for n, r in relations.items()]):
+        for pname, spec in props.items():
+            unknown = [t for t in spec.range if t not in entities]
+            if unknown:
+                raise SchemaError(f"{where}.{pname}: range names unknown entity type {unknown[0]!r}")
+            prefixes = tuple(entities[t].prefix for t in spec.range) if spec.range else tuple(by_prefix)
+            props[pname] = replace(spec, prefixes=prefixes)
     return Schema(
         version=str(raw.get("version", "0")),
         enums=enums,

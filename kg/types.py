@@ -1,5 +1,8 @@
 """Value cleaning: every raw value passes through its property's type on the way in.
 
+This module holds the cleaners that need no schema (countries, elements, dates, URLs, ids,
+units); each schema value type is an object in :mod:`kg.valuetypes` that uses them.
+
 Code downstream of the loaders never re-parses strings: dates are ISO strings of
 known precision, countries are ISO 3166-1 alpha-2 codes from pycountry, elements
 are chemical symbols, quantities are floats beside a unit from the schema.
@@ -9,17 +12,14 @@ A bad value raises :class:`~kg.errors.CleanError` naming field, value and expect
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pycountry
 
 from kg.errors import CleanError
-from kg.schema import PropertySpec, load_schema
 
 __all__ = [
     "ELEMENTS",
@@ -27,7 +27,9 @@ __all__ = [
     "clean_country",
     "clean_date",
     "clean_element",
-    "clean_value",
+    "clean_id",
+    "clean_unit",
+    "clean_url",
     "date_bounds",
     "normalize_name",
 ]
@@ -66,13 +68,9 @@ _METONYMS: dict[str, str] = {
 _DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 #: Years a date may carry: wider than any supply-chain record, narrow enough to catch typos.
 YEAR_MIN, YEAR_MAX = 1800, 2100
-# a decimal number in ASCII digits (no other scripts' digits, no thousands separators)
-_NUMBER_RE = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
-_INT_RE = re.compile(r"^[+-]?[0-9]+$")
 #: Integers beyond this magnitude are refused (JSON, JavaScript and Neo4j keep them exactly).
 INT_LIMIT = 2**53
 _URI_SAFE = ":/?#@!$&'()*+,;=%-._~"
-_QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 _ID_RE = re.compile(r"^[a-z]+:[A-Za-z0-9][A-Za-z0-9.\-]*$")
 
 
@@ -176,161 +174,39 @@ def date_bounds(value: str) -> tuple[dt.date, dt.date]:
     return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
 
 
-def _clean_bool(raw: object, field: str) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    key = str(raw).strip().casefold()
-    if key in {"true", "yes", "1", "y"}:
-        return True
-    if key in {"false", "no", "0", "n"}:
-        return False
-    raise CleanError(field, raw, "a boolean (true/false)")
+def clean_url(raw: object, field: str = "url") -> str:
+    """An absolute http(s) URL; characters RFC 3986 does not allow outside the host
+    ("[[SMM-Analysis]]" in a news site's path) are percent-encoded, so the URL is a valid
+    xsd:anyURI for RDF tools.
+
+    >>> clean_url(" https://ex.org/a-[[b]] ")
+    'https://ex.org/a-%5B%5Bb%5D%5D'
+    """
+    text = str(raw).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or " " in text:
+        raise CleanError(field, raw, "an absolute http(s) URL")
+    head = parts.scheme + "://" + parts.netloc
+    return head + quote(text[len(head):], safe=_URI_SAFE)
 
 
-def _clean_number(
-    raw: object, field: str, expected: str = "a number (digits, '.' for decimals, no thousands separators)"
-) -> float:
-    if isinstance(raw, bool):
-        raise CleanError(field, raw, expected)
-    if isinstance(raw, int):
-        if abs(raw) > INT_LIMIT:
-            raise CleanError(field, raw, f"a number of magnitude at most {INT_LIMIT}")
-        return float(raw)
-    if isinstance(raw, float):
-        value = raw
-    elif isinstance(raw, str) and _NUMBER_RE.match(raw.strip()):
-        value = float(raw.strip())
-    else:
-        raise CleanError(field, raw, expected)
-    if not math.isfinite(value):
-        raise CleanError(field, raw, "a finite number (not NaN or infinity)")
-    return value
+def clean_id(raw: object, field: str, prefixes: tuple[str, ...]) -> str:
+    """An entity id ``prefix:slug`` whose prefix is one of ``prefixes`` (the id prefixes of
+    the entity types allowed; :func:`kg.model.clean_ref` looks them up in the schema).
 
-
-def _check_bounds(spec: PropertySpec, value: float, raw: object, field: str) -> None:
-    lo, hi = spec.min, spec.max
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        if lo is not None and hi is not None:
-            expected = f"a value from {lo:g} to {hi:g}"
-        elif lo is not None:
-            expected = f"a value ≥ {lo:g}"
-        else:
-            expected = f"a value ≤ {hi:g}"
-        raise CleanError(field, raw, f"{expected} for {spec.label}")
-
-
-def _clean_scalar(spec: PropertySpec, raw: Any, field: str) -> Any:
-    kind = spec.type
-    if kind in {"string", "text"}:
-        text = " ".join(str(raw).split()) if kind == "string" else str(raw).strip()
-        if not text:
-            raise CleanError(field, raw, "a non-empty text")
-        return text
-    if kind == "integer":
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            number = raw
-        elif isinstance(raw, float) and raw.is_integer():
-            number = int(raw)
-        elif isinstance(raw, str) and _INT_RE.match(raw.strip()) and len(raw.strip()) <= 20:
-            number = int(raw.strip())
-        else:
-            raise CleanError(field, raw, "an integer (ASCII digits)")
-        if abs(number) > INT_LIMIT:
-            raise CleanError(field, raw, f"an integer of magnitude at most {INT_LIMIT}")
-        _check_bounds(spec, number, raw, field)
-        return number
-    if kind == "number":
-        value = _clean_number(raw, field)
-        _check_bounds(spec, value, raw, field)
-        return value
-    if kind == "quantity":
-        value = _clean_number(
-            raw, field, f"a number without thousands separators (its unit goes in '{field}_unit')"
-        )
-        if value < 0:
-            raise CleanError(field, raw, "a quantity ≥ 0")
-        _check_bounds(spec, value, raw, field)
-        return value
-    if kind == "fraction":
-        value = _clean_number(raw, field, "a fraction between 0 and 1")
-        if not 0.0 <= value <= 1.0:
-            raise CleanError(field, raw, "a fraction between 0 and 1 (0.69, not 69)")
-        return value
-    if kind == "boolean":
-        return _clean_bool(raw, field)
-    if kind == "date":
-        return clean_date(raw, field)
-    if kind == "url":
-        text = str(raw).strip()
-        parts = urlsplit(text)
-        if parts.scheme not in {"http", "https"} or not parts.netloc or " " in text:
-            raise CleanError(field, raw, "an absolute http(s) URL")
-        # Characters RFC 3986 does not allow outside the host ("[[SMM-Analysis]]" in a news
-        # site's path) are percent-encoded, so the URL is a valid xsd:anyURI for RDF tools.
-        return parts.scheme + "://" + parts.netloc + quote(text[len(parts.scheme) + 3
-                                                                  + len(parts.netloc):],
-                                                             safe=_URI_SAFE)
-    if kind == "qid":
-        text = str(raw).strip()
-        if not _QID_RE.match(text):
-            raise CleanError(field, raw, "a Wikidata id such as Q1388")
-        return text
-    if kind == "iso2":
-        code = clean_country(raw, field).iso2
-        return code
-    if kind == "iso3":
-        try:
-            return pycountry.countries.lookup(str(raw).strip()).alpha_3
-        except LookupError:
-            raise CleanError(field, raw, "an ISO 3166-1 alpha-3 code") from None
-    if kind == "element":
-        return clean_element(raw, field)
-    if kind == "enum":
-        text = str(raw).strip()
-        if text in spec.values:
-            return text
-        folded = {v.casefold(): v for v in spec.values}
-        if text.casefold() in folded:
-            return folded[text.casefold()]
-        raise CleanError(field, raw, f"one of {', '.join(spec.values)}")
-    if kind == "ref":
-        return clean_ref(raw, field, spec.range)
-    raise CleanError(field, raw, f"a value of known type (schema type {kind!r} has no cleaner)")
-
-
-def clean_ref(raw: object, field: str, allowed: tuple[str, ...] = ()) -> str:
-    """An entity id ``prefix:slug`` whose prefix names a type in ``allowed`` (any if empty)."""
+    >>> clean_id(" firm:lynas", "owner", ("firm", "country"))
+    'firm:lynas'
+    """
     text = str(raw).strip()
     if not _ID_RE.match(text):
         raise CleanError(field, raw, "an entity id such as 'firm:lynas' or 'country:CN'")
-    schema = load_schema()
-    prefix = text.split(":", 1)[0]
-    etype = schema.by_prefix.get(prefix)
-    if etype is None or (allowed and etype.name not in allowed):
-        names = allowed or tuple(schema.entities)
-        prefixes = ", ".join(schema.entities[n].prefix + ":" for n in names)
-        raise CleanError(field, raw, f"an id starting with {prefixes}")
+    if text.split(":", 1)[0] not in prefixes:
+        raise CleanError(field, raw, f"an id starting with {', '.join(p + ':' for p in prefixes)}")
     return text
 
 
-def clean_value(spec: PropertySpec, raw: Any, field: str | None = None) -> Any:
-    """Clean ``raw`` by ``spec``; lists come as Python lists or ``|``-separated text.
-
-    >>> from kg.schema import load_schema
-    >>> clean_value(load_schema().entity("Facility").properties["stages"], "mining|separation")
-    ['mining', 'separation']
-    """
-    name = field or spec.name
-    if spec.list:
-        items = raw if isinstance(raw, list | tuple) else str(raw).split("|")
-        cleaned = [_clean_scalar(spec, item, name) for item in items if str(item).strip() != ""]
-        return list(dict.fromkeys(cleaned))
-    return _clean_scalar(spec, raw, name)
-
-
-def clean_unit(raw: object, field: str) -> str:
-    """A unit from the schema's ``unit`` enum (``t REO``, ``t/yr``, ``USD`` …)."""
-    units = load_schema().enums["unit"]
+def clean_unit(raw: object, field: str, units: tuple[str, ...]) -> str:
+    """A unit from ``units`` (the schema's ``unit`` enum: ``t REO``, ``t/yr``, ``USD`` …)."""
     text = " ".join(str(raw).split())
     if text in units:
         return text

@@ -18,12 +18,13 @@ Loaders still never write by themselves: these functions take the store from the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.errors import DataError
+from kg.errors import DataError, RekgError
 from kg.model import Batch
 from kg.store.base import Store, WriteResult
 
@@ -101,8 +102,6 @@ def build(store: Store, data_dir: Path, *, articles: bool = True,
 
 def _located(path: Path, read: Callable[[], Any]) -> Any:
     """``read()``; any failure a reader did not foresee still names the file (one line, exit 2)."""
-    from kg.errors import RekgError
-
     try:
         return read()
     except RekgError:
@@ -152,7 +151,8 @@ def ingest(store: Store, paths: Sequence[Path], *, replace: bool = False,
         for path in article_paths:
             if on_file is not None:
                 on_file(path)
-            batches_of = _located(path, lambda p=path: load_article_file(p, store, skipped=result.skipped))
+            batches_of = _located(path, functools.partial(load_article_file, path, store,
+                                                          skipped=result.skipped))
             _write_all(store, batches_of, result, default_origin=str(path), replace=replace)
     except DataError as exc:
         if not result.written:

@@ -50,3 +50,17 @@ class TestLoadSchema:
         )
         with pytest.raises(SchemaError, match="unknown value type 'colour'"):
             load_schema.__wrapped__(bad)
+
+    def test_reference_range_must_name_entity_types(self, tmp_path: Path) -> None:
+        bad = tmp_path / "schema.yaml"
+        bad.write_text(
+            "enums: {unit: {values: [t]}}\nclaim_properties: {}\n"
+            "entities: {A: {prefix: a, properties: {x: {type: ref, range: Mine}}}}\nrelations: {}\n"
+        )
+        with pytest.raises(SchemaError, match=r"A\.x: range names unknown entity type 'Mine'"):
+            load_schema.__wrapped__(bad)
+
+    def test_references_know_their_prefixes(self) -> None:
+        schema = load_schema()
+        assert schema.entity("Region").properties["members"].prefixes == ("country",)
+        assert schema.claim_properties["sources"].prefixes == ("source",)

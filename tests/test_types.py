@@ -11,10 +11,10 @@ from kg.types import (
     clean_country,
     clean_date,
     clean_element,
-    clean_value,
     date_bounds,
     normalize_name,
 )
+from kg.valuetypes import clean_value
 
 
 def spec(entity: str, prop: str):

@@ -71,6 +71,7 @@ def _from_claim(c: Claim, element: str, shares: Mapping[str, Mapping[str, Elemen
     year = c.properties.get("year")
     basis = str(c.properties.get("basis") or "consumption")
     name = entities[c.subject].name if c.subject in entities else c.subject
+    rec: ElementShare | None = None
     if c.object == f"element:{element}":
         f = 1.0 if is_oxide_unit(c.properties.get("quantity_unit")) else oxide_factor(element)
         value = t * f
@@ -89,7 +90,8 @@ def _from_claim(c: Claim, element: str, shares: Mapping[str, Mapping[str, Elemen
         how = (f"{name} use of {mat} {t:,.0f} t ({year or 'year not stated'}, {basis}) × "
                f"{element} content {share:.4f} t oxide per t (range {lo:.4f}–{hi:.4f})")
         specific = 0
-    sources = tuple(sorted(set(c.sources) | (set() if specific else set(rec.sources))))
+    extra: set[str] = set() if rec is None else set(rec.sources)
+    sources = tuple(sorted(set(c.sources) | extra))
     d = Demand(c.subject, element, value, low, high, unit, year, basis, how, sources, (c.id,))
     return (specific, year or 0, published_of(c, entities), c.id), d
 

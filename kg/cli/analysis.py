@@ -195,8 +195,9 @@ def chokepoints_cmd(
     def pct(x: float | None) -> str | float | None:
         return x if csv_out else ("–" if x is None else f"{100 * x:.1f}%")
 
-    cols = ("name", "id", "country", "score", "measure", "supply lost", "betweenness", "stage share")
-    rows = [(c.get("name") or c["id"], c["id"], names.get(str(c.get("country")), c.get("country")),
+    cols: tuple[str, ...] = ("name", "id", "country", "score", "measure", "supply lost",
+                             "betweenness", "stage share")
+    rows: list[tuple[Any, ...]] = [(c.get("name") or c["id"], c["id"], names.get(str(c.get("country")), c.get("country")),
              c["score"] if csv_out else f"{c['score']:.3f}", c.get("measure", ""),
              pct(c.get("supply_lost_share")), pct(c.get("betweenness", 0.0)), pct(c.get("stage_share")))
             for c in data["chokepoints"]]
@@ -265,8 +266,9 @@ def scenario_cmd(
                 ("consumer", "element", "demand", "before", "after", "shortfall", "shortfall %", "unit"),
                 [(network_name(i["consumer"], names), i["element"] or "all",
                   "not known" if i.get("demand") is None else f"{i['demand']:,.1f}",
-                  amount(i["before"], not i.get("rationed", True)),
-                  amount(i["after"], not i.get("rationed", True)), amount(i["shortfall"], False),
+                  *((amount(i["before"], False), amount(i["after"], False)) if i.get("rationed", True)
+                    else (amount(i["alone_before"], True), amount(i["alone_after"], True))),
+                  "–" if i["shortfall"] is None else amount(i["shortfall"], False),
                   "–" if i["shortfall_share"] is None else f"{100 * i['shortfall_share']:.1f}%",
                   i.get("unit") or "")
                  for i in data["impacts"]], right=("demand", "before", "after", "shortfall", "shortfall %"))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import SecretStr
 
 from kg.cli.common import cli_command, console, err
 from kg.config import Settings
@@ -188,7 +189,7 @@ def import_(
             shutil.rmtree(directory, ignore_errors=True)
     err.print(f"imported in {seconds:.1f} s; creating constraints and indexes", highlight=False)
     store = Neo4jStore.from_settings(Settings(neo4j_uri=info.uri, neo4j_user=settings.neo4j_user,
-                                              neo4j_password=password or "unused-auth-off",
+                                              neo4j_password=SecretStr(password or "unused-auth-off"),
                                               neo4j_database="neo4j"))
     try:
         store.ensure_schema()

@@ -17,9 +17,8 @@ The term namespace is closed (rdflib ``ClosedNamespace``): asking for a term the
 schema does not declare raises, the same guard a ``DefinedNamespace`` with
 ``_fail = True`` gives, while still following a configurable base IRI.
 
-(A little over 400 lines: naming the terms and turning values into RDF terms are one
-concern — each term's datatype decides its conversion — and every other RDF module reads
-both from here.)
+How a value of each type becomes a literal (its datatype and lexical form) is asked of
+its value type (:mod:`kg.valuetypes`); this module turns terms and values into triples.
 """
 
 from __future__ import annotations
@@ -28,9 +27,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Literal, NamedTuple
-from urllib.parse import quote
 
 from rdflib.namespace import (
     DCAT,
@@ -49,7 +46,16 @@ from rdflib.namespace import (
 
 from kg.errors import SchemaError
 from kg.schema import PropertySpec, Schema, load_schema
-from kg.types import date_bounds
+from kg.valuetypes import (
+    DATE_PRECISIONS,
+    LITERAL_ENUMS,
+    XSD_DATETIME,
+    XSD_STRING,
+    ValueType,
+    date_literals,
+    decimal_lexical,
+    uri_lexical,
+)
 
 __all__ = [
     "DEFAULT_BASE_IRI",
@@ -65,6 +71,7 @@ __all__ = [
     "uri_lexical",
     "bind_prefixes",
     "DATE_PRECISIONS",
+    "LITERAL_ENUMS",
     "STANDARD_PREFIXES",
     "SUBPROPERTY_OF",
 ]
@@ -104,69 +111,8 @@ SUBPROPERTY_OF: dict[str, str] = {
     "validTo": str(SDO.validThrough),
 }
 
-_XSD_STRING = str(XSD.string)
-_XSD_BY_TYPE: dict[str, str] = {
-    "string": _XSD_STRING,
-    "text": _XSD_STRING,
-    "qid": _XSD_STRING,
-    "iso2": _XSD_STRING,
-    "iso3": _XSD_STRING,
-    "element": _XSD_STRING,
-    "unit": _XSD_STRING,
-    "integer": str(XSD.integer),
-    "number": str(XSD.decimal),
-    "quantity": str(XSD.decimal),
-    "fraction": str(XSD.decimal),
-    "boolean": str(XSD.boolean),
-    "url": str(XSD.anyURI),
-    "date": str(XSD.dateTime),
-}
-#: A partial ISO date's precision by its length (YYYY, YYYY-MM, YYYY-MM-DD).
-DATE_PRECISIONS: dict[int, str] = {4: "year", 7: "month", 10: "day"}
-_DATETIME = str(XSD.dateTime)
-
-
-#: Characters RFC 3986 allows in a URI (and "%", already-escaped octets stay as they are).
-_URI_SAFE = ":/?#[]@!$&'()*+,;=%-._~"
-
-
-def uri_lexical(url: str) -> str:
-    """``url`` as a valid ``xsd:anyURI`` (RFC 3986): characters a URI may not hold are
-    percent-encoded (UTF-8), the rest is left alone, so valid URLs are unchanged. Brackets
-    are allowed only around an IPv6 host, so elsewhere they are encoded too (HermiT rejects
-    ``…-[[SMM-Analysis]]`` as a malformed literal; a browser sends the encoded form anyway).
-
-    >>> uri_lexical("https://news.example.com/a-[[SMM]] b?q=1")
-    'https://news.example.com/a-%5B%5BSMM%5D%5D%20b?q=1'
-    >>> uri_lexical("https://ex.org/%E2%82%AC/ok")
-    'https://ex.org/%E2%82%AC/ok'
-    """
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return quote(url, safe=_URI_SAFE.replace("[]", ""))
-    host, slash, path = rest.partition("/")
-    return scheme + sep + host + slash + quote(path, safe=_URI_SAFE.replace("[]", ""))
-
-
-@functools.lru_cache(maxsize=8192)  # the same dates recur across many claims
-def date_literals(value: str) -> tuple[str, str, str]:
-    """A partial ISO date as RDF: the first day it covers and the last, both as
-    ``xsd:dateTime`` lexical forms at midnight without a time zone, and its precision.
-
-    ``xsd:date``, ``gYear`` and ``gYearMonth`` are outside the OWL 2 datatype map (a DL
-    reasoner refuses them) and SPARQL cannot compare a gYear with a date; ``xsd:dateTime``
-    is in the map and compares everywhere, so each bound is one.
-
-    >>> date_literals("2024-02")
-    ('2024-02-01T00:00:00', 'month', '2024-02-29T00:00:00')
-    >>> date_literals("2025")[1:], date_literals("2025-04-04")
-    (('year', '2025-12-31T00:00:00'), ('2025-04-04T00:00:00', 'day', '2025-04-04T00:00:00'))
-    """
-    first, last = date_bounds(value)
-    return f"{first.isoformat()}T00:00:00", DATE_PRECISIONS[len(value)], f"{last.isoformat()}T00:00:00"
-
-#: Enums that stay literals instead of becoming SKOS concept schemes.
-LITERAL_ENUMS = frozenset({"unit", "date_precision"})
+_XSD_STRING = XSD_STRING
+_DATETIME = XSD_DATETIME
 
 
 class Lit(NamedTuple):
@@ -195,18 +141,6 @@ def camel(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-def decimal_lexical(value: Any) -> str:
-    """xsd:decimal lexical form of a number (no exponent).
-
-    >>> decimal_lexical(270000.0), decimal_lexical(1e-05), decimal_lexical(3)
-    ('270000.0', '0.00001', '3')
-    """
-    text = repr(value) if type(value) is float else str(value)
-    if "e" in text:
-        text = format(Decimal(text), "f")
-    return text
-
-
 @dataclass(frozen=True)
 class PropertyTerm:
     """One property of the ontology as used by one owner (entity type, relation or claim)."""
@@ -226,7 +160,7 @@ class PropertyTerm:
 
     @property
     def is_date(self) -> bool:
-        return self.spec.type == "date"
+        return self.spec.value_type.partial_date
 
 
 _PN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
@@ -334,11 +268,12 @@ class Vocab:
         uses += [("Claim", "claim", s) for n, s in schema.claim_properties.items() if n != "sources"]
 
         def signature(spec: PropertySpec) -> tuple[Any, ...]:
-            if spec.type == "ref":
+            node = spec.value_type.node(spec)
+            if node == "entity":
                 return ("object", spec.range)
-            if spec.type == "enum" and spec.enum not in LITERAL_ENUMS:
+            if node == "concept":
                 return ("object", spec.enum)
-            return ("datatype", spec.type if spec.type != "enum" else spec.enum)
+            return ("datatype", spec.enum or spec.type)
 
         by_name: dict[str, set[tuple[Any, ...]]] = {}
         for _, _, spec in uses:
@@ -351,11 +286,10 @@ class Vocab:
             shared = len(by_name[spec.name]) == 1
             local = camel(spec.name) if shared else owner_camel + camel(spec.name)[0].upper() + camel(spec.name)[1:]
             kind, *_ = signature(spec)
-            datatype = None
-            if kind == "datatype":
-                datatype = _XSD_BY_TYPE["unit" if spec.type == "enum" else spec.type]
+            vtype = spec.value_type
+            datatype = vtype.xsd if kind == "datatype" else None
             companions: tuple[PropertyTerm, ...] = ()
-            if spec.type == "date":
+            if vtype.partial_date:
                 precision = PropertySpec(
                     name=f"{spec.name}_precision", type="enum", enum="date_precision",
                     label=f"{spec.label} precision", values=tuple(DATE_PRECISIONS.values()),
@@ -369,17 +303,18 @@ class Vocab:
                 )
                 companions = (
                     PropertyTerm(local + "Precision", self.term_base + local + "Precision",
-                                 precision, owner, "datatype", _XSD_STRING, date_of=local,
+                                 precision, owner, "datatype", precision.value_type.xsd, date_of=local,
                                  role="precision"),
                     PropertyTerm(local + "Latest", self.term_base + local + "Latest", latest,
-                                 owner, "datatype", _DATETIME, date_of=local, role="latest"),
+                                 owner, "datatype", latest.value_type.xsd, date_of=local,
+                                 role="latest"),
                 )
             term = PropertyTerm(local, self.term_base + local, spec, owner, kind, datatype,
                                 companions=companions)
             target = (entity_terms[owner] if owner in entity_terms
                       else relation_terms[owner] if owner in relation_terms else claim_terms)
             target[spec.name] = term
-            if spec.type == "quantity":
+            if vtype.unit:
                 unit_spec = PropertySpec(
                     name=f"{spec.name}_unit", type="enum", enum="unit",
                     label=f"{spec.label} unit", values=schema.enums["unit"],
@@ -387,7 +322,7 @@ class Vocab:
                 )
                 target[unit_spec.name] = PropertyTerm(
                     local + "Unit", self.term_base + local + "Unit", unit_spec, owner,
-                    "datatype", _XSD_STRING, unit_of=local,
+                    "datatype", unit_spec.value_type.xsd, unit_of=local,
                 )
         return entity_terms, relation_terms, claim_terms
 
@@ -395,7 +330,7 @@ class Vocab:
     def emitter(self, term: PropertyTerm) -> Callable[[Any], list[tuple[str, Obj]]]:
         """A function turning one cleaned value of ``term`` into its (predicate, object)
         pairs: one pair, or three for a date (its first day, precision and last day)."""
-        if term.spec.type == "date":
+        if term.is_date:
             iri = term.iri
             precision, latest = (t.iri for t in term.companions)
 
@@ -413,26 +348,19 @@ class Vocab:
         """A function turning a cleaned value of ``term`` into one RDF object (for a date,
         its first day; :meth:`emitter` gives all of a value's pairs)."""
         spec = term.spec
-        if spec.type == "ref":
+        vtype = spec.value_type
+        node = vtype.node(spec)
+        if node == "entity":
             return self.entity_iri
-        if spec.type == "enum" and spec.enum not in LITERAL_ENUMS:
+        if node == "concept":
             base = self.vocab_base + str(spec.enum) + "/"
             return lambda v: base + v
-        if spec.type == "date":
-            return lambda v: _lit((date_literals(v)[0], _DATETIME))
-        dtype = term.datatype
-        if spec.type == "boolean":
-            yes, no = _lit(("true", dtype)), _lit(("false", dtype))
-            return lambda v: yes if v else no
-        if spec.type == "integer":
-            return lambda v: _lit((str(int(v)), dtype))
-        if dtype == str(XSD.decimal):
-            return lambda v: _lit((decimal_lexical(v), dtype))
-        if dtype == _XSD_STRING:
+        dtype = None if term.datatype == _XSD_STRING else term.datatype
+        if type(vtype).lexical is ValueType.lexical and dtype is None:
+            # the common case, without a method call per literal
             return lambda v: _lit((v if type(v) is str else str(v), None))
-        if spec.type == "url":
-            return lambda v: _lit((uri_lexical(str(v)), dtype))
-        return lambda v: _lit((str(v), dtype))
+        lexical = vtype.lexical
+        return lambda v: _lit((lexical(v), dtype))
 
     # -- Turtle compaction -------------------------------------------------------------
     @functools.cached_property

@@ -21,7 +21,6 @@ from rdflib.term import Node
 
 from kg.rdf.namespace import (
     DCAT_VERSION,
-    LITERAL_ENUMS,
     SUBPROPERTY_OF,
     PropertyTerm,
     Vocab,
@@ -55,6 +54,15 @@ def _union(graph: Graph, members: Iterable[URIRef], kind: URIRef = OWL.Class) ->
     Collection(graph, head, list[Node](items))
     graph.add((node, OWL.unionOf, head))
     return node
+
+
+def _declare(g: Graph, node: URIRef, kind: URIRef, label: str, definition: str,
+             onto: URIRef) -> None:
+    """A class or property of the ontology: its OWL kind, label, definition and home."""
+    g.add((node, RDF.type, kind))
+    g.add((node, RDFS.label, _en(label)))
+    g.add((node, SKOS.definition, _en(definition)))
+    g.add((node, RDFS.isDefinedBy, onto))
 
 
 def _articled(label: str) -> str:
@@ -95,32 +103,23 @@ def build_ontology(vocab: Vocab) -> Graph:
     # -- classes
     for name, etype in schema.entities.items():
         cls = URIRef(vocab.classes[name])
-        g.add((cls, RDF.type, OWL.Class))
-        g.add((cls, RDFS.label, _en(etype.label)))
-        g.add((cls, SKOS.definition, _en(etype.description or f"A {etype.label}.")))
-        g.add((cls, RDFS.isDefinedBy, onto))
+        _declare(g, cls, OWL.Class, etype.label, etype.description or f"A {etype.label}.", onto)
         for curie in etype.align:
             prefix, _, local = curie.partition(":")
             g.add((cls, RDFS.subClassOf, URIRef(vocab.prefixes[prefix] + local)))
     claim = URIRef(vocab.claim_class)
-    g.add((claim, RDF.type, OWL.Class))
-    g.add((claim, RDFS.subClassOf, PROV.Entity))
-    g.add((claim, RDFS.label, _en("claim")))
-    g.add((claim, SKOS.definition, _en(
+    _declare(g, claim, OWL.Class, "claim", (
         "One source's word on one fact: a qualified statement node with rekg:subject, "
         "rekg:predicate and rekg:object, the qualifiers of the relation, prov:wasDerivedFrom "
         "its sources, a confidence and validity dates. The same fact is also stated as a plain "
-        "triple subject-predicate-object.")))
-    g.add((claim, RDFS.isDefinedBy, onto))
+        "triple subject-predicate-object."), onto)
+    g.add((claim, RDFS.subClassOf, PROV.Entity))
     for rname, rel in schema.relations.items():
         cls = URIRef(vocab.claim_classes[rname])
-        g.add((cls, RDF.type, OWL.Class))
-        g.add((cls, RDFS.subClassOf, claim))
-        g.add((cls, RDFS.label, _en(f"{rel.label} claim")))
-        g.add((cls, SKOS.definition, _en(
+        _declare(g, cls, OWL.Class, f"{rel.label} claim", (
             f"A claim of the relation '{rel.label}' ({rname}) from {_either(rel.domain)} "
-            f"to {_either(rel.range)}, with its qualifiers and sources.")))
-        g.add((cls, RDFS.isDefinedBy, onto))
+            f"to {_either(rel.range)}, with its qualifiers and sources."), onto)
+        g.add((cls, RDFS.subClassOf, claim))
 
     # Disjointness: an entity is of one type and a claim is no entity (pairwise
     # owl:disjointWith), and every claim states exactly one relation (owl:disjointUnionOf).
@@ -137,15 +136,13 @@ def build_ontology(vocab: Vocab) -> Graph:
     # -- relations and the claim node's structure
     for rname, rel in schema.relations.items():
         prop = URIRef(vocab.relation_props[rname])
-        g.add((prop, RDF.type, OWL.ObjectProperty))
-        g.add((prop, RDFS.label, _en(rel.label)))
-        g.add((prop, SKOS.definition, _en(rel.description or (
+        _declare(g, prop, OWL.ObjectProperty, rel.label, rel.description or (
             f"'{rel.label}': relates {_either(rel.domain)} to {_either(rel.range)}. Each such "
             "triple is backed by one or more "
-            f"rekg:{vocab.claim_classes[rname][len(vocab.term_base):]} nodes with its sources."))))
+            f"rekg:{vocab.claim_classes[rname][len(vocab.term_base):]} nodes with its sources."),
+            onto)
         g.add((prop, RDFS.domain, _union(g, [URIRef(vocab.classes[t]) for t in rel.domain])))
         g.add((prop, RDFS.range, _union(g, [URIRef(vocab.classes[t]) for t in rel.range])))
-        g.add((prop, RDFS.isDefinedBy, onto))
     everything = [URIRef(vocab.classes[t]) for t in schema.entities]
     for local, label, definition, ends in (
         ("subject", "subject", "The entity the claim is about (subject of the plain triple).",
@@ -158,14 +155,11 @@ def build_ontology(vocab: Vocab) -> Graph:
          "triple).", everything),
     ):
         prop = URIRef(vocab.term(local))
-        g.add((prop, RDF.type, OWL.ObjectProperty))
+        _declare(g, prop, OWL.ObjectProperty, label, definition, onto)
         g.add((prop, RDF.type, OWL.FunctionalProperty))
-        g.add((prop, RDFS.label, _en(label)))
-        g.add((prop, SKOS.definition, _en(definition)))
         g.add((prop, RDFS.domain, claim))
         # a union node of its own per property, so Turtle inlines it (stable output)
         g.add((prop, RDFS.range, _union(g, ends) if isinstance(ends, list) else ends))
-        g.add((prop, RDFS.isDefinedBy, onto))
 
     # -- properties of entities, relations and claims (one OWL property per local name)
     grouped: dict[str, list[PropertyTerm]] = {}
@@ -194,26 +188,14 @@ def build_ontology(vocab: Vocab) -> Graph:
                 else f"{schema.relations[t.owner].label} claim" if t.owner in schema.relations
                 else "claim" for t in terms))
             definition = f"The '{spec.label}' of {_either(owner_labels)}."
-        if spec.type == "quantity":
-            definition += f" Its unit is given by rekg:{local}Unit."
-        if spec.type == "enum" and spec.enum in LITERAL_ENUMS:
-            definition += " One of: " + ", ".join(spec.values) + "."
-        if spec.type in ("iso2", "iso3"):
-            definition += f" The ISO 3166-1 {'alpha-2' if spec.type == 'iso2' else 'alpha-3'} code."
-        if spec.type == "qid":
-            definition += (" The item is linked to Wikidata with skos:exactMatch and "
-                           "schema:sameAs (not owl:sameAs: rekg does not claim identity).")
-        if first.is_date and first.role == "value":
-            definition += (f" An xsd:dateTime at midnight without a time zone: the first day "
-                           f"of the date as the sources give it (a year or month is its first "
-                           f"day); rekg:{local}Precision keeps its precision and "
-                           f"rekg:{local}Latest its last day.")
+        definition += spec.value_type.owl_note(spec, local, first.role == "value")
         g.add((prop, SKOS.definition, _en(definition)))
         g.add((prop, RDFS.domain, _union(g, owners)))
         rng: Node
-        if spec.type == "ref":
+        node_kind = spec.value_type.node(spec)
+        if node_kind == "entity":
             rng = _union(g, [URIRef(vocab.classes[t]) for t in spec.range])
-        elif first.kind == "object":
+        elif node_kind == "concept":
             rng = SKOS.Concept
             g.add((prop, RDFS.seeAlso, URIRef(vocab.schemes[str(spec.enum)])))
         else:

@@ -20,8 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import PROV, RDF, RDFS, SDO, SH, SKOS, XSD
 
-from kg.rdf.namespace import LITERAL_ENUMS, SUBPROPERTY_OF, PropertyTerm, Vocab, bind_prefixes
-from kg.types import ELEMENTS
+from kg.rdf.namespace import SUBPROPERTY_OF, PropertyTerm, Vocab, bind_prefixes
 
 __all__ = ["build_shapes", "shapes_turtle", "shape_names"]
 
@@ -110,68 +109,33 @@ class _Builder:
                           min_count=1 if spec.required else 0,
                           max_count=None if spec.list else 1)
         g = self.g
-        kind = spec.type
-        if kind == "ref":
+        vtype = spec.value_type
+        node_kind = vtype.node(spec)
+        if node_kind == "entity":
             self.classes(shape, spec.range)
-        elif kind == "enum" and spec.enum not in LITERAL_ENUMS:
+            return
+        if node_kind == "concept":
             g.add((shape, SH.nodeKind, SH.IRI))
             concepts = [URIRef(self.vocab.concept_iri(str(spec.enum), v)) for v in spec.values]
             g.add((shape, SH["in"], self.list_(concepts)))
-        elif kind == "enum":
-            g.add((shape, SH.datatype, XSD.string))
-            g.add((shape, SH["in"], self.list_([Literal(v) for v in spec.values])))
-        elif kind == "date":
-            g.add((shape, SH.datatype, XSD.dateTime))
-            g.add((shape, SH.pattern, Literal(r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T00:00:00$")))
-        else:
-            g.add((shape, SH.datatype, URIRef(str(term.datatype))))
-            if kind == "fraction":
-                g.add((shape, SH.minInclusive, Literal(0, datatype=XSD.decimal)))
-                g.add((shape, SH.maxInclusive, Literal(1, datatype=XSD.decimal)))
-            elif kind == "quantity":
-                g.add((shape, SH.minInclusive, Literal(0, datatype=XSD.decimal)))
-            elif kind == "qid":
-                g.add((shape, SH.pattern, Literal(r"^Q[1-9][0-9]*$")))
-            elif kind == "iso2":
-                g.add((shape, SH.pattern, Literal(r"^[A-Z]{2}$")))
-            elif kind == "iso3":
-                g.add((shape, SH.pattern, Literal(r"^[A-Z]{3}$")))
-            elif kind == "url":
-                g.add((shape, SH.pattern, Literal(r"^https?://\S+$")))
-            elif kind == "element":
-                g.add((shape, SH["in"], self.list_([Literal(s) for s in ELEMENTS])))
-            elif kind in ("string", "text"):
-                g.add((shape, SH.minLength, Literal(1)))
+            return
+        g.add((shape, SH.datatype, URIRef(str(term.datatype))))
+        rules = vtype.shacl(spec)
+        if rules.pattern is not None:
+            g.add((shape, SH.pattern, Literal(rules.pattern)))
+        if rules.min_inclusive is not None:
+            g.add((shape, SH.minInclusive, Literal(rules.min_inclusive, datatype=XSD.decimal)))
+        if rules.max_inclusive is not None:
+            g.add((shape, SH.maxInclusive, Literal(rules.max_inclusive, datatype=XSD.decimal)))
+        if rules.min_length is not None:
+            g.add((shape, SH.minLength, Literal(rules.min_length)))
+        if rules.one_of:
+            g.add((shape, SH["in"], self.list_([Literal(v) for v in rules.one_of])))
 
     def expectation(self, term: PropertyTerm) -> str:
+        """What the SHACL message says the value must be (the value type's words)."""
         spec = term.spec
-        kind = spec.type
-        if kind == "ref":
-            return f"the IRI of {_or(spec.range)} in the graph (an entity typed {_or_q(spec.range)})"
-        if kind == "enum" and spec.enum not in LITERAL_ENUMS:
-            return (f"a concept of the {spec.enum!r} scheme: "
-                    + ", ".join(f"{spec.enum}:{v}" for v in spec.values))
-        if kind == "enum":
-            return "a plain string, one of: " + ", ".join(repr(v) for v in spec.values)
-        return {
-            "date": ("a day as xsd:dateTime at midnight without a time zone "
-                     "(2025-04-01T00:00:00)" + (
-                         f", the first day of the date (its precision in rekg:{term.local}"
-                         f"Precision, its last day in rekg:{term.local}Latest)"
-                         if term.companions else "")),
-            "fraction": "a number from 0 to 1 typed xsd:decimal (0.69, not 69)",
-            "quantity": f"a number ≥ 0 typed xsd:decimal, its unit in rekg:{term.local}Unit",
-            "number": "a number typed xsd:decimal",
-            "integer": "an integer typed xsd:integer",
-            "boolean": "true or false typed xsd:boolean",
-            "url": "an absolute http(s) URL typed xsd:anyURI",
-            "qid": "a Wikidata id such as Q1388, as a plain string",
-            "iso2": "an ISO 3166-1 alpha-2 code in capitals such as CN, as a plain string",
-            "iso3": "an ISO 3166-1 alpha-3 code in capitals such as CHN, as a plain string",
-            "element": "the symbol of one of the 17 rare-earth elements (" + ", ".join(ELEMENTS) + ")",
-            "string": "a non-empty plain string",
-            "text": "a non-empty plain string",
-        }[kind]
+        return spec.value_type.rdf_expected(spec, term.local, bool(term.companions))
 
 
 def _with_companions(terms: Iterable[PropertyTerm]) -> list[PropertyTerm]:
@@ -205,7 +169,7 @@ def shape_names(vocab: Vocab) -> list[str]:
 def _quantity_terms(vocab: Vocab) -> list[PropertyTerm]:
     found: dict[str, PropertyTerm] = {}
     for term in vocab.all_terms():
-        if term.spec.type == "quantity":
+        if term.spec.value_type.unit:
             found.setdefault(term.local, term)
     return [found[k] for k in sorted(found)]
 

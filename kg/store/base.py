@@ -146,7 +146,7 @@ def _property_refs(type_name: str, properties: dict[str, Any],
     schema = load_schema()
     specs = (schema.entity(type_name) if entity else schema.relation(type_name)).properties
     for name, spec in specs.items():
-        if spec.type != "ref" or properties.get(name) in (None, ""):
+        if spec.value_type.node(spec) != "entity" or properties.get(name) in (None, ""):
             continue
         value = properties[name]
         for ref in (value if isinstance(value, list | tuple) else [value]):
