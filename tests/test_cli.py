@@ -88,3 +88,16 @@ def test_stats_stale_lists_rows_due_for_a_recheck(rekg_env: dict[str, str]) -> N
     assert table.returncode == 0 and "re-check" in table.stdout
     bad = rekg(rekg_env, "stats", "--stale", "180", "--today", "30/11/2026")
     assert bad.returncode == 2 and "--today" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_stats_coverage_counts_qids_coordinates_and_second_sources(rekg_env: dict[str, str]) -> None:
+    files = [str(FIXTURES / f) for f in FIXTURE_FILES]
+    assert rekg(rekg_env, "load", *files).returncode == 0
+    out = rekg(rekg_env, "stats", "--coverage", "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert set(report) == {"Facility", "Firm", "Material", "Policy"}
+    assert report["Facility"]["rows"] >= 1 and "coordinates" in report["Facility"]
+    assert all(c["qid"] <= c["rows"] and c["second_source"] <= c["rows"] for c in report.values())
+    table = rekg(rekg_env, "stats", "--coverage")
+    assert table.returncode == 0 and "second source" in table.stdout

@@ -281,3 +281,63 @@ def test_copies_are_flagged_and_the_spun_site_is_not_quoted_alone(bundled: Memor
             assert "loads" not in (claim.quote or "")
     qualities = {s.properties.get("quality") for s in bundled.entities("Source")}
     assert {"mirror", "aggregator", "machine-reworded", "transcription"} <= qualities
+
+
+# Rough bounding boxes (lat_min, lat_max, lon_min, lon_max) of the countries whose facilities carry
+# a coordinate: a sanity check that a coordinate lies in the country the facility is LOCATED_IN
+# (a swapped sign or swapped lat/lon lands elsewhere). Not data: nothing here is loaded.
+_COUNTRY_BOX = {
+    "country:US": (24, 50, -125, -66), "country:AU": (-44, -10, 112, 154), "country:CN": (18, 54, 73, 135),
+    "country:MY": (0.8, 7.5, 99.5, 119.5), "country:EE": (57.5, 59.8, 21.5, 28.3), "country:ZA": (-35, -22, 16, 33),
+    "country:BR": (-34, 5.5, -74, -34), "country:DE": (47, 55.1, 5.8, 15.1), "country:FR": (41, 51.2, -5.2, 9.6),
+    "country:GL": (59.5, 84, -73.5, -11), "country:CA": (41.6, 83.2, -141.1, -52.6), "country:JP": (24, 45.6, 122.9, 146),
+}
+
+
+def test_coordinates_have_precision_source_and_lie_in_their_country(bundled: MemoryStore) -> None:
+    with_coords = [f for f in bundled.entities("Facility") if f.properties.get("latitude") is not None]
+    assert len(with_coords) >= 37
+    sources = {s.id for s in bundled.entities("Source")}
+    for facility in with_coords:
+        props = facility.properties
+        assert props.get("longitude") is not None, facility.id
+        assert props["coordinate_precision"] in {"site", "town", "district", "region"}, facility.id
+        assert props["coordinate_source"] in sources, facility.id
+        assert props["coordinate_source"] in facility.sources, facility.id
+        countries = [c.object for c in bundled.claims(subject=facility.id, predicate="LOCATED_IN")]
+        assert countries, facility.id
+        lat0, lat1, lon0, lon1 = _COUNTRY_BOX[countries[0]]
+        assert lat0 <= props["latitude"] <= lat1 and lon0 <= props["longitude"] <= lon1, facility.id
+
+
+@pytest.mark.parametrize("facility, lat, lon, precision", [
+    ("facility:mountain-pass", 35.47861, -115.5325, "site"),
+    ("facility:kvanefjeld", 60.98333, -46.0, "site"),
+    ("facility:lynas-kalgoorlie", -30.74889, 121.46583, "town"),
+    ("facility:lynas-malaysia", 3.817, 103.333, "district"),
+    ("facility:jl-mag-baotou", 40.6213, 109.9532, "town"),
+])
+def test_coordinates_as_cited(bundled: MemoryStore, facility: str, lat: float, lon: float, precision: str) -> None:
+    props = bundled.get(facility).properties
+    assert (props["latitude"], props["longitude"], props["coordinate_precision"]) == (lat, lon, precision)
+
+
+def test_coordinate_copies_are_flagged(bundled: MemoryStore) -> None:
+    """A coordinate read from a copy of Wikipedia says so; the one aggregator is flagged as such."""
+    assert bundled.get("source:fr-wiki2-mountain-pass-mine").properties["quality"] == "mirror"
+    assert bundled.get("source:fr-usacities-seadrift").properties["quality"] == "aggregator"
+
+
+@pytest.mark.parametrize("row, source", [
+    ("policy:us-dod-dfars-2024-covered-materials", "source:policies-fr-dfars-2024-clause-7052"),
+    ("facility:white-mesa", "source:fr-ef-whitemesa-2024-release"),
+])
+def test_corrections_rest_on_a_primary_source(bundled: MemoryStore, row: str, source: str) -> None:
+    """The DFARS NdFeB coverage and the White Mesa date are checked against the primary text."""
+    entity = bundled.get(row)
+    assert source in entity.sources and source in entity.properties["checked_against"]
+    assert bundled.get(source).properties["kind"] == "primary"
+    if row == "facility:white-mesa":
+        assert entity.properties["status_date"] == "2024-06-10" == bundled.get(source).properties["published"]
+    else:
+        assert "neodymium-iron-boron" in bundled.get(source).properties["note"]

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from kg.errors import CleanError
-from kg.freshness import evidence_date, freshness_report, stale_rows
-from kg.model import make_entity
+from kg.freshness import coverage_report, evidence_date, freshness_report, publisher_key, stale_rows
+from kg.model import Batch, make_entity
 from kg.store.memory import MemoryStore
 from tests.conftest import bundled_batch
 
@@ -71,3 +71,32 @@ def test_report_on_the_bundled_graph() -> None:
     # Pensana Saltend rests on 2022 sources (a known gap): stale on evidence.
     assert any("newest evidence" in reason for reason in stale["facility:saltend"]["reasons"])
     assert report["stale"]["Facility"] < report["rows"]["Facility"]
+
+
+def test_publisher_key_drops_the_parenthetical_note() -> None:
+    assert publisher_key("WikiMili (copy of English Wikipedia)") == "wikimili"
+    assert publisher_key("  Reuters ") == publisher_key("reuters (via Business Recorder)") == "reuters"
+
+
+def test_coverage_counts_second_sources_from_checked_against() -> None:
+    store = MemoryStore()
+    sources = [make_entity(id=f"source:{k}", name=k, properties={"url": "https://x.org", "published": "2025", "title": k, "retrieved": "2026-11-30",
+                                                                 "kind": "article", "publisher": pub})
+               for k, pub in (("a", "Reuters"), ("b", "Reuters (via X)"), ("c", "Mining.com"))]
+    two = _facility("facility:two", sources="source:a|source:c", checked="2026-11-30",
+                    checked_against="source:a|source:c", latitude="1.5", longitude="2.5")
+    # Cites a second publisher, but the check read one publisher twice: no second source.
+    one = _facility("facility:one", sources="source:a|source:b|source:c", checked="2026-11-30",
+                    checked_against="source:a|source:b")
+    store.write(Batch(entities=[*sources, two, one]))
+    report = coverage_report(store)
+    assert report["Facility"] == {"rows": 2, "qid": 0, "second_source": 1, "coordinates": 1}
+    assert report["Policy"] == {"rows": 0, "qid": 0, "second_source": 0}
+
+
+def test_coverage_of_the_bundled_data() -> None:
+    store = MemoryStore()
+    store.replace_all(bundled_batch())
+    report = coverage_report(store)
+    assert report["Facility"]["rows"] == 88 and report["Facility"]["coordinates"] >= 37
+    assert report["Facility"]["second_source"] >= 45 and report["Policy"]["second_source"] >= 45

@@ -124,8 +124,15 @@ def stats(
              "ago, or whose newest evidence (status date, source publication dates) is over DAYS days old.")] = None,
     today: Annotated[str | None, typer.Option(
         "--today", metavar="YYYY-MM-DD", help="Judge freshness as of this date (default: the current date).")] = None,
+    coverage: Annotated[bool, typer.Option(
+        "--coverage", help="How many facility, firm, material and policy rows carry a Wikidata id, coordinates "
+                           "(facilities) and sources from two or more publishers.")] = False,
 ) -> None:
-    """Counts of entities by type, relations by predicate, and claims with sources; with --stale, a freshness report."""
+    """Counts of entities by type, relations by predicate, and claims with sources; with --stale, a freshness
+    report; with --coverage, the enrichment coverage."""
+    if coverage:
+        _coverage_report(json_out)
+        return
     if stale is not None:
         _stale_report(stale, today, json_out)
         return
@@ -166,6 +173,20 @@ def _stale_report(days: int, today: str | None, json_out: bool) -> None:
     console.print(table)
     counts = ", ".join(f"{t}: {report['stale'][t]} of {report['rows'][t]}" for t in report["rows"])
     console.print(f"stale {counts}; never checked: {report['never_checked']}")
+
+
+def _coverage_report(json_out: bool) -> None:
+    from kg.freshness import coverage_report
+
+    with cli_store() as st:
+        report = coverage_report(st)
+    if json_out:
+        print_json(report)
+        return
+    print_table("coverage: Wikidata ids, coordinates, sources from two or more publishers",
+                ("type", "rows", "qid", "coordinates", "second source"),
+                [(t, c["rows"], c["qid"], c.get("coordinates", "-"), c["second_source"]) for t, c in report.items()],
+                right=("rows", "qid", "coordinates", "second source"))
 
 
 @cli_command
