@@ -23,7 +23,7 @@ Scoring, per article, summed over the set:
   ``candidate:<Type>:<Name>`` and matches like a candidate. Properties are not scored;
   MENTIONS claims are not relations here.
 
-The graph is the fixture graph (tests/articles/fixtures: names copied from data/).
+The graph is the one ``rekg build`` makes from the bundled data/ (dataset files, no articles).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import yaml  # noqa: E402
 
 from loaders.articles import Gazetteer, extract_article, read_articles  # noqa: E402
-from tests.articles.fixture import ARTICLES_DIR, fixture_store, load_gold  # noqa: E402
+from tests.articles.fixture import ARTICLES_DIR, data_store, load_gold  # noqa: E402
 
 HERE = Path(__file__).resolve().parent.parent / "tests" / "articles"
 HELDOUT = HERE / "heldout.yaml"
@@ -111,7 +111,7 @@ def evaluate(which: str = "dev", verbose: bool = False) -> dict[str, Any]:
         gold = yaml.safe_load(path.read_text(encoding="utf-8"))["articles"]
     else:
         gold = load_gold()
-    gaz = Gazetteer.from_store(fixture_store())
+    gaz = Gazetteer.from_store(data_store())
     acc = {k: {"tp": 0, "fp": 0, "fn": 0} for k in ("entities", "linked", "candidates", "relations")}
     errors: list[str] = []
     kinds: Counter[str] = Counter()

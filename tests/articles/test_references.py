@@ -1,4 +1,4 @@
-"""Issue 14: mentions and relations real news uses (against the fixture graph)."""
+"""Issue 14: mentions and relations real news uses (against the graph of data/)."""
 
 from __future__ import annotations
 
