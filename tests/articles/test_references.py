@@ -102,8 +102,8 @@ class TestReading:
         text = "Highlights\n- one item that is fairly long\n- another item that is long too\n"
         assert unwrap_paragraphs(text) == text
 
-    def test_held_out_files_read(self) -> None:
-        here = Path(__file__).parent / "heldout"
+    def test_dev3_files_read(self) -> None:
+        here = Path(__file__).parent / "dev3"
         for path in sorted(here.iterdir()):
             (article,) = read_articles(path).articles
             assert article.text.strip(), path
