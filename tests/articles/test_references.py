@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from loaders.articles import Article, Gazetteer, extract_article, read_articles
 from loaders.articles.readers import unwrap_paragraphs
 
@@ -102,8 +104,9 @@ class TestReading:
         text = "Highlights\n- one item that is fairly long\n- another item that is long too\n"
         assert unwrap_paragraphs(text) == text
 
-    def test_dev3_files_read(self) -> None:
-        here = Path(__file__).parent / "dev3"
+    @pytest.mark.parametrize("folder", ["dev3", "heldout2"])
+    def test_evaluation_files_read(self, folder: str) -> None:
+        here = Path(__file__).parent / folder
         for path in sorted(here.iterdir()):
             (article,) = read_articles(path).articles
             assert article.text.strip(), path
