@@ -60,6 +60,7 @@ from loaders.articles.records import (
 from loaders.articles.rules_chain import (
     rules_feeds,
     rules_hq,
+    rules_known_links,
     rules_located,
     rules_operates,
     rules_owns,
@@ -120,6 +121,7 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
         if ms:
             rules_targets(ctx, i, sent, ms, recent_policy if i - recent_policy_at <= 2 else None)
             rules_operates(ctx, i, sent, ms, last_firm)
+            rules_known_links(ctx, i, sent, ms, last_firm)
             rules_produces(ctx, i, sent, ms, last_firm)
             if any(m.type == "Facility" for m in ms):
                 rules_feeds(ctx, i, sent, ms, last_facility)
@@ -138,6 +140,8 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
                                         "agreement-issuer-party", {"role": "party"}))
     relations: dict[tuple[str, str, str, str], RelationHit] = {}
     for hit in ctx.hits:
+        if hit.predicate == "SUPPLIES" and hit.subject in gaz.index.operator.get(hit.object, set()):
+            continue  # a firm's own plant is fed (FEEDS), not supplied: "sourced from Lynas' mine"
         if hit.predicate in {"TARGETS", "AFFECTS", "SUPPLIES", "OWNS"}:
             hit.valid_from = valid_from(hit.sentence.text, article.published)
         prior = relations.get(hit.key())

@@ -458,6 +458,13 @@ def described_facilities(gaz: Gazetteer, text: str, sentences: list[Sentence],
         if len(picked) > 1 and _NEW.search(mods):
             newer = [f for f in picked if gaz.entities[f].properties.get("status") in {"planned", "construction"}]
             picked = newer or picked
+        if len(picked) > 1 and owner is None:
+            # "Lynas … signed a contract … for a separation facility in Texas": of the Texas
+            # separation plants, the one a firm of the same sentence runs
+            here = {f.id for f in firms if f.sentence == sidx and f.start < start}
+            ran = [fid for fid in picked if gaz.index.operator.get(fid, set()) & here]
+            if len(ran) == 1:  # the reference only: what the firm does with it is not said here
+                picked = ran
         if len(picked) == 1:
             out.append(Ref(start, end, picked[0], "descriptive", owner))
     return out

@@ -15,7 +15,7 @@ from loaders.articles.records import Mention, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
 from loaders.articles.sentences import Sentence
 
-__all__ = ["rules_feeds", "rules_hq", "rules_located", "rules_operates", "rules_owns", "rules_produces",
+__all__ = ["rules_feeds", "rules_hq", "rules_known_links", "rules_located", "rules_operates", "rules_owns", "rules_produces",
            "rules_supplies", "rules_supply_shares"]
 
 _OPERATE = re.compile(r"\b(operat\w*|runs?|running|built|build\w*|commission\w*|develop\w*|"
@@ -376,3 +376,45 @@ def rules_supply_shares(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
                                                s[be:as_])):
                 ctx.emit(a, "SUPPLIES", b, i, bs, ae, 0.65, "imports-from",
                          properties={"material": next((m.id for m in ms if m.type == "Material"), None)})
+
+
+def rules_known_links(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
+                      last_firm: Mention | None) -> None:
+    """Links the graph already holds, when the text states them by position rather than verb.
+
+    - OPERATES: the firm that opens the sentence and a facility it does something *at* or
+      *in* later in the same clause ("Lynas said it has produced dysprosium oxide at Lynas
+      Malaysia", "Solvay inaugurated its line at the La Rochelle facility"), or a facility
+      named with "its"/"the" when the sentence before ended on the firm ("… Lynas. Its
+      Kalgoorlie plant …"). Only when the graph records that firm as the operator, so the
+      rule picks which of the named firms is meant and cannot invent a pair; not when the
+      clause speaks of owning, stakes or money ("owns", "stake", "fund").
+    - LOCATED_IN: a facility and a country the graph locates it in, written as one phrase:
+      "Malaysian plant", "Myanmar's Kachin mines", "the Kachin mines in Myanmar".
+    Confidence 0.6; hedges and negation apply as for every rule.
+    """
+    s = sent.text
+    index = ctx.gaz.index
+    firms = [m for m in ms if m.type == "Firm" and not m.id.startswith("candidate:")]
+    first = ms[0] if ms else None
+    for fac in (m for m in ms if m.type == "Facility" and not m.id.startswith("candidate:")):
+        xs, xe = rel_span(fac, sent)
+        known = index.operator.get(fac.id, set())
+        if first is not None and first.type == "Firm" and first.id in known and first.end <= fac.start:
+            fs, fe = rel_span(first, sent)
+            between = s[fe:xs]
+            if re.search(r"\b(?:at|in)\s+(?:the\s+|its\s+)?(?:[\w-]+\s+){0,3}$", s[:xs]) and \
+                    not re.search(r"[;:]|\b(?:own\w*|stake|fund\w*|financ\w*|invest\w*|loan)\b", between, re.I) and \
+                    not any(fe <= o.start - sent.start < xs for o in firms):
+                ctx.emit(first, "OPERATES", fac, i, fs, xe, 0.6, "known-operator-at")
+        if last_firm is not None and last_firm.id in known and i > 0 and \
+                not any(f.end <= fac.start for f in firms) and \
+                re.fullmatch(r"\s*(?:[A-Z]\w*\s+){0,2}(?:its|their|the)\s+(?:[\w-]+\s+){0,3}", s[:xs], re.I) and \
+                ctx.by_sentence.get(i - 1) and ctx.by_sentence[i - 1][-1].id == last_firm.id:
+            ctx.emit(last_firm, "OPERATES", fac, i, 0, xe, 0.6, "known-operator-antecedent", local=True)
+        places = index.located.get(fac.id, set())
+        for c in (m for m in ms if m.type == "Country" and m.id in places):
+            cs, ce = rel_span(c, sent)
+            if (ce <= xs and re.fullmatch(r"(?:['’]s?)?\s+(?:[\w-]+\s+){0,2}", s[ce:xs])) or \
+                    (xe <= cs and re.fullmatch(r",?\s+(?:in|at|near)\s+(?:northern\s+|southern\s+|eastern\s+|western\s+)?", s[xe:cs])):
+                ctx.emit(fac, "LOCATED_IN", c, i, min(cs, xs), max(ce, xe), 0.6, "known-location", local=True)

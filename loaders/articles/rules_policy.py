@@ -31,6 +31,11 @@ _CONTROL = re.compile(r"\b(controls?|controlled|restrict\w*|licen[cs]\w*|cover\w
                       r"adds?|added)\b", re.I)
 _ANAPHOR = re.compile(r"^\s*(?:The|These|Those|Its|Their)\s+(?:new\s+)?(?:controls?|measures?|"
                       r"rules?|restrictions?|announcement|regime|curbs?|licensing\s+requirements?)\b")
+#: a sentence that opens by pointing back at the policy of the sentences before:
+#: "According to the announcement, …", "Under the suspended clause, exports of …"
+_ANAPHOR_LEAD = re.compile(r"^\s*(?:According\s+to|Under|In|By)\s+(?:the|this|these|those)\s+(?:[\w-]+\s+){0,2}?"
+                           r"(?:announcement|notice|decision|measures?|rules?|clause|controls?|regime|order|"
+                           r"regulations?|restrictions?)\s*,", re.I)
 _USE_CLAUSE = re.compile(r"\b(?:used|crucial|essential|needed|vital|important|key to|found in|"
                          r"widely|demand|prices?|which are|that are)\b", re.I)
 
@@ -160,7 +165,7 @@ def rules_targets(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
     s = sent.text
     policies = [m for m in ms if m.type == "Policy"]
     anaphoric = False
-    if not policies and recent_policy is not None and _ANAPHOR.match(s):
+    if not policies and recent_policy is not None and (_ANAPHOR.match(s) or _ANAPHOR_LEAD.match(s)):
         policies = [recent_policy]
         anaphoric = True
     objects = [m for m in ms if m.type in {"Element", "Material"}]
