@@ -69,12 +69,16 @@ from loaders.articles.rules_chain import (
     rules_supply_shares,
 )
 from loaders.articles.rules_policy import (
+    rules_agreement_parties,
     rules_issued,
     rules_issued_more,
     rules_issued_said,
     rules_parties,
     rules_targets,
 )
+
+#: a demonym naming a leader, not the state acting: "Australian Prime Minister Anthony Albanese"
+_LEADER = re.compile(r"\s+(?:Prime\s+Minister|President|Premier|Chancellor|leader|Treasurer)\b")
 
 __all__ = ["EXTRACTOR", "Candidate", "Extraction", "Mention", "RelationHit", "assess", "extract_article"]
 
@@ -132,12 +136,18 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
                 last_facility = m
             if m.type == "Policy" and not m.id.startswith("candidate:"):
                 recent_policy, recent_policy_at = m, i
-    # countries that issue an agreement are its parties
+    # countries that issue an agreement are its parties (AFFECTS, role party); named only
+    # through a leader ("Australian Prime Minister Albanese signed …") they are parties, not
+    # issuers ("US and Chinese officials announced a framework" keeps both issuers)
     for hit in list(ctx.hits):
         if hit.predicate == "ISSUED_BY" and ctx.instrument(hit.subject) == "agreement" and \
                 hit.object.startswith("country:"):
+            named = [m for m in mentions if m.id == hit.object and hit.sentence.start <= m.start < hit.sentence.end]
+            if named and all(m.flag == "demonym" and _LEADER.match(text, m.end) for m in named):
+                ctx.hits.remove(hit)
             ctx.hits.append(RelationHit(hit.subject, "AFFECTS", hit.object, hit.sentence, hit.confidence,
                                         "agreement-issuer-party", {"role": "party"}))
+    rules_agreement_parties(ctx, mentions)
     relations: dict[tuple[str, str, str, str], RelationHit] = {}
     for hit in ctx.hits:
         if hit.predicate == "SUPPLIES" and hit.subject in gaz.index.operator.get(hit.object, set()):

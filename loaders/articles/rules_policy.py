@@ -12,7 +12,7 @@ import re
 from loaders.articles.records import Mention, RuleContext, rel_span
 from loaders.articles.sentences import Sentence
 
-__all__ = ["rules_issued", "rules_issued_more", "rules_issued_said", "rules_parties", "rules_targets"]
+__all__ = ["rules_agreement_parties", "rules_issued", "rules_issued_more", "rules_issued_said", "rules_parties", "rules_targets"]
 
 _ISSUE = re.compile(r"\b(impos\w*|issu\w*|announc\w*|introduc\w*|unveil\w*|enact\w*|adopt\w*|"
                     r"develop\w*|draft\w*|establish\w*|levi\w*|"
@@ -225,3 +225,28 @@ def rules_parties(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -
             lo, hi = sorted((rel_span(p, sent)[0], rel_span(c, sent)[1]))
             ctx.emit(p.id, "AFFECTS", c, i, lo, hi, 0.75, "agreement-parties",
                      properties={"role": "party"})
+
+
+def rules_agreement_parties(ctx: RuleContext, mentions: list[Mention]) -> None:
+    """Parties of an agreement the text names, when it also names the party countries nearby.
+
+    "Trump and Australian Prime Minister Albanese signed a critical minerals agreement … The
+    framework aims to cut US dependence on China": the agreement resolves to the US-Australia
+    framework, whose parties the graph records; a recorded party named in the agreement's
+    sentence or the next one is AFFECTS (role party). A country the graph does not list as a
+    party (China above) is not. Confidence 0.6; hedges and negation apply.
+    """
+    parties = ctx.gaz.agreement_parties
+    for p in mentions:
+        if p.type != "Policy" or p.id not in parties:
+            continue
+        for k in (p.sentence, p.sentence + 1):
+            sent = ctx.sentences[k] if k < len(ctx.sentences) else None
+            if sent is None:
+                break
+            for c in ctx.by_sentence.get(k, []):
+                if c.type == "Country" and c.id in parties[p.id]:
+                    lo = rel_span(c, sent)[0] if k != p.sentence else min(rel_span(c, sent)[0], rel_span(p, sent)[0])
+                    hi = rel_span(c, sent)[1] if k != p.sentence else max(rel_span(c, sent)[1], rel_span(p, sent)[1])
+                    ctx.emit(p, "AFFECTS", c, k, lo, hi, 0.6, "agreement-named-party", local=True,
+                             properties={"role": "party"})

@@ -114,6 +114,17 @@ class TestRelations:
         assert ("firm:lynas", "SUPPLIES", "facility:lynas-seadrift") not in triples(x)
 
 
+    def test_agreement_parties_named_through_leaders(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "President Donald Trump and Australian Prime Minister Anthony Albanese signed a "
+                         "critical minerals and rare earths framework on Monday. The framework aims to cut US "
+                         "dependence on China for rare earths.", published="2025-10-21")
+        got = triples(x)
+        assert {("policy:us-au-2025-framework", "AFFECTS", "country:AU"),
+                ("policy:us-au-2025-framework", "AFFECTS", "country:US")} <= got
+        assert ("policy:us-au-2025-framework", "ISSUED_BY", "country:AU") not in got
+        assert ("policy:us-au-2025-framework", "AFFECTS", "country:CN") not in got
+
+
 class TestReading:
     def test_hard_wrapped_paragraphs_are_joined(self) -> None:
         text = ("Headline\n\nMalaysia will develop a policy to ban exports of rare\n"
