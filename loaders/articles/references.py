@@ -194,7 +194,7 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
     """Policies described by what they are, when, and what they control ("the April export
     controls on seven medium and heavy rare earths", "an Executive Order on April 15, 2025",
     "Malaysia will ban exports of rare earth raw materials"), among the graph's policies."""
-    policies = [e for e in gaz.entities.values() if e.type == "Policy" and e.properties.get("announced")]
+    policies = gaz.announced_policies
     named = [(m.start, m.sentence) for m in seen if m.type == "Policy"]
     named_sentences = {sidx for _, sidx in named}
     pools: dict[int, list] = {}
