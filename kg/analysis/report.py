@@ -182,8 +182,12 @@ def _headline(scen: list[dict[str, Any]], names: dict[str, str]) -> list[dict[st
                          "consumer_name": names.get(i["consumer"].split("@")[0], i["consumer"]),
                          "element": i["element"], "unit": i["unit"], "before": i["before"],
                          "after": i["after"], "shortfall": i["shortfall"], "kept": kept,
+                         "demand": i.get("demand"),
                          "world": (s["supply"].get(i["element"] or "all") or {}).get(
                              "world_mine_output")})
+    for r in rows:
+        r["world_share"] = (r["before"] / r["world"]) if r["world"] and r["before"] is not None \
+            else None
     return rows
 
 
@@ -233,8 +237,9 @@ def _findings(scen: list[dict[str, Any]], spof: list[dict[str, Any]],
         for i in s["impacts"]:
             if "@" not in i["consumer"] or not i["before"]:
                 continue
+            demand = f" of {_num(i['demand'])} used" if i.get("demand") is not None else ""
             parts.append(f"{names.get(i['consumer'].split('@')[0], i['consumer'])} "
-                         f"{i['element']} {_num(i['before'])} → {_num(i['after'])} t")
+                         f"{i['element']} {_num(i['before'])}{demand} → {_num(i['after'])} t")
         policies = sorted({r["policy"] for r in s["scenario"]["restrictions"] if r["policy"]})
         what = f"with {', '.join(policies)} applied as a full stop" if policies else \
             "no rare-earth export restriction in force"
@@ -359,15 +364,26 @@ def render_markdown(report: dict[str, Any], images: Sequence[tuple[str, str, str
               "(source ids, listed with title, publisher, date and URL in the bibliography at the end) and the date it holds on. Quantities are "
               "tonnes of each element per year, oxide basis (t Dy2O3-equivalent, …).", ""]
     lines += ["## Headline: supply per consumer, in element tonnes", "",
-              "*before* = what reaches the consumer with no restriction, *after* = with the "
-              "export controls in force on the date applied as a full stop; consumers share the "
-              "supply pro rata (their sum never exceeds what the mines deliver).", "",
-              "| as of | consumer | element | before | after | kept | world mine output | unit |",
-              "|---|---|---|---|---|---|---|---|"]
+              "*demand* = the area's yearly use of the element (magnet tonnes × the element's "
+              "content, or an element figure; see *What is modelled*), *before* = what reaches "
+              "its magnet users with no restriction (at most the demand), *after* = with the "
+              "export controls in force on the date applied as a full stop, *kept* = after / "
+              "before, *of world* = before / the world's mine output of the element. Consumers "
+              "with a demand share the supply pro rata (their sum never exceeds what the mines "
+              "deliver).", "",
+              "| as of | consumer | element | demand | before | after | kept | of world | world mine output | unit |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    unknown = sorted({h["element"] for h in report["headline"] if h.get("demand") is None})
     for h in report["headline"]:
+        le = "≤ " if h.get("demand") is None else ""
         lines.append(f"| {h['as_of']} | {h['consumer_name']} | {h['element']} | "
-                     f"{_num(h['before'])} | {_num(h['after'])} | {_pct(h['kept'])} | "
+                     f"{_num(h.get('demand')) if le == '' else 'not known'} | {le}{_num(h['before'])} | "
+                     f"{le}{_num(h['after'])} | {_pct(h['kept'])} | {le}{_pct(h.get('world_share'))} | "
                      f"{_num(h['world'])} | {h['unit']} |")
+    if unknown:
+        lines += ["", f"≤: no demand figure for {', '.join(unknown)} (no source gives the area's "
+                  "use of it, nor its content in the magnets the areas use): what the network "
+                  "could carry to the area, an upper bound, not a use."]
     lines += ["", "## Findings", ""] + [f"- {f}" for f in report["findings"]] + [""]
     if images:
         lines += ["## Charts", ""]
@@ -454,12 +470,21 @@ def render_markdown(report: dict[str, Any], images: Sequence[tuple[str, str, str
             lines.append("No rare-earth export restriction in force.")
         if s["scenario"]["notes"]:
             lines += ["", "Not applied: " + "; ".join(s["scenario"]["notes"])]
-        lines += ["", "| consumer | element | before | after | shortfall | shortfall % | alone before | alone after | unit |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+        lines += ["", "| consumer | element | demand | before | after | shortfall | shortfall % | alone before | alone after | unit |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        bounds = False
         for i in s["impacts"]:
-            lines.append(f"| {consumer_names.get(i['consumer'], i['consumer'])} | {i['element'] or 'all'} | {_num(i['before'])} | "
-                         f"{_num(i['after'])} | {_num(i['shortfall'])} | {_pct(i['shortfall_share'])} | "
+            le = "" if i.get("rationed", True) else "≤ "
+            bounds = bounds or bool(le)
+            lines.append(f"| {consumer_names.get(i['consumer'], i['consumer'])} | {i['element'] or 'all'} | "
+                         f"{_num(i.get('demand')) if i.get('demand') is not None else 'not known'} | "
+                         f"{le}{_num(i['before'])} | {le}{_num(i['after'])} | {_num(i['shortfall'])} | "
+                         f"{_pct(i['shortfall_share'])} | "
                          f"{_num(i['alone_before'])} | {_num(i['alone_after'])} | {i['unit']} |")
+        if bounds:
+            lines += ["", "≤: no demand figure for this consumer (a firm known by a contract "
+                      "without a volume): what the network could carry to it alone, an upper "
+                      "bound, not shared with the others."]
         sup = "; ".join(f"{e}: world mine output {_num(v['world_mine_output'])}, reaching the "
                         f"consumers {_num(v['to_consumers_before'])} → {_num(v['to_consumers_after'])}"
                         for e, v in s["supply"].items())

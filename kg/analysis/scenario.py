@@ -24,11 +24,19 @@ Modelling rules (also printed in the report):
 - **Quantities** are tonnes of the element per year (the element network's ``unit``,
   oxide basis), computed by a compiled max-flow (:mod:`kg.analysis.flow`).
 - **Consumers share the supply.** Each consumer's max-flow taken alone is what it could
-  draw if it had priority; where the consumers together could draw more than the
+  draw if it had priority, never more than its demand (the consumer node's capacity,
+  :mod:`kg.analysis.demand`). Where the consumers together could draw more than the
   network delivers to all of them at once (one max-flow to a super-sink behind every
-  consumer that sells to no other consumer), each gets the same fraction of what it
-  could draw alone (pro-rata rationing). So the sum over consumers never exceeds the
-  supply that reaches them, and each consumer's ``alone`` figures are kept beside.
+  *rationed* consumer that sells to no other consumer), each gets the same fraction of
+  what it could draw alone (pro-rata rationing). So the sum over the rationed consumers
+  never exceeds the supply that reaches them; each consumer's ``alone`` figures are kept
+  beside.
+- **Which consumers are rationed.** Those with a demand. A consumer without one (a firm
+  known only by a contract without a volume) could draw the whole network; rationing it
+  against the others would hand it most of the supply, so it is reported alone, as an
+  upper bound (``rationed`` false, ``demand`` None) and left out of the shared total.
+  When no consumer has a demand, all are rationed (each one's demand taken as what it
+  could draw).
 - **Shortfall** per consumer and element = before − after, and as a fraction of before.
 """
 
@@ -44,7 +52,7 @@ import networkx as nx
 
 from kg.analysis.composition import element_unit
 from kg.analysis.concentration import material_elements
-from kg.analysis.flow import SINK, FlowNetwork
+from kg.analysis.flow import FlowNetwork
 from kg.analysis.network import STAGE_LAYER
 from kg.analysis.paths import consumers_of
 from kg.errors import CleanError, RekgError
@@ -133,7 +141,7 @@ class Scenario:
     def elements(self) -> list[str | None]:
         """Element networks the scenario touches, named elements first; ``None`` stands for
         the all-elements network (restrictions without elements, removed entities)."""
-        named = sorted(set().union(*(r.elements or set() for r in self.restrictions)))
+        named: list[str | None] = [*sorted(set().union(*(r.elements or set() for r in self.restrictions)))]
         whole = bool(self.removed) or any(r.elements is None for r in self.restrictions)
         return [*named, None] if whole or not named else named
 
@@ -381,7 +389,7 @@ def apply_scenario(G: nx.DiGraph, scenario: Scenario, element: str | None) -> nx
 @dataclass(frozen=True)
 class Impact:
     """One consumer's supply of one element before and after a scenario (tonnes/yr, after
-    pro-rata sharing), with what it could draw alone."""
+    pro-rata sharing when ``rationed``), with what it could draw alone and its demand."""
 
     consumer: str
     element: str | None
@@ -390,6 +398,8 @@ class Impact:
     alone_before: float | None = None
     alone_after: float | None = None
     unit: str | None = None
+    demand: float | None = None
+    rationed: bool = True
 
     @property
     def shortfall(self) -> float:
@@ -413,7 +423,9 @@ class Impact:
                 "shortfall_share": None if self.shortfall_share is None
                 else round(self.shortfall_share, 4),
                 "alone_before": None if self.alone_before is None else num(self.alone_before),
-                "alone_after": None if self.alone_after is None else num(self.alone_after)}
+                "alone_after": None if self.alone_after is None else num(self.alone_after),
+                "demand": None if self.demand is None else round(self.demand, 3),
+                "rationed": self.rationed}
 
 
 @dataclass
@@ -430,10 +442,25 @@ class ScenarioResult:
                 "sources": self.sources}
 
 
+def rationed(G: nx.DiGraph, targets: Iterable[Hashable]) -> set[Hashable]:
+    """The targets that share the supply pro rata: those with a demand (a node capacity),
+    or all of them when none has one (see the module docstring).
+
+    >>> G = nx.DiGraph([("m", "a"), ("m", "b")]); G.nodes["a"]["capacity"] = 1.0
+    >>> sorted(rationed(G, ["a", "b"])), sorted(rationed(G, ["b"]))
+    (['a'], ['b'])
+    """
+    targets = list(targets)
+    known = {t for t in targets if G.nodes[t].get("capacity") is not None}
+    return known or set(targets)
+
+
 def _sinks(G: nx.DiGraph, targets: list[Hashable]) -> list[Hashable]:
-    """Consumers that pass nothing on to another consumer (a firm inside an area is not)."""
-    return [t for t in targets if not any(G.nodes[w].get("kind") == "consumer"
-                                          for w in G.successors(t))]
+    """Rationed consumers that pass nothing on to another consumer (a firm inside an area
+    is not a sink: what it gets reaches the area's users)."""
+    share = rationed(G, targets)
+    return [t for t in targets if t in share and not any(
+        G.nodes[w].get("kind") == "consumer" for w in G.successors(t))]
 
 
 def _share_out(alone: dict[Hashable, float], total: float) -> tuple[dict[Hashable, float], float]:
@@ -450,10 +477,15 @@ def _share_out(alone: dict[Hashable, float], total: float) -> tuple[dict[Hashabl
 def shared_flows(
     G: nx.DiGraph, targets: list[Hashable], removed: Iterable[Hashable] = (),
     removed_edges: Iterable[tuple[Hashable, Hashable]] = (), F: FlowNetwork | None = None,
+    known_zero: Mapping[Hashable, float] | None = None,
 ) -> tuple[dict[Hashable, float], dict[Hashable, float], float]:
     """(shared, alone, total): each consumer's max-flow alone, the max-flow to all of them
     together (super-sink behind the consumers that pass nothing on), and the pro-rata
     shares of that total (see the module docstring).
+
+    Two exact short cuts spare max-flows: a consumer whose demand the joint flow already
+    meets could draw no more alone; ``known_zero`` (the ``alone`` of the same network
+    with fewer removals) names consumers that got nothing, and get nothing now.
 
     >>> G = nx.DiGraph([("m", "a"), ("m", "b")]); G.nodes["m"].update(capacity=2, source=True)
     >>> shared, alone, total = shared_flows(G, ["a", "b"])
@@ -464,9 +496,20 @@ def shared_flows(
     if F is None:  # one index copy serves before and after: pass it in for both
         F = FlowNetwork(G, sink_from=_sinks(G, targets))
     caps = F.capacities(removed, removed_edges)
-    alone = {t: (0.0 if t in removed else F.max_flow(t, caps=caps)) for t in targets}
-    total = F.max_flow(SINK, caps=caps)
-    shared, _ = _share_out(alone, total)
+    total, served = F.sink_flows(caps)
+    alone = {}
+    for t in targets:
+        if t in removed or (known_zero is not None and known_zero.get(t) == 0.0):
+            alone[t] = 0.0  # removals only lower a flow: nothing before, nothing after
+            continue
+        demand = F.node_capacity(t, caps)
+        if demand is not None and served.get(t, 0.0) >= demand:
+            alone[t] = demand  # fully served with everyone drawing: no more alone
+            continue
+        alone[t] = F.max_flow(t, caps=caps)
+    share = rationed(G, targets)
+    shared, _ = _share_out({t: v for t, v in alone.items() if t in share}, total)
+    shared |= {t: v for t, v in alone.items() if t not in share}
     return shared, alone, total
 
 
@@ -521,13 +564,15 @@ def run_scenario(
         F = FlowNetwork(E, sink_from=_sinks(E, targets))
         before, alone_b, total_b = shared_flows(E, targets, F=F)
         nodes, drop = restricted(E, scenario, element)
-        after, alone_a, total_a = shared_flows(E, targets, nodes, drop, F=F)
+        after, alone_a, total_a = shared_flows(E, targets, nodes, drop, F=F, known_zero=alone_b)
         unit = E.graph.get("unit") or element_unit(element)
         key = element or "all"
         world = E.graph.get("world_total")
         supply[key] = {"world_mine_output": None if world is None else round(world, 3),
                        "to_consumers_before": None if math.isinf(total_b) else round(total_b, 3),
                        "to_consumers_after": None if math.isinf(total_a) else round(total_a, 3)}
+        share = rationed(E, targets)
         for t in targets:
-            out.append(Impact(str(t), element, before[t], after[t], alone_b[t], alone_a[t], unit))
+            out.append(Impact(str(t), element, before[t], after[t], alone_b[t], alone_a[t], unit,
+                              E.nodes[t].get("capacity"), t in share))
     return ScenarioResult(scenario, out, sources=sorted(srcs), supply=supply)
