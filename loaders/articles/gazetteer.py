@@ -1,4 +1,4 @@
-# Kept whole (441 lines): the matcher, its name variants and the GraphIndex built from the same store pass belong together.
+# Kept whole (~445 lines): the matcher, its name variants and the GraphIndex built from the same store pass belong together.
 """A multi-pattern matcher (Aho–Corasick, via pyahocorasick) built from the graph's names.
 
 Patterns come from the store's entities: names, aliases, official numbers of policies

@@ -1,4 +1,4 @@
-# Kept whole (494 lines): every finder shares Ref, the date cues and the graph-resolution helpers, and they are read together.
+# Kept whole (~500 lines): every finder shares Ref, the date cues and the graph-resolution helpers, and they are read together.
 """References news makes without a graph name: number lists, descriptions, pronouns, new names.
 
 Each finder returns :class:`Ref` records (a span, the entity it resolves to, a flag); the
