@@ -1,12 +1,11 @@
 """Throughput of the article extractor (MB of text per second, one core).
 
-    .venv/bin/python bench/articles_throughput.py [--mb 8] [--runs 3] [--real-store]
+    .venv/bin/python bench/articles_throughput.py [--mb 8] [--runs 3] [--join 10]
 
 Reads the articles under data/articles/ once, then extracts them over and over until
 ``--mb`` megabytes of text have been processed (sentences, gazetteer matches, candidates,
 relation rules), and also times building the Batch (pydantic records). Prints the median of
-``--runs`` runs. The gazetteer is the fixture graph's (tests/articles/fixtures), or with
-``--real-store`` one built from the bundled data/ (``rekg build`` must work).
+``--runs`` runs. The gazetteer is built from the graph of the bundled data/ (dataset files).
 """
 
 from __future__ import annotations
@@ -20,27 +19,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from loaders.articles import Gazetteer, article_batch, extract_article, read_articles  # noqa: E402
-from tests.articles.fixture import ARTICLES_DIR, fixture_store  # noqa: E402
+from tests.articles.fixture import ARTICLES_DIR, data_store  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=8.0)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--real-store", action="store_true")
     parser.add_argument("--join", type=int, default=1,
                         help="join this many articles into one (news articles run 3-10 kB; "
                              "ours are ~0.65 kB paraphrases)")
     args = parser.parse_args()
-    if args.real_store:
-        from kg.config import DATA_DIR
-        from kg.store.memory import MemoryStore
-        from loaders import build
-
-        store = MemoryStore()
-        build(store, DATA_DIR, articles=False)
-    else:
-        store = fixture_store()
+    store = data_store()
     t0 = time.perf_counter()
     gaz = Gazetteer.from_store(store)
     build_s = time.perf_counter() - t0

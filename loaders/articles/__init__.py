@@ -5,7 +5,8 @@ unwrapped) → :mod:`sentences` (sentence spans) → :mod:`gazetteer` (multi-pat
 from the store's entities, plus a :class:`~loaders.articles.gazetteer.GraphIndex` of numbers,
 operators, locations and issuers) → :mod:`references` (numbered, described and pronominal
 references resolved through the graph) and :mod:`names` (names the graph lacks, found by form)
-→ :mod:`extract` (mentions, candidates, relation patterns with hedging and negation) →
+→ :mod:`extract` (runs :mod:`mentions`, then the relation rules of :mod:`rules_policy` and
+:mod:`rules_chain`; records and hedging in :mod:`records`) →
 :mod:`to_batch` (a :class:`kg.model.Batch` per article: its Source, MENTIONS claims and the
 extracted claims between graph entities, never any other entity).
 

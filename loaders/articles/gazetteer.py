@@ -1,3 +1,4 @@
+# Kept whole (~445 lines): the matcher, its name variants and the GraphIndex built from the same store pass belong together.
 """A multi-pattern matcher (Aho–Corasick, via pyahocorasick) built from the graph's names.
 
 Patterns come from the store's entities: names, aliases, official numbers of policies
@@ -222,6 +223,9 @@ class Gazetteer:
         claims = list(claims)
         self.agreement_parties = _agreement_parties(self.entities, claims)
         self.index = GraphIndex(self.entities, claims)
+        #: policies with an announcement date, the pool described policies are resolved in
+        self.announced_policies = [e for e in self.entities.values()
+                                   if e.type == "Policy" and e.properties.get("announced")]
 
     @classmethod
     def from_store(cls, store: object) -> Gazetteer:

@@ -1,3 +1,4 @@
+# Kept whole (413 lines): one reader per format, sharing the header, decoding and unwrapping helpers of this module.
 """Read article files into :class:`Article` records: text plus url, title, published, publisher.
 
 Formats, told apart by suffix:

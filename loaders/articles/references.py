@@ -1,3 +1,4 @@
+# Kept whole (~500 lines): every finder shares Ref, the date cues and the graph-resolution helpers, and they are read together.
 """References news makes without a graph name: number lists, descriptions, pronouns, new names.
 
 Each finder returns :class:`Ref` records (a span, the entity it resolves to, a flag); the
@@ -193,7 +194,7 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
     """Policies described by what they are, when, and what they control ("the April export
     controls on seven medium and heavy rare earths", "an Executive Order on April 15, 2025",
     "Malaysia will ban exports of rare earth raw materials"), among the graph's policies."""
-    policies = [e for e in gaz.entities.values() if e.type == "Policy" and e.properties.get("announced")]
+    policies = gaz.announced_policies
     named = [(m.start, m.sentence) for m in seen if m.type == "Policy"]
     named_sentences = {sidx for _, sidx in named}
     pools: dict[int, list] = {}
@@ -457,6 +458,13 @@ def described_facilities(gaz: Gazetteer, text: str, sentences: list[Sentence],
         if len(picked) > 1 and _NEW.search(mods):
             newer = [f for f in picked if gaz.entities[f].properties.get("status") in {"planned", "construction"}]
             picked = newer or picked
+        if len(picked) > 1 and owner is None:
+            # "Lynas … signed a contract … for a separation facility in Texas": of the Texas
+            # separation plants, the one a firm of the same sentence runs
+            here = {f.id for f in firms if f.sentence == sidx and f.start < start}
+            ran = [fid for fid in picked if gaz.index.operator.get(fid, set()) & here]
+            if len(ran) == 1:  # the reference only: what the firm does with it is not said here
+                picked = ran
         if len(picked) == 1:
             out.append(Ref(start, end, picked[0], "descriptive", owner))
     return out

@@ -1,4 +1,4 @@
-"""Fixtures for the article-loader tests: the fixture graph and its gazetteer."""
+"""Fixtures for the article-loader tests: the graph of data/ and its gazetteer."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ import pytest
 
 from kg.store.memory import MemoryStore
 from loaders.articles import Gazetteer
-from tests.articles.fixture import fixture_store
+from tests.articles.fixture import data_store
 
 
 @pytest.fixture(scope="session")
 def gaz() -> Gazetteer:
-    return Gazetteer.from_store(fixture_store())
+    return Gazetteer.from_store(data_store())
 
 
 @pytest.fixture
 def graph(tmp_path: Path) -> MemoryStore:
-    return fixture_store(tmp_path / "graph.json")
+    return data_store(tmp_path / "graph.json")

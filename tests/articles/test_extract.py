@@ -123,9 +123,9 @@ class TestRules:
         assert hit.properties == {"quantity": 10000.0, "quantity_unit": "t/yr", "basis": "capacity"}
 
     def test_candidates(self, gaz: Gazetteer) -> None:
-        x = extract(gaz, "Acme Rare Earths Ltd signed with Lynas. The Office of Strategic Capital lent money.")
+        x = extract(gaz, "Acme Rare Earths Ltd signed with Lynas. The Office of Supply Chain Resilience lent money.")
         assert [(c.name, c.type) for c in x.candidates] == [
-            ("Acme Rare Earths Ltd", "Firm"), ("Office of Strategic Capital", "Firm")]
+            ("Acme Rare Earths Ltd", "Firm"), ("Office of Supply Chain Resilience", "Firm")]
         assert "firm:lynas" in x.entity_ids()
 
 
@@ -141,7 +141,7 @@ class TestSeed:
     def test_entities(self, seed) -> None:
         assert set(seed.entity_ids()) >= {
             "country:CN", "country:US", "country:AU", "element:Nd", "element:Pr", "element:Dy",
-            "policy:us-cn-2025-london", "policy:cn-export-control-regime"}
+            "policy:us-cn-2025-london", "policy:cn-export-control-law-2020"}
 
     def test_no_exemption_claim(self, seed) -> None:
         for rel in seed.relations:
@@ -152,7 +152,7 @@ class TestSeed:
         assert triples(seed) == {
             ("policy:us-cn-2025-london", "AFFECTS", "country:US"),
             ("policy:us-cn-2025-london", "AFFECTS", "country:CN"),
-            ("policy:cn-export-control-regime", "ISSUED_BY", "country:CN"),
+            ("policy:cn-export-control-law-2020", "ISSUED_BY", "country:CN"),
         }
         for rel in seed.relations:
             text = seed.article.text

@@ -12,7 +12,7 @@ from kg.cli import app
 from kg.errors import DataError
 from kg.store.memory import MemoryStore
 from loaders.articles import build_article_batches, load_article_file
-from tests.articles.fixture import ARTICLES_DIR, fixture_batch
+from tests.articles.fixture import ARTICLES_DIR, data_batch
 
 SEED = ARTICLES_DIR / "seed-2025-us-china-truce.md"
 
@@ -41,7 +41,7 @@ class TestBatch:
         assert all(after[cid] == claim for cid, claim in before.items())  # nothing overwritten
         assert {e.id: e for e in graph.entities() if e.type != "Source" or e.id in entities_before} \
             == entities_before
-        regime = [c for c in graph.claims(subject="policy:cn-export-control-regime", predicate="ISSUED_BY")]
+        regime = [c for c in graph.claims(subject="policy:cn-export-control-law-2020", predicate="ISSUED_BY")]
         assert len(regime) == 2  # the curated claim and the article's, each with its source
         # loading twice changes nothing
         for batch in load_article_file(SEED, graph):
@@ -63,7 +63,7 @@ class TestBatch:
         assert len(batches) == 1 and skipped[0]["where"].endswith(":2")
 
     def test_build_from_entities(self) -> None:
-        fx = fixture_batch()
+        fx = data_batch()
         batches = build_article_batches([SEED], fx.entities, fx.claims)
         store = MemoryStore()
         fx.extend(batches[0])

@@ -1,0 +1,178 @@
+"""Mentions of one article: graph names, numbered and described references, candidates.
+
+:func:`find_all_mentions` runs, in order, the gazetteer (graph names and "U.S.-China deal"-like
+agreement references), :func:`~loaders.articles.references.numbered_policies`,
+:func:`~loaders.articles.names.find_names` (candidates, graph names by alias), the described
+policies, agreements and element groups, short forms of facility names ("Nolans"), described
+facilities (with the firm that owns or operates them) and antecedents ("the company"). The
+relation rules (:mod:`rules_policy`, :mod:`rules_chain`) start from what it returns.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from loaders.articles.gazetteer import Gazetteer, Match, norm_name
+from loaders.articles.names import find_names
+from loaders.articles.readers import Article
+from loaders.articles.records import Candidate, Mention
+from loaders.articles.references import (
+    antecedents,
+    coordinated_groups,
+    described_agreements,
+    described_facilities,
+    described_policies,
+    numbered_policies,
+)
+from loaders.articles.sentences import Sentence, split_sentences
+from loaders.articles.spans import SpanIndex
+
+__all__ = ["ArticleMentions", "find_all_mentions"]
+
+_AGREEMENT_REF = re.compile(
+    r"\b(?P<a>U\.S\.|US|United States|America|Washington|China|Beijing)\s?[-–—‑/]\s?"
+    r"(?P<b>China|Chinese|Beijing|U\.S\.|US|United States|Washington)\b"
+    r"(?P<mid>(?:\s+[\w-]+){0,3}?)\s+(?P<kw>agreements?|deals?|truce|framework|arrangements?|accord|pact|"
+    r"consensus)\b")
+_COUNTRY_OF = {"u.s.": "country:US", "us": "country:US", "united states": "country:US",
+               "america": "country:US", "washington": "country:US", "china": "country:CN",
+               "chinese": "country:CN", "beijing": "country:CN"}
+
+
+def _find_mentions(gaz: Gazetteer, text: str, sentences: list[Sentence],
+                   published: str | None) -> list[Mention]:
+    matches: list[Match] = gaz.find(text)
+    starts = [s.start for s in sentences]
+
+    def sentence_of(pos: int) -> int:
+        lo, hi = 0, len(starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if starts[mid] <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    out: list[Mention] = []
+    for m in matches:
+        for eid in m.ids:
+            entity = gaz.entities[eid]
+            out.append(Mention(m.start, m.end, m.text, eid, entity.type, sentence_of(m.start), m.flag))
+    for ref in _AGREEMENT_REF.finditer(text):
+        a = _COUNTRY_OF.get(ref.group("a").lower())
+        b = _COUNTRY_OF.get(ref.group("b").lower())
+        if not a or not b or a == b:
+            continue
+        pid = gaz.agreement_between(a, b, published)
+        if pid and not any(x.id == pid and x.start <= ref.start() < x.end for x in out):
+            span = (ref.start(), ref.end())
+            out.append(Mention(span[0], span[1], text[span[0]:span[1]], pid, "Policy",
+                               sentence_of(span[0]), "contextual"))
+    out.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
+def _mention(gaz: Gazetteer, start: int, end: int, text: str, eid: str,
+             sentence_of: Callable[[int], int], flag: str) -> Mention:
+    return Mention(start, end, text[start:end], eid, gaz.entities[eid].type, sentence_of(start), flag)
+
+
+@dataclass
+class ArticleMentions:
+    """What :func:`find_all_mentions` finds in one article."""
+
+    text: str
+    sentences: list[Sentence]
+    mentions: list[Mention]  # graph entities, sorted by position
+    cand_mentions: list[Mention]  # names the graph does not hold (``candidate:<Type>:<Name>``)
+    candidates: list[Candidate]
+    owners: dict[tuple[int, str], str]  # (start, facility id) of a described facility → its firm
+
+
+def find_all_mentions(article: Article, gaz: Gazetteer) -> ArticleMentions:
+    """Every mention of one article, graph entities and candidates (see the module docstring)."""
+    text = article.text
+    sentences = split_sentences(text)
+    starts = [x.start for x in sentences]
+
+    def sentence_of(pos: int) -> int:
+        return max(bisect.bisect_right(starts, pos) - 1, 0)
+
+    mentions = _find_mentions(gaz, text, sentences, article.published)
+    # policies by number lists and ranges, executive orders and proclamations
+    spans = {(m.start, m.id) for m in mentions}
+    taken = SpanIndex(mentions)
+    for ref in numbered_policies(gaz, text, article.published):
+        if not any(m.id == ref.id for m in taken.overlapping(ref.start, ref.start + 1)) and \
+                (ref.start, ref.id) not in spans:
+            mentions.append(_mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag))
+    mentions.sort(key=lambda m: (m.start, m.end))
+    # names by their form: candidates, graph names by alias, and words nested in names
+    hits, nested = find_names(gaz, text, sentences, mentions)
+    mentions = [m for k, m in enumerate(mentions) if k not in nested]
+    taken = SpanIndex(mentions)
+    cand_mentions: list[Mention] = []
+    found: dict[tuple[str, str], Candidate] = {}
+    canon: dict[str, str] = {}
+    for h in hits:
+        if h.id is not None:
+            if not taken.overlapping(h.start, h.end):
+                new = _mention(gaz, h.start, h.end, text, h.id, sentence_of, "alias")
+                mentions.append(new)
+                taken.add(new)
+            continue
+        base = h.cue[6:] if h.cue.startswith("again:") else h.text
+        key = (h.type, norm_name(base))
+        cand = found.setdefault(key, Candidate(canon.setdefault(base, base), h.type))
+        cand.mentions.append({"start": h.start, "end": h.end, "text": h.text})
+        cid = f"candidate:{h.type}:{cand.name}"
+        cand_mentions.append(Mention(h.start, h.end, h.text, cid, h.type, sentence_of(h.start), "candidate"))
+    candidates = sorted(found.values(), key=lambda c: c.mentions[0]["start"])
+    # descriptions resolved through the graph: policies, facilities, then "the company"
+    mentions.sort(key=lambda m: (m.start, m.end))
+    taken = SpanIndex(mentions)
+    for ref in described_policies(gaz, text, sentences, article.published, mentions) + \
+            described_agreements(gaz, text, sentences, article.published, mentions) + \
+            coordinated_groups(gaz, text):
+        if not any(m.id == ref.id for m in taken.overlapping(ref.start, ref.end)):
+            new = _mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag)
+            mentions.append(new)
+            taken.add(new)
+            # a described policy wins over a generic candidate name ("an Executive Order (EO)")
+            gone = {c.id for c in cand_mentions if c.type == "Policy" and c.start < ref.end and ref.start < c.end}
+            if gone:
+                cand_mentions = [c for c in cand_mentions if c.id not in gone]
+                candidates = [c for c in candidates if f"candidate:{c.type}:{c.name}" not in gone]
+    # a facility named once in full is then named short: "the Nolans project" … "Nolans"
+    taken = SpanIndex(mentions + cand_mentions)
+    shorts: dict[str, tuple[int, str]] = {}
+    for m in mentions:
+        if m.type != "Facility" or m.flag:
+            continue
+        short = re.sub(r"(?i)\s+(?:rare earths?\s+)?(?:project|mine|plant|facility|refinery|mill|operations?)$", "", m.text)
+        if short != m.text and len(short) >= 5 and short[0].isupper() and " " not in short:
+            shorts.setdefault(short, (m.end, m.id))
+    for short, (after, fid) in shorts.items():
+        for x in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text[after:]):
+            a = after + x.start()
+            if not taken.overlapping(a, a + len(short)):
+                new = _mention(gaz, a, a + len(short), text, fid, sentence_of, "short")
+                mentions.append(new)
+                taken.add(new)
+    owners: dict[tuple[int, str], str] = {}
+    for ref in described_facilities(gaz, text, sentences, mentions, sentence_of):
+        if not taken.any_overlap(ref.start, ref.end, lambda m: m.type == "Facility"):
+            mentions.append(_mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag))
+            if ref.owner:
+                owners[(ref.start, ref.id)] = ref.owner
+    mentions.sort(key=lambda m: (m.start, m.end))
+    taken = SpanIndex(mentions)
+    for ref in antecedents(gaz, text, mentions, sentence_of):
+        if not taken.overlapping(ref.start, ref.end):
+            mentions.append(_mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag))
+    mentions.sort(key=lambda m: (m.start, m.end))
+    return ArticleMentions(text, sentences, mentions, cand_mentions, candidates, owners)
