@@ -96,7 +96,7 @@ def _(rows):
 
 @expect(6)
 def _(rows):
-    assert sorted(col(rows, "claim")) == ["FEEDS"] * 5 + ["OPERATES"] * 3
+    assert sorted(col(rows, "claim")) == ["FEEDS"] * 5 + ["OPERATES"] * 4
     assert {r["subject"] for r in rows} == {"Lynas Kalgoorlie Rare Earths Processing Facility",
                                             "Mt Weld rare earths mine and concentration plant",
                                             "Lynas Rare Earths"}
