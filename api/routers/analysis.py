@@ -77,8 +77,14 @@ class ScenarioIn(BaseModel):
 
 class ScenarioOut(_Open):
     scenario: dict[str, Any]
-    impacts: list[dict[str, Any]] = Field(examples=[[{"consumer": "country:US@magnet-users", "element": "Dy",
-                                                      "before": 311140, "after": 13250, "shortfall": 297890}]])
+    impacts: list[dict[str, Any]] = Field(
+        description="One row per consumer and element, in tonnes of the element's oxide per year: "
+                    "demand (None: no figure), before/after (None for a consumer without a demand: "
+                    "rationed false, see alone_before/alone_after, upper bounds), shortfall.",
+        examples=[[{"consumer": "country:US@magnet-users", "element": "Dy",
+                    "unit": "t Dy2O3-equivalent (oxide basis)", "demand": 72.304, "before": 72.304,
+                    "after": 0.0, "shortfall": 72.304, "shortfall_share": 1.0, "alone_before": 72.304,
+                    "alone_after": 0.0, "rationed": True}]])
 
 
 class PoliciesOut(_Open):

@@ -235,7 +235,7 @@ def concentration(
         groups[tuple(c.sources)].append(c)
     results: list[ConcentrationResult] = []
     for srcs, group in groups.items():
-        years = sorted({c.properties.get("year") for c in group if c.properties.get("year")})
+        years = sorted({int(c.properties["year"]) for c in group if c.properties.get("year")})
         want = year if year is not None else (years[-1] if years else None)
         picked = [c for c in group if c.properties.get("year") == want]
         if not picked:

@@ -144,6 +144,29 @@ class FlowNetwork:
             return math.inf
         return value / self.scale
 
+    def sink_flows(self, caps: np.ndarray) -> tuple[float, dict[Hashable, float]]:
+        """One maximum flow to the super-sink: its value and the flow that reaches it from
+        each node of ``sink_from`` (t/yr; ``inf`` total when unbounded).
+
+        A consumer whose arc carries its whole capacity (its demand) in this flow could
+        draw no more alone: :func:`kg.analysis.scenario.shared_flows` then skips its own
+        max-flow.
+        """
+        res = maximum_flow(self._matrix(caps), self.source_vertex, self.sink_vertex,
+                           method="dinic")
+        value = int(res.flow_value)
+        if value >= BIG:
+            return math.inf, {}
+        flow = res.flow.tocsc()[:, self.sink_vertex].toarray().ravel()
+        per = {node: float(flow[2 * i + 1]) / self.scale for node, i in self.index.items()
+               if flow[2 * i + 1] > 0}
+        return value / self.scale, per
+
+    def node_capacity(self, node: Hashable, caps: np.ndarray) -> float | None:
+        """The node's capacity in ``caps`` (t/yr), None when unbounded."""
+        c = int(caps[self.index[node]])
+        return None if c >= BIG else c / self.scale
+
     def node_flows(self, target: Hashable, removed: Iterable[Hashable] = ()) -> dict[Hashable, float]:
         """Flow through each node (t/yr) in one maximum flow to ``target``.
 

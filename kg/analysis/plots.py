@@ -161,6 +161,7 @@ def shortfall_figure(impacts: Sequence[dict[str, Any]], title: str = "",
     """Grouped bars: shortfall as a share of supply before, per consumer (by name) and element."""
     plt = _pyplot()
     names = names or {}
+    impacts = [i for i in impacts if i.get("before") is not None]  # no demand, no share
     consumers = list(dict.fromkeys(i["consumer"] for i in impacts))
     elements = list(dict.fromkeys(i["element"] or "all" for i in impacts))
     value = {(i["consumer"], i["element"] or "all"): i["shortfall_share"] or 0.0 for i in impacts}

@@ -246,23 +246,34 @@ def scenario_cmd(
 
     restrictions = data["scenario"]["restrictions"]
     if csv_out:
-        print_table("", ("consumer", "consumer_id", "element", "before", "after", "shortfall", "shortfall_share",
-                         "unit"),
-                    [(network_name(i["consumer"], names), i["consumer"], i["element"] or "all", i["before"],
-                      i["after"], i["shortfall"], i["shortfall_share"], i.get("unit") or data.get("unit"))
+        print_table("", ("consumer", "consumer_id", "element", "demand", "before", "after", "shortfall",
+                         "shortfall_share", "rationed", "unit"),
+                    [(network_name(i["consumer"], names), i["consumer"], i["element"] or "all",
+                      i.get("demand"), i["before"], i["after"], i["shortfall"], i["shortfall_share"],
+                      i.get("rationed", True), i.get("unit") or data.get("unit"))
                      for i in data["impacts"]],
                     csv_out=True)
         return
     console.print(f"[bold]{name}[/] as of {day}: "
                   + ("; ".join(label(r) for r in restrictions) or "no restriction"))
     unit = data.get("unit") or "tonnes per year"
-    print_table(f"impact per consumer, tonnes of each element per year (shared pro rata; {unit})",
-                ("consumer", "element", "before", "after", "shortfall", "shortfall %", "unit"),
+    def amount(v: float | None, bound: bool) -> str:
+        return "unbounded" if v is None else ("≤ " if bound else "") + f"{v:,.1f}"
+
+    print_table(f"impact per consumer, tonnes of each element per year (consumers with a demand "
+                f"share pro rata; {unit})",
+                ("consumer", "element", "demand", "before", "after", "shortfall", "shortfall %", "unit"),
                 [(network_name(i["consumer"], names), i["element"] or "all",
-                  *("unbounded" if v is None else f"{v:,.1f}" for v in (i["before"], i["after"], i["shortfall"])),
+                  "not known" if i.get("demand") is None else f"{i['demand']:,.1f}",
+                  *((amount(i["before"], False), amount(i["after"], False)) if i.get("rationed", True)
+                    else (amount(i["alone_before"], True), amount(i["alone_after"], True))),
+                  "–" if i["shortfall"] is None else amount(i["shortfall"], False),
                   "–" if i["shortfall_share"] is None else f"{100 * i['shortfall_share']:.1f}%",
                   i.get("unit") or "")
-                 for i in data["impacts"]], right=("before", "after", "shortfall", "shortfall %"))
+                 for i in data["impacts"]], right=("demand", "before", "after", "shortfall", "shortfall %"))
+    if any(not i.get("rationed", True) for i in data["impacts"]):
+        console.print("  ≤: no demand figure for this consumer (a contract without a volume): what "
+                      "the network could carry to it alone, an upper bound, not shared.")
     for note in data["scenario"].get("notes", []):
         console.print(f"  note: {note}")
     if plot:

@@ -159,3 +159,57 @@ class TestCompiledFlow:
         G = nx.DiGraph([("m", "u")])
         G.nodes["m"]["source"] = True
         assert FlowNetwork(G).max_flow("u") == float("inf")
+
+
+class TestDemand:
+    """Consumers bounded by their demand; share-only import links sized by it (the hand-made
+    world plus: US magnet use 50 t, EU 100 t (Dy 2 % of the magnet's mass), Japan 0.5 t Dy2O3)."""
+
+    @pytest.fixture
+    def demand_world(self, world):
+        from tests.analysis.conftest import claim
+
+        ents, claims = world
+        return ents, [*claims,
+                      claim("country:US", "CONSUMES", "material:ndfeb-magnet", quantity=50,
+                            quantity_unit="t", year=2024),
+                      claim("region:eu", "CONSUMES", "material:ndfeb-magnet", quantity=100,
+                            quantity_unit="t", year=2024),
+                      claim("region:eu", "CONSUMES", "material:ndfeb-magnet", quantity=80,
+                            quantity_unit="t", year=2022),
+                      claim("country:JP", "CONSUMES", "element:Dy", quantity=0.5,
+                            quantity_unit="t REO", year=2024),
+                      claim("country:JP", "CONSUMES", "element:Dy", quantity=9,
+                            quantity_unit="t REO", year=2030, basis="forecast")]
+
+    def test_consumer_capacity_is_its_demand_in_element_tonnes(self, demand_world):
+        G = net(demand_world, "Dy")
+        per_t = 0.02 * oxide_factor("Dy")
+        assert G.nodes[US]["capacity"] == pytest.approx(50 * per_t)
+        assert G.nodes[EU]["capacity"] == pytest.approx(100 * per_t)   # newest year wins
+        assert G.nodes[JP]["capacity"] == pytest.approx(0.5)           # element figure, no forecast
+        assert "demand of Dy" in " ".join(G.graph["assumptions"])
+
+    def test_share_links_are_sized_by_the_importer_demand(self, demand_world):
+        G = net(demand_world, "Dy")
+        assert G.edges["country:CN@magnet", US]["capacity"] == pytest.approx(0.7 * 50 * 0.02 * oxide_factor("Dy"))
+        assert G.edges["country:CN@magnet", EU]["capacity"] == pytest.approx(0.98 * 100 * 0.02 * oxide_factor("Dy"))
+
+    def test_areas_differ_where_demand_and_sourcing_differ(self, demand_world):
+        nets = {"Dy": net(demand_world, "Dy", "2025-06-01")}
+        res = run_scenario(nets, restrictions_from_policies(*demand_world, "2025-06-01"),
+                           elements=["Dy"], consumers=[US, EU, JP])
+        by = {i.consumer: i for i in res.impacts}
+        assert len({round(by[c].before, 6) for c in (US, EU, JP)}) == 3
+        for c in (US, EU, JP):
+            assert by[c].alone_before <= nets["Dy"].nodes[c]["capacity"] + 1e-9
+        # after the controls: the US keeps Malaysia's 13 % share and Japan Sojitz's offtake
+        # (together all of Mt Weld's 0.09 t of Dy), the EU (China only) nothing
+        assert by[EU].after == 0.0 and by[US].after > 0 and by[JP].after > 0
+        assert by[US].after + by[JP].after == pytest.approx(0.09)
+        assert sum(i.before for i in res.impacts) <= nets["Dy"].graph["world_total"]
+
+    def test_no_demand_no_bound_and_said(self, world):
+        G = net(world, "Dy")
+        assert G.nodes[US]["capacity"] is None
+        assert any("No source gives country:US's use of Dy" in a for a in G.graph["assumptions"])

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.analysis.network import supply_networks
 from kg.analysis.scenario import (
@@ -96,3 +100,46 @@ def test_parse_restriction_rejects_unknown_country():
     with pytest.raises(RekgError, match="'ZZ' is not a country"):
         parse_restriction("ZZ:Dy")
     assert parse_restriction("Burma:Dy").country == "country:MM"
+
+
+@st.composite
+def _demand_networks(draw):
+    """Small layered networks: mines → plants → 2–4 consumers, random capacities, some
+    consumers with a demand (node capacity), and a random set of links cut."""
+    rng = draw(st.randoms(use_true_random=False))
+    mines, plants, users = rng.randint(1, 4), rng.randint(1, 4), rng.randint(2, 4)
+    G = nx.DiGraph()
+    for i in range(mines):
+        G.add_node(f"m{i}", source=True, capacity=rng.choice([None, rng.randint(0, 9)]))
+    for j in range(plants):
+        G.add_node(f"p{j}", capacity=rng.choice([None, rng.randint(0, 9)]))
+        for i in rng.sample(range(mines), rng.randint(1, mines)):
+            G.add_edge(f"m{i}", f"p{j}")
+    for k in range(users):
+        G.add_node(f"u{k}", kind="consumer", capacity=rng.choice([None, rng.randint(0, 9)]))
+        for j in rng.sample(range(plants), rng.randint(0, plants)):
+            G.add_edge(f"p{j}", f"u{k}", capacity=rng.choice([None, rng.randint(0, 9)]))
+    cut = [e for e in G.edges() if rng.random() < 0.3]
+    return G, [f"u{k}" for k in range(users)], cut
+
+
+@settings(max_examples=60, deadline=None)
+@given(_demand_networks())
+def test_shared_flows_short_cuts_match_brute_force(case):
+    """The short cuts of shared_flows (demand met in the joint flow; nothing before, nothing
+    after) give each consumer's max-flow alone, as networkx computes it edge by edge."""
+    G, users, cut = case
+    from kg.analysis.flow import FlowNetwork
+    from kg.analysis.paths import max_flow_per_consumer as nx_alone
+    from kg.analysis.scenario import _sinks, shared_flows
+
+    F = FlowNetwork(G, sink_from=_sinks(G, users))
+    _, alone_b, total_b = shared_flows(G, users, F=F)
+    shared_a, alone_a, total_a = shared_flows(G, users, removed_edges=cut, F=F, known_zero=alone_b)
+    H = G.copy()
+    H.remove_edges_from(cut)
+    assert alone_b == pytest.approx(nx_alone(G, users), abs=1e-9)
+    assert alone_a == pytest.approx(nx_alone(H, users), abs=1e-9)
+    rationed_sum = sum(v for u, v in shared_a.items() if G.nodes[u].get("capacity") is not None)
+    if not math.isinf(total_a) and any(G.nodes[u].get("capacity") is not None for u in users):
+        assert rationed_sum <= total_a + 1e-9
