@@ -85,7 +85,9 @@ def install_handlers(app: FastAPI) -> None:
         extra = {k: v for k, v in (exc.extra or {}).items() if k not in {"type", "title", "status", "detail", "code"}}
         if exc.status_code >= 500:
             log.warning("%s: %s", exc.code, exc)
-        return problem(exc.status_code, exc.code, str(exc), **extra)
+        # not problem(): an extra named "headers" would become the response's headers
+        return JSONResponse(problem_body(exc.status_code, exc.code, str(exc), **extra),
+                            status_code=exc.status_code, media_type=PROBLEM_MEDIA_TYPE)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -261,7 +261,8 @@ def _graph_json(graph: dict[str, Any]) -> str:
 def _consumers(store: Store) -> list[tuple[str, str]]:
     """Suggestions for the consumer field: the default areas, then firms fed by offtakes."""
     buyers = {c.object for c in store.claims(predicate="SUPPLIES") if c.object.startswith("firm:")}
-    firms = sorted(((b, (store.get(b).name if store.get(b) else b)) for b in buyers), key=lambda x: x[1].lower())
+    names = {b: (e.name if (e := store.get(b)) else b) for b in buyers}
+    firms = sorted(names.items(), key=lambda x: x[1].lower())
     return list(CONSUMERS) + firms
 
 
