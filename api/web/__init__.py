@@ -13,6 +13,7 @@ Pages (none of them in the OpenAPI schema):
 - ``/web/scenario``          shortfall per consumer when a country restricts exports
 - ``/web/policies``          the policy timeline
 - ``/web/report``            the headline report
+- ``/web/neo4j-guide.html``  the Cypher cookbook as a Neo4j Browser guide (api/web/guide.py)
 
 Every page works without JavaScript (plain links and GET forms, so the back button and
 bookmarks work); the graphs are drawn by the vendored cytoscape.js under
@@ -27,6 +28,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.web.guide import router as guide_router
 from api.web.views import router
 
 __all__ = ["install_web", "STATIC_DIR"]
@@ -37,4 +39,5 @@ STATIC_DIR = Path(__file__).parent / "static"
 def install_web(app: FastAPI) -> None:
     """Add the web pages and their static files (styles, scripts, vendored libraries)."""
     app.include_router(router)
+    app.include_router(guide_router)  # the cookbook as a Neo4j Browser guide
     app.mount("/web/static", StaticFiles(directory=STATIC_DIR), name="web-static")

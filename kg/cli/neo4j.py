@@ -73,8 +73,9 @@ def _print_browser(info: object) -> None:
         return
     login = ("log in as neo4j with the password in REKG_NEO4J_PASSWORD" if getattr(info, "auth", True)
              else "no login: auth is off")
-    err.print(f"Neo4j Browser: {url} ({login}; the cookbook: docs/cypher.md, "
-              "or the Cypher page of `rekg serve`)", highlight=False, soft_wrap=True)
+    err.print(f"Neo4j Browser: {url} ({login}; the cookbook: docs/cypher.md, the Cypher page of "
+              "`rekg serve`, or in Browser `:guide http://localhost:8000/web/neo4j-guide.html` "
+              "while `rekg serve` runs)", highlight=False, soft_wrap=True)
 
 
 @app.command("stop")

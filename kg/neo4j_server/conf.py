@@ -70,6 +70,9 @@ def server_config(home: Path, port: int, auth: bool, extra: Mapping[str, str] | 
         # No traffic leaves this machine (Browser included: no product analytics).
         "dbms.usage_report.enabled": "false",
         "client.allow_telemetry": "false",
+        # Browser opens guides (`:guide <url>`) only from these hosts: rekg serve's cookbook
+        # guide (/web/neo4j-guide.html) on this machine, by name or by address.
+        "browser.remote_content_hostname_whitelist": "guides.neo4j.com,localhost,127.0.0.1",
         # Everything under the home.
         "server.directories.data": str(home / "data"),
         "server.directories.logs": str(home / "logs"),

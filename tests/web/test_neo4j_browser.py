@@ -68,3 +68,49 @@ def test_browser_runs_a_cookbook_query(browser_url: str, browser: Any) -> None:
         screenshot(browser, "neo4j-browser-cookbook-1")
     errors = [e for e in console_errors(browser) if not any(k in e for k in KNOWN_BROWSER_NOISE)]
     assert errors == [], errors
+
+
+@pytest.fixture(scope="module")
+def guide_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`rekg serve` (embedded store, nothing loaded: the guide is documentation) for its
+    cookbook guide."""
+    from tests.api.test_live_server import _serve
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REKG_")}
+    env["REKG_HOME"] = str(tmp_path_factory.mktemp("guide-home"))
+    yield from _serve(env)
+
+
+def test_browser_opens_the_cookbook_guide(browser_url: str, guide_server: str, browser: Any) -> None:
+    """`:guide` of rekg's cookbook guide (served by `rekg serve`, as the Cypher page links it):
+    the recipe's slide is in Browser's sidebar, a click puts its query into the editor, it runs."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    from api.web.guide import GUIDE_PATH, guide_link
+
+    guide = guide_server.replace("127.0.0.1", "localhost") + GUIDE_PATH
+    browser.get(guide_link(browser_url, guide))
+    wait = WebDriverWait(browser, WAIT)
+    Select(wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid='authenticationMethod']"))
+           ).select_by_visible_text("No authentication")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid='connect']").click()
+    wait.until(lambda d: "Connected to Neo4j" in d.find_element(By.TAG_NAME, "body").text)
+
+    def recipe_1(d: Any) -> Any:
+        found = [p for p in d.find_elements(By.CSS_SELECTOR, "pre.runnable")
+                 if "MATCH (f:Facility)-[:LOCATED_IN]->(c:Country)" in p.text and "heavy" not in p.text]
+        return found[0] if found else False
+
+    try:
+        wait.until(lambda d: "rekg Cypher cookbook" in d.find_element(By.TAG_NAME, "body").text)
+        browser.find_element(By.XPATH, "//button[normalize-space()='Next']").click()  # recipe 1
+        wait.until(recipe_1).click()
+        editor = browser.find_element(By.CSS_SELECTOR, "[data-testid='activeEditor']")
+        wait.until(lambda d: "MATCH (f:Facility)" in editor.text)
+        browser.find_element(By.CSS_SELECTOR, "[data-testid='editor-Run']").click()
+        wait.until(lambda d: "Lynas Malaysia" in d.find_element(By.TAG_NAME, "body").text)
+    finally:
+        screenshot(browser, "neo4j-browser-cookbook-guide")
+    errors = [e for e in console_errors(browser) if not any(k in e for k in KNOWN_BROWSER_NOISE)]
+    assert errors == [], errors

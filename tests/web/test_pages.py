@@ -139,7 +139,17 @@ def test_scenario_panel(web: tuple[str, str], browser: Any) -> None:
     demand, before, after, shortfall = (float(cells[0][k].replace(",", "")) for k in (2, 3, 4, 5))
     assert 0 < shortfall <= before <= demand and abs(after - (before - shortfall)) <= 1  # shown rounded
     _by_css(browser, "#cy canvas")
+    browser.execute_script("document.getElementById('cy').scrollIntoView()")
     screenshot(browser, f"scenario-cn-dy-{kind}")
+    drawn = browser.execute_script(
+        "var cy = window.rekgGraphs && window.rekgGraphs.cy; if (!cy) { return null; }"
+        "var box = cy.nodes().renderedBoundingBox();"
+        "return {nodes: cy.nodes().length, edges: cy.edges().length, w: cy.width(), h: cy.height(),"
+        "        x1: box.x1, x2: box.x2, y1: box.y1, y2: box.y2};")
+    assert drawn and drawn["nodes"] > 0 and drawn["edges"] > 0, drawn
+    # the nodes are drawn inside the visible box (not off-canvas, not in a zero-height container)
+    assert drawn["w"] > 100 and drawn["h"] > 100, drawn
+    assert drawn["x2"] > 0 and drawn["x1"] < drawn["w"] and drawn["y2"] > 0 and drawn["y1"] < drawn["h"], drawn
     assert console_errors(browser) == []
 
 

@@ -58,3 +58,48 @@ def test_docs_use_vendored_assets(client: TestClient) -> None:
     assert client.get("/web/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
     assert client.get("/web/static/vendor/redoc/redoc.standalone.js").status_code == 200
     assert "/docs" not in client.get("/openapi.json").json()["paths"]
+
+
+def test_cookbook_guide_for_neo4j_browser(client: TestClient) -> None:
+    """The cookbook as a Neo4j Browser guide: one <slide> per recipe of docs/cypher.md with the
+    query in a runnable <pre>, parameters as a `:param` line, open to Browser's cross-origin fetch."""
+    from html.parser import HTMLParser
+
+    from api.web.guide import GUIDE_PATH
+    from api.web.views import cookbook
+
+    page = client.get(GUIDE_PATH)
+    assert page.status_code == 200 and page.headers["access-control-allow-origin"] == "*"
+
+    class Slides(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.slides: list[list[str]] = []
+            self.in_pre = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "slide":
+                self.slides.append([])
+            self.in_pre = tag == "pre" and "runnable" in (dict(attrs).get("class") or "")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.in_pre = False if tag == "pre" else self.in_pre
+
+        def handle_data(self, data: str) -> None:
+            if self.in_pre:
+                self.slides[-1].append(data)
+
+    parser = Slides()
+    parser.feed(page.text)
+    recipes = cookbook()
+    assert len(recipes) >= 10 and len(parser.slides) == len(recipes) + 1  # an introduction first
+    for recipe, runnable in zip(recipes, parser.slides[1:], strict=True):
+        assert runnable[-1] == recipe["query"]
+        if recipe["params"]:
+            assert runnable[0].startswith(":param {")
+    preflight = client.options(GUIDE_PATH, headers={"Origin": "http://127.0.0.1:7474",
+                                                    "Access-Control-Request-Method": "GET",
+                                                    "Access-Control-Request-Headers": "pragma,cache-control"})
+    assert preflight.status_code == 204 and "cache-control" in preflight.headers["access-control-allow-headers"]
+    cypher_page = client.get("/web/cypher")
+    assert ":guide http://" in cypher_page.text and GUIDE_PATH in cypher_page.text

@@ -27,6 +27,19 @@
 
   function elements(data) { return (data.nodes || []).concat(data.edges || []); }
 
+  /* A drawing by layer (supply paths) is wide and flat: fitted to its width it fills only a
+     band in the middle of a tall box, and a screenshot or a small window showed the box's empty
+     top half. Shrink the box to the drawing's height (never below 240 px) and fit again. */
+  function fitHeight(container, cy) {
+    var box = cy.elements().renderedBoundingBox({ includeLabels: true });
+    var wanted = Math.max(240, Math.ceil(box.h + 60));
+    if (wanted < container.clientHeight) {
+      container.style.height = wanted + "px";
+      cy.resize();
+      cy.fit(undefined, 30);
+    }
+  }
+
   function draw(container) {
     var data = JSON.parse(document.getElementById(container.getAttribute("data-graph")).textContent);
     var preset = (data.nodes || []).length > 0 && data.nodes.every(function (n) { return n.position; });
@@ -40,7 +53,9 @@
       var href = evt.target.data("href");
       if (href) { window.location.href = href; }
     });
+    if (preset) { fitHeight(container, cy); }
     graphs[container.id] = cy;
+    window.rekgGraphs = graphs;  // for the browser tests (tests/web)
     return cy;
   }
 
