@@ -1,5 +1,8 @@
 """The web page's routes: each reads the store (or :mod:`kg.service`) and renders a template.
 
+Size (~490 lines): one route per page of the web UI with the few helpers the pages share
+(number formats, consumer suggestions, graph JSON); a page is found by its URL in one place.
+
 Errors a person can act on (:class:`~kg.errors.RekgError`) are shown on the page they came
 from, with the status the JSON API would give, never as a traceback.
 """

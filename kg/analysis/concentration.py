@@ -1,5 +1,8 @@
 """Concentration of supply: shares by country or firm for a stage, element and year, with HHI.
 
+Size (~410 lines): the source-by-source view and the element-resolved view share the
+share/HHI/flag rules stated below, so they stay in one module.
+
 Inputs are the store's records (entities and PRODUCES claims); nothing is read from disk.
 
 Rules (also stated in the report):

@@ -1,5 +1,8 @@
 """Single points of failure: nodes on every supply path to a consumer (dominators), and redundancy.
 
+Size (~400 lines): dominators, redundancy and critical points share the carrying
+subgraph and the evidence paths, so they stay in one module.
+
 A node ``v`` is a single point of failure (SPOF) for consumer ``c`` when every path from
 any supply source to ``c`` passes through ``v``: removing ``v`` cuts ``c`` off from all
 supply. These are exactly the dominators of ``c`` in the graph with a virtual

@@ -1,5 +1,10 @@
 """The Neo4j store: the same interface as the embedded store, over Bolt.
 
+Size (~440 lines, over the ~400 house limit): the store's writes and reads stay together
+because each read decodes what a write encoded in the same module's Cypher; the codec
+(:mod:`kg.store.neo4j_codec`) and the session/gateway layer (:mod:`kg.store.neo4j_gateway`) are
+already apart.
+
 Layout in Neo4j (what analysts see in Cypher):
 
 - one node per entity, labelled with its type (``:Firm``, ``:Facility`` …); properties

@@ -1,6 +1,9 @@
 """Relation rules about the supply chain: OPERATES, OWNS, SUPPLIES, PRODUCES, FEEDS,
 HEADQUARTERED_IN and LOCATED_IN (with quantities, shares and stages where the text gives them).
 
+Size (~420 lines): the supply-chain rules share the sentence context and the emit
+helpers; split by predicate they would import each other.
+
 Each ``rules_*`` function looks at one sentence's mentions (and, for some, the last firm or
 facility of earlier sentences) and emits hits through ``ctx.emit``; the table of patterns is in
 the docstring of :mod:`loaders.articles.extract`.
