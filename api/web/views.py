@@ -489,4 +489,8 @@ def cypher_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     recipes = cookbook()
     for r in recipes:
         r["browser"] = browser_link(base, r["query"]) if base else None
-    return _render(request, "cypher.html", recipes=recipes, browser=base, active="cypher")
+    from api.web.guide import guide_link, guide_url
+
+    guide = guide_url(request)
+    return _render(request, "cypher.html", recipes=recipes, browser=base, active="cypher", guide=guide,
+                   browser_guide=guide_link(base, guide) if base else None)

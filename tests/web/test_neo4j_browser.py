@@ -90,6 +90,11 @@ def test_browser_opens_the_cookbook_guide(browser_url: str, guide_server: str, b
     from api.web.guide import GUIDE_PATH, guide_link
 
     guide = guide_server.replace("127.0.0.1", "localhost") + GUIDE_PATH
+    # a fresh Browser: the other test's connection (kept in Browser's local storage) would
+    # skip the connect form
+    browser.get(browser_url)
+    browser.execute_script("window.localStorage.clear(); window.sessionStorage.clear();")
+    browser.delete_all_cookies()
     browser.get(guide_link(browser_url, guide))
     wait = WebDriverWait(browser, WAIT)
     Select(wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid='authenticationMethod']"))
