@@ -146,7 +146,8 @@ def main() -> None:
         cells = []
         for c in cols:
             v = r[c]
-            cells.append("not run" if v is None else f"{v:.3f}" if isinstance(v, float) else f"{v:,}")
+            cells.append("not run" if v is None else f"{v:.3f}" if isinstance(v, float)
+                         else f"{v:,}" if isinstance(v, int) else str(v))
         print("| " + " | ".join(cells) + " |")
 
 
