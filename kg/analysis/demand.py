@@ -25,7 +25,7 @@ A demand comes from ``CONSUMES`` claims of the consumer (a country, a region or 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kg.analysis.composition import ElementShare, element_unit, oxide_factor
@@ -134,5 +134,5 @@ def demands(claims: Iterable[Claim], element: str, consumers: Iterable[str],
     for consumer, rows in ranked.items():
         rows.sort(key=lambda r: r[0], reverse=True)
         head = rows[0][1]
-        out[consumer] = Demand(**{**head.__dict__, "alternatives": tuple(r[1] for r in rows[1:])})
+        out[consumer] = replace(head, alternatives=tuple(r[1] for r in rows[1:]))
     return out

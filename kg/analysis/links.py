@@ -222,21 +222,20 @@ def link(d: SupplyData, G: nx.DiGraph, element: str | None, assumptions: list[st
         got = content(d, t.material, element) if t.tonnes is not None else None
         cap = t.tonnes * got[0] if got is not None and t.tonnes is not None else None
         how = t.how
+        cap_basis = f"{t.how} × {tag} content {got[0]:.4f} ({unit})" if got is not None else t.how
         dem = need.get(t.importer)
         if cap is None and t.share is not None and dem is not None:
             # the shares divide the importer's supply: sized by its demand of the element
             cap = t.share * dem.value
-            how = (f"import share {t.share:.0%} × {t.importer}'s {tag} demand "
-                   f"{dem.value:,.1f} {unit}")
-            got = (1.0, ())
+            how = cap_basis = (f"import share {t.share:.0%} × {t.importer}'s {tag} demand "
+                               f"{dem.value:,.1f} {unit}")
         attrs = dict(basis=t.kind, material=t.material, weight=t.share, sources=t.sources,
                      how=how, period=t.period, cross_border=True)
         used.update(t.sources)
         if cap is not None and len(origin_nodes) * len(targets) > 1:
             hub = f"trade:{t.origin}>{t.importer}:{t.material.split(':', 1)[1]}"
-            factor = got[0] if got is not None else 1.0
             add_node(G, hub, kind="virtual", name=f"{t.label()}", capacity=cap,
-                 capacity_basis=how if how != t.how else f"{t.how} × {tag} content {factor:.4f} ({unit})",
+                 capacity_basis=cap_basis,
                  country=None, layer=None, sources=t.sources)
             for u in origin_nodes:
                 G.add_edge(u, hub, **attrs)
