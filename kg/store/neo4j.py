@@ -16,8 +16,13 @@ Layout in Neo4j (what analysts see in Cypher):
   Sources are ``:Source`` nodes with the same ``id`` the claims cite.
 - one relationship per claim, typed by its predicate (``:PRODUCES`` …), with ``id`` (the
   claim id), the relation's properties, and the provenance: ``sources`` (ids of
-  ``:Source`` nodes), ``confidence``, ``valid_from``, ``valid_to``, ``note``, ``quote``.
+  ``:Source`` nodes), ``confidence``, ``valid_from``, ``valid_to``, ``note``, ``quote``,
+  and ``source_urls`` (each cited Source's URL, aligned with ``sources``, written from the
+  Source records at write time: provenance in one hop).
   ``MATCH (a)-[r]->(b) UNWIND r.sources AS sid MATCH (s:Source {id: sid})`` walks to them.
+- dates are ISO strings as rekg holds them; one complete to the day also has a Neo4j
+  ``date`` companion ``<name>_date`` (:mod:`kg.store.neo4j_codec`). Reads leave the
+  companions and ``source_urls`` out: records read back as the embedded store's.
 
 Reads: one auto-commit query per call in a read-access session (one network round trip:
 no BEGIN/COMMIT), retried on transient failures, with the driver's bookmark manager so that
@@ -76,7 +81,7 @@ from kg.store.base import (
 from kg.store.neo4j_codec import claim_from as _claim_from
 from kg.store.neo4j_codec import entity_from as _entity_from
 from kg.store.neo4j_codec import label_of as _label_of
-from kg.store.neo4j_codec import node_chunks, node_rows, rel_chunks, rel_rows
+from kg.store.neo4j_codec import node_chunks, node_rows, rel_chunks, rel_rows, source_labels
 from kg.store.neo4j_codec import node_props as _node_props  # noqa: F401 - used by neo4j_csv, bench
 from kg.store.neo4j_codec import rel_props as _rel_props  # noqa: F401 - used by neo4j_csv, bench
 from kg.store.neo4j_gateway import READ_PROCEDURES, CypherGateway
@@ -173,6 +178,7 @@ class Neo4jStore(CypherGateway, Store):
         seconds: dict[str, float] = {}
         t0 = time.perf_counter()
         chunks = node_chunks(batch.entities)
+        sources = self._source_labels(batch)
 
         def write_nodes(chunk: tuple[str, list[Entity]]) -> None:
             label, entities = chunk
@@ -185,12 +191,12 @@ class Neo4jStore(CypherGateway, Store):
         t0 = time.perf_counter()
         shapes = rel_chunks(batch.claims)
         with ThreadPoolExecutor(max_workers=1) as prep:
-            pending = prep.submit(rel_rows, shapes[0][1]) if shapes else None
+            pending = prep.submit(rel_rows, shapes[0][1], sources) if shapes else None
             for i, (shape, _) in enumerate(shapes):
                 assert pending is not None
                 rows = pending.result()
                 if i + 1 < len(shapes):
-                    pending = prep.submit(rel_rows, shapes[i + 1][1])
+                    pending = prep.submit(rel_rows, shapes[i + 1][1], sources)
                 query = cypher.create_relationships(*shape) if create else cypher.merge_relationships(*shape)
                 self._write_chunk(query, rows, gen)
         seconds["relationships"] = time.perf_counter() - t0
@@ -205,6 +211,17 @@ class Neo4jStore(CypherGateway, Store):
                 session.run(statement, g=keep).consume()
 
     # -- writing -------------------------------------------------------------------
+    def _source_labels(self, batch: Batch) -> dict[str, str]:
+        """What each claim's ``source_urls`` shows for the Sources it cites: from the batch's
+        Source records, and for Sources the batch cites but does not carry, from the graph
+        (one query; none when the batch carries them all, as a build's does)."""
+        labels = source_labels(batch.entities)
+        missing = sorted({sid for c in batch.claims for sid in c.sources} - labels.keys())
+        if missing:
+            rows = self._run(cypher.nodes_by_id("Source"), ids=missing)
+            labels.update(source_labels(_entity_from(r["props"]) for r in rows))
+        return labels
+
     def _stored(self, ids: set[str]) -> tuple[dict[str, Entity], dict[str, str]]:
         """The graph's entities with these ids, and its ids equal to them but for case."""
         by_label: dict[str, list[str]] = defaultdict(list)
@@ -227,7 +244,8 @@ class Neo4jStore(CypherGateway, Store):
         ids = {e.id for e in batch.entities}
         replaced = check_redefinitions(batch, *self._stored(ids), replace)
         steps = [(cypher.merge_nodes(label), node_rows(ents)) for label, ents in node_chunks(batch.entities)]
-        steps += [(cypher.merge_relationships(*shape), rel_rows(claims))
+        sources = self._source_labels(batch)
+        steps += [(cypher.merge_relationships(*shape), rel_rows(claims, sources))
                   for shape, claims in rel_chunks(batch.claims)]
         retracted = 0
         if batch.supersedes:

@@ -3,17 +3,20 @@
 One nodes file per label and one relationships file per relationship type, each with its
 header on the first line. Nodes and relationships carry exactly the properties
 :class:`~kg.store.neo4j.Neo4jStore` writes (including rekg's own ``_keys``, ``_sname``,
-``_sothers``, ``_search``), in generation 0, so a graph imported offline reads the same as one
+``_sothers``, ``_search``, the ``<name>_date`` companions of complete dates and the claims'
+``source_urls``), in generation 0, so a graph imported offline reads the same as one
 written over Bolt. Ids are globally unique (``type:slug``), so one id space serves all labels.
 
-Column types come from the values: ``int``, ``double``, ``boolean``, ``string`` and their
-arrays (``string[]`` …); rows whose values differ in type go to different files.
+Column types come from the values: ``int``, ``double``, ``boolean``, ``date`` (the
+companions: ISO ``YYYY-MM-DD`` cells the importer stores as Neo4j ``date`` values), ``string``
+and their arrays (``string[]`` …); rows whose values differ in type go to different files.
 Arrays are split on :data:`ARRAY_DELIMITER` (a control character no name or text contains);
 values that contain it are refused, naming the entity or claim.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +25,7 @@ from typing import Any
 
 from kg.errors import DataError
 from kg.model import Batch
+from kg.store.neo4j_codec import label_of, node_props, rel_props, source_labels
 
 __all__ = ["ARRAY_DELIMITER", "ImportFiles", "write_import_csv"]
 
@@ -47,6 +51,8 @@ def _kind(value: Any) -> str:
         return "int"
     if isinstance(value, float):
         return "double"
+    if isinstance(value, dt.date):
+        return "date"
     return "string"
 
 
@@ -65,6 +71,8 @@ def _column_type(values: Iterable[Any]) -> str:
         base = "double"
     elif kinds == {"boolean"}:
         base = "boolean"
+    elif kinds == {"date"}:
+        base = "date"
     else:
         base = "string"
     return base + ("[]" if array else "")
@@ -80,6 +88,8 @@ def _cell(value: Any, where: str, name: str) -> str:
         return ARRAY_DELIMITER.join(parts)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return str(value)
 
 
@@ -110,13 +120,11 @@ def write_import_csv(batch: Batch, directory: Path) -> ImportFiles:
 
     Rows are grouped by the exact types of their values (one file per label or type and per
     group), so an int stays an int and a float a float, as over Bolt; most labels need one file."""
-    from kg.store.neo4j import _label_of, _node_props, _rel_props
-
     directory.mkdir(parents=True, exist_ok=True)
     files = ImportFiles()
     nodes: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for entity in batch.entities:
-        props = _node_props(entity)
+        props = node_props(entity)
         props["_gen"] = _GEN
         nodes[entity.type][entity.id] = props
     for label, by_id in sorted(nodes.items()):
@@ -132,9 +140,10 @@ def write_import_csv(batch: Batch, directory: Path) -> ImportFiles:
             files.nodes[label].append(path)
         files.node_count += len(by_id)
     rels: dict[str, dict[str, tuple[str, str, dict[str, Any]]]] = defaultdict(dict)
+    sources = source_labels(batch.entities)
     for claim in batch.claims:
-        _label_of(claim.subject), _label_of(claim.object)  # both ends name schema types
-        props = _rel_props(claim)
+        label_of(claim.subject), label_of(claim.object)  # both ends name schema types
+        props = rel_props(claim, sources)
         props["_gen"] = _GEN
         rels[claim.predicate][claim.id] = (claim.subject, claim.object, props)
     for rel_type, by_claim in sorted(rels.items()):

@@ -182,6 +182,54 @@ def _(rows):
     assert all(len(countries) == 1 for countries in plants.values())
 
 
+@expect(19)
+def _(rows):
+    first = rows[0]
+    assert first["policy"].startswith("DFARS restriction on certain magnets")
+    assert (first["announced"], first["effective"], first["days"]) == ("2024-05-30", "2027-01-01", 946)
+    assert first["lead_time"] == "P2Y7M2D"  # a Neo4j duration, as ISO text
+    assert col(rows, "days") == [946, 112, 94, 83, 62]
+
+
+@expect(20)
+def _(rows):
+    assert len(rows) == 8
+    assert all(r["links"] and all(u.startswith("https://") for u in r["links"]) for r in rows)
+    operates = [r for r in rows if r["claim"] == "OPERATES"]
+    assert [r["other"] for r in operates] == ["Lynas Rare Earths"]
+    assert operates[0]["links"] == ["https://issuu.com/apmgraphics/docs/lyc_ar23_12oct23_issuu"]
+    feeds = [r for r in rows if r["claim"] == "FEEDS"]
+    assert len(feeds) == 3 and any(len(r["links"]) == 2 for r in feeds)
+
+
+def test_date_companions_and_source_urls(graph: Neo4jStore) -> None:
+    """Complete dates have a Neo4j ``date`` companion and partial ones none; every claim's
+    ``source_urls`` is aligned with its ``sources`` and holds each Source's URL."""
+    _, rows, _ = graph.query(
+        "MATCH (p:Policy {id: 'policy:cn-mofcom-2025-18'}) "
+        "RETURN p.effective AS s, p.effective_date AS d, valueType(p.effective_date) AS t")
+    assert rows == [{"s": "2025-04-04", "d": "2025-04-04", "t": "DATE NOT NULL"}]
+    _, rows, _ = graph.query(
+        "MATCH (n) WHERE any(k IN keys(n) WHERE k ENDS WITH '_date' AND k <> 'status_date' "
+        "AND (size(toString(n[left(k, size(k) - 5)])) <> 10 OR valueType(n[k]) <> 'DATE NOT NULL')) "
+        "RETURN n.id AS id LIMIT 3")
+    assert rows == []
+    _, rows, _ = graph.query(
+        "MATCH ()-[r]->() WITH r, [k IN ['valid_from', 'valid_to'] WHERE size(r[k]) = 10] AS full "
+        "RETURN count(*) AS claims, "
+        "sum(CASE WHEN all(k IN full WHERE date(r[k]) = r[k + '_date']) THEN 0 ELSE 1 END) AS bad_dates, "
+        "sum(CASE WHEN r.valid_from IS NOT NULL AND size(r.valid_from) < 10 "
+        "AND r.valid_from_date IS NOT NULL THEN 1 ELSE 0 END) AS partial_with_date, "
+        "sum(CASE WHEN size(r.source_urls) = size(r.sources) THEN 0 ELSE 1 END) AS misaligned")
+    assert rows[0]["claims"] > 1000
+    assert rows[0]["bad_dates"] == rows[0]["partial_with_date"] == rows[0]["misaligned"] == 0
+    _, rows, _ = graph.query(
+        "MATCH ()-[r]->() WITH r LIMIT 200 UNWIND range(0, size(r.sources) - 1) AS i "
+        "MATCH (s:Source {id: r.sources[i]}) "
+        "RETURN sum(CASE WHEN s.url = r.source_urls[i] THEN 0 ELSE 1 END) AS wrong, count(*) AS n")
+    assert rows[0]["n"] >= 200 and rows[0]["wrong"] == 0
+
+
 def test_every_recipe_has_a_check() -> None:
     assert len(recipes()) >= 15
     assert set(recipes()) == set(EXPECT)

@@ -11,7 +11,7 @@ import pytest
 
 from kg import neo4j_server
 from kg.config import Settings
-from kg.model import Batch, make_entity
+from kg.model import Batch, make_claim, make_entity
 from kg.store.neo4j import Neo4jStore
 from kg.store.neo4j_csv import write_import_csv
 from tests.conftest import neo4j_test_uri, rekg_bin
@@ -25,6 +25,17 @@ def _canon(record: object) -> str:
     return json.dumps(record.model_dump(mode="json"), sort_keys=True)  # type: ignore[attr-defined]
 
 
+#: Per date companion (label or type, key): how many, the earliest and the latest; and the
+#: claims' source_urls: how many claims carry them and how many URLs in all.
+COMPANIONS = [
+    "MATCH (n) UNWIND [k IN keys(n) WHERE k ENDS WITH '_date' AND valueType(n[k]) STARTS WITH 'DATE'] AS k "
+    "RETURN labels(n)[0] AS label, k, count(*) AS n, min(n[k]) AS first, max(n[k]) AS last ORDER BY label, k",
+    "MATCH ()-[r]->() UNWIND [k IN keys(r) WHERE k ENDS WITH '_date'] AS k "
+    "RETURN type(r) AS type, k, count(*) AS n, min(r[k]) AS first, max(r[k]) AS last ORDER BY type, k",
+    "MATCH ()-[r]->() RETURN count(r.source_urls) AS claims, sum(size(r.source_urls)) AS urls",
+]
+
+
 def test_csv_headers_and_cells(tmp_path: Path) -> None:
     src = make_entity(id="source:a", name="A", properties={
         "url": "https://a.org", "title": 'Say "hi"\nthere', "published": "2024", "kind": "primary"})
@@ -33,6 +44,33 @@ def test_csv_headers_and_cells(tmp_path: Path) -> None:
     header = text.splitlines()[0].split(",")
     assert header[:2] == ["id:ID", ":LABEL"] and "_keys:string[]" in header and "_gen:int" in header
     assert '"Say ""hi""\nthere"' in text
+    assert "published:string" in header and not any(h.startswith("published_date") for h in header)
+
+
+def test_csv_date_companions_and_source_urls(tmp_path: Path) -> None:
+    """A complete date gets a ``:date`` companion column, a partial one none; a claim's
+    ``source_urls`` column holds its Sources' URLs in the order of ``sources``."""
+    a = make_entity(id="source:a", name="A", properties={
+        "url": "https://a.org/x", "title": "A", "published": "2024-03-05", "kind": "primary"})
+    b = make_entity(id="source:b", name="B", properties={
+        "url": "https://b.org/y", "title": "B", "published": "2024-03", "kind": "primary"})
+    firm = make_entity(id="firm:x", name="X", sources=["source:a"])
+    country = make_entity(id="country:AU", name="Australia", sources=["source:a"],
+                          properties={"iso2": "AU", "iso3": "AUS"})
+    claim = make_claim(subject="firm:x", predicate="HEADQUARTERED_IN", object="country:AU",
+                       sources=["source:b", "source:a"], valid_from="2021-07-01", valid_to="2023")
+    files = write_import_csv(Batch(entities=[a, b, firm, country], claims=[claim]), tmp_path)
+    sources = [p.read_text(encoding="utf-8") for p in files.nodes["Source"]]
+    dated = [t for t in sources if "published_date:date" in t.splitlines()[0]]
+    assert len(sources) == 2 and len(dated) == 1 and '"2024-03-05"' in dated[0]
+    [rel] = files.relationships["HEADQUARTERED_IN"]
+    lines = rel.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    assert "valid_from_date:date" in header and "source_urls:string[]" in header
+    assert not any(h.startswith("valid_to_date") for h in header)
+    cells = dict(zip(header, lines[1].split(","), strict=True))
+    assert cells["valid_from_date:date"] == '"2021-07-01"'
+    assert cells["source_urls:string[]"] == '"https://a.org/x\x1fhttps://b.org/y"'
 
 
 @pytest.mark.slow
@@ -49,6 +87,7 @@ def test_import_round_trips_the_bundled_graph(tmp_path: Path, rekg_env: dict[str
         ents = {e.id: _canon(e) for e in bolt.entities()}
         claims = {c.id: _canon(c) for c in bolt.claims()}
         show, hits = bolt.show("firm:lynas"), bolt.search("mt weld")
+        companions = [bolt.query(q)[1] for q in COMPANIONS]
     finally:
         bolt.close()
 
@@ -71,6 +110,8 @@ def test_import_round_trips_the_bundled_graph(tmp_path: Path, rekg_env: dict[str
             assert not bad, [(got.get(i), claims[i]) for i in bad[:2]]
             assert checksum(store) == expected
             assert store.show("firm:lynas") == show and store.search("mt weld") == hits
+            assert [store.query(q)[1] for q in COMPANIONS] == companions  # typed dates, source_urls
+            assert companions[0] and companions[1] and companions[2][0]["claims"] == stats["claims"]
             _, rows, _ = store.query("SHOW CONSTRAINTS YIELD name RETURN name")
             assert "rekg_facility_id" in {r["name"] for r in rows}
         finally:
