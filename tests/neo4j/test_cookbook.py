@@ -215,6 +215,11 @@ def test_date_companions_and_source_urls(graph: Neo4jStore) -> None:
         "RETURN n.id AS id LIMIT 3")
     assert rows == []
     _, rows, _ = graph.query(
+        "MATCH (p:Policy) WHERE size(p.effective) = 10 "
+        "RETURN count(*) AS n, count(p.effective_date) AS typed, "
+        "sum(CASE WHEN date(p.effective) = p.effective_date THEN 1 ELSE 0 END) AS same")
+    assert rows[0]["n"] > 30 and rows[0]["n"] == rows[0]["typed"] == rows[0]["same"]
+    _, rows, _ = graph.query(
         "MATCH ()-[r]->() WITH r, [k IN ['valid_from', 'valid_to'] WHERE size(r[k]) = 10] AS full "
         "RETURN count(*) AS claims, "
         "sum(CASE WHEN all(k IN full WHERE date(r[k]) = r[k + '_date']) THEN 0 ELSE 1 END) AS bad_dates, "
