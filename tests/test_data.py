@@ -297,7 +297,7 @@ _COUNTRY_BOX = {
 
 def test_coordinates_have_precision_source_and_lie_in_their_country(bundled: MemoryStore) -> None:
     with_coords = [f for f in bundled.entities("Facility") if f.properties.get("latitude") is not None]
-    assert len(with_coords) >= 59
+    assert len(with_coords) >= 60
     sources = {s.id for s in bundled.entities("Source")}
     for facility in with_coords:
         props = facility.properties
