@@ -68,6 +68,7 @@ from loaders.articles.rules_chain import (
     rules_supplies,
     rules_supply_shares,
 )
+from loaders.articles.rules_links import rules_conjuncts, rules_hq_more, rules_owns_more
 from loaders.articles.rules_policy import (
     rules_agreement_parties,
     rules_issued,
@@ -116,10 +117,12 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
                 rules_issued_more(ctx, i, sent, ms)
                 rules_parties(ctx, i, sent, ms)
             rules_owns(ctx, i, sent, ms)
+            rules_owns_more(ctx, i, sent, ms, last_firm)
             rules_supplies(ctx, i, sent, ms)
             rules_supply_shares(ctx, i, sent, ms)
             if "Country" in types:
                 rules_hq(ctx, i, sent, ms)
+                rules_hq_more(ctx, i, sent, ms)
             if "Facility" in types:
                 rules_located(ctx, i, sent, ms)
         if ms:
@@ -136,6 +139,7 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
                 last_facility = m
             if m.type == "Policy" and not m.id.startswith("candidate:"):
                 recent_policy, recent_policy_at = m, i
+    rules_conjuncts(ctx)
     # countries that issue an agreement are its parties (AFFECTS, role party); named only
     # through a leader ("Australian Prime Minister Albanese signed …") they are parties, not
     # issuers ("US and Chinese officials announced a framework" keeps both issuers)

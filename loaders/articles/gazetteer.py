@@ -230,8 +230,9 @@ class Gazetteer:
     @classmethod
     def from_store(cls, store: object) -> Gazetteer:
         """Build from a store's entities and the claims the extractor resolves references with:
-        agreement parties and issuers (AFFECTS, ISSUED_BY), who operates which facility and
-        where facilities are (OPERATES, LOCATED_IN)."""
+        agreement parties and issuers (AFFECTS, ISSUED_BY), who operates which facility,
+        where facilities are and where firms have their seat (OPERATES, LOCATED_IN,
+        HEADQUARTERED_IN)."""
         entities = list(store.entities())  # type: ignore[attr-defined]
         claims: list[Claim] = []
         for pred in GRAPH_PREDICATES:
@@ -310,7 +311,7 @@ class Gazetteer:
 
 
 #: Claims the gazetteer reads from a store (see :meth:`Gazetteer.from_store`).
-GRAPH_PREDICATES = ("AFFECTS", "ISSUED_BY", "OPERATES", "LOCATED_IN")
+GRAPH_PREDICATES = ("AFFECTS", "ISSUED_BY", "OPERATES", "LOCATED_IN", "HEADQUARTERED_IN")
 
 _NUMBER_RE = re.compile(r"(Announcement|Decree|Order|Executive Order|Proclamation)\s+(?:No\.\s*)?(\d+)"
                         r"(?:\s+of\s+(\d{4}))?", re.I)
@@ -337,7 +338,7 @@ class GraphIndex:
     - ``numbered[(kind, number)]``: policies by official number ("Announcement", 18) with
       the year of each ("MOFCOM/GACC Announcement No. 18 of 2025");
     - ``operated[firm]`` / ``operator[facility]``: OPERATES claims; ``located[facility]``:
-      countries from LOCATED_IN claims;
+      countries from LOCATED_IN claims; ``hq[firm]``: countries from HEADQUARTERED_IN claims;
     - ``issuers[policy]``: ISSUED_BY objects; ``by_norm[name]``: entity ids by a reduced
       name or alias (:func:`norm_name`), for names found by the candidate detector.
     """
@@ -348,6 +349,7 @@ class GraphIndex:
         self.operated: dict[str, set[str]] = {}
         self.operator: dict[str, set[str]] = {}
         self.located: dict[str, set[str]] = {}
+        self.hq: dict[str, set[str]] = {}
         self.issuers: dict[str, set[str]] = {}
         self.by_norm: dict[str, set[str]] = {}
         #: first two words of a facility's longer names ("Round Top") → the facility, if unique
@@ -400,6 +402,8 @@ class GraphIndex:
                 self.operator.setdefault(claim.object, set()).add(claim.subject)
             elif claim.predicate == "LOCATED_IN":
                 self.located.setdefault(claim.subject, set()).add(claim.object)
+            elif claim.predicate == "HEADQUARTERED_IN":
+                self.hq.setdefault(claim.subject, set()).add(claim.object)
             elif claim.predicate == "ISSUED_BY":
                 self.issuers.setdefault(claim.subject, set()).add(claim.object)
 

@@ -197,6 +197,9 @@ def _classify(run: list[tuple[str, int, int]]) -> tuple[str, int] | None:
     return None
 
 
+_JOINED = re.compile(r"\s(?:and|&)\s|,|^-based\s")
+
+
 def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                mentions: list[Any]) -> tuple[list[NameHit], set[int]]:
     """Candidates and graph-linked names found by form; and the indexes of ``mentions``
@@ -257,9 +260,11 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
             linked_end = -1
             # a graph firm/facility name inside a capitalised run: words glued to it are its
             if any(m.type in {"Firm", "Facility"} for m in inside):
+                named = [m for m in inside if m.type in {"Firm", "Facility"}]
                 for idx, m in inside_of(a, b):
-                    if m.id in _GROUPS or (m.type == "Country" and m.flag != "demonym"):
-                        nested.add(idx)
+                    if m.id in _GROUPS or (m.type == "Country" and m.flag != "demonym" and any(
+                            not _JOINED.search(text[min(m.end, f.end):max(m.start, f.start)]) for f in named)):
+                        nested.add(idx)  # not across "and": "Kia in South Korea and Siemens Gamesa"
             cls = _classify(run)
             if cls is None:
                 continue

@@ -94,7 +94,8 @@ def rules_operates(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                     and _OPERATE.match(s[fe:fe + 20].strip()))):
                 ctx.emit(f, "OPERATES", fac, i, xs, fe, 0.8, "facility-operated-by")
                 done = True
-        if not done and re.search(r"\bits\s+(?:[\w-]+\s+){0,3}$", s[:xs]):
+        its = re.search(r"\bits\s+(?:[\w-]+\s+){0,3}$", s[:xs]) if not done else None
+        if its:
             pool = [f for f in reversed(firms) if f.end - sent.start <= xs]
             if last_firm is not None:
                 pool.append(last_firm)
@@ -103,7 +104,9 @@ def rules_operates(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                 pool = [f for f in pool if f.id in known]
             owner = pool[0] if pool else None
             if owner is not None:
-                ctx.emit(owner, "OPERATES", fac, i, max(xs - 40, 0), xe, 0.65, "its-facility")
+                # "its La Rochelle plant": the noun phrase asserts who runs it, whatever the
+                # verb of the sentence hedges ("its plant would be upgraded")
+                ctx.emit(owner, "OPERATES", fac, i, its.start(), xe, 0.65, "its-facility", local=True)
 
 
 def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
@@ -158,6 +161,12 @@ def rules_supplies(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) 
                 continue
             if _SUPPLY_TO.search(between) and re.search(r"\bto\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", between):
                 ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "a-supplies-to-b",
+                         properties={"material": material})
+            elif re.search(r"\boff-?take\s+(?:agreement|deal|contract|partner)s?\s+with\s+(?:the\s+)?$", between) and \
+                    not (a.type == "Country" or firm_is_agency(ctx.gaz, a.id)):
+                # "Arafura has binding offtake agreements with Hyundai": the offtaker buys the
+                # output of the firm that holds the agreements (a government holding one buys)
+                ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "offtake-with",
                          properties={"material": material})
             elif _BUY_FROM.search(between) and (
                     re.search(r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", between)

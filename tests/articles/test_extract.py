@@ -167,3 +167,55 @@ def test_gold_set_meets_the_issue_targets() -> None:
     ent, rel = result["entities"], result["relations"]
     assert ent["precision"] >= 0.9 and ent["recall"] >= 0.9
     assert rel["precision"] >= 0.8 and rel["recall"] >= 0.6
+
+
+class TestLinksBySchemaAndGraph:
+    """rules_links: lists, seats and ownership nouns (change set 7)."""
+
+    def test_offtake_buyers_in_a_list_with_their_countries(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Arafura has binding offtake agreements with Hyundai Motor Company and Kia in "
+                         "South Korea and Siemens Gamesa Renewable Energy in Germany.")
+        assert {("firm:arafura", "SUPPLIES", f) for f in
+                ("firm:hyundai-motor", "firm:kia", "firm:siemens-gamesa")} <= triples(x)
+        assert "country:KR" in x.entity_ids()  # not swallowed by the name run across "and"
+
+    def test_a_place_that_is_the_other_end_ends_the_list(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "MP Materials owns Mountain Pass, the only rare earth mine in the U.S., and a "
+                         "magnet plant in Fort Worth, Texas.")
+        assert not any(t[1] == "LOCATED_IN" and t[0] != "facility:mountain-pass" for t in triples(x))
+
+    @pytest.mark.parametrize("text, triple", [
+        ("Tokyo-based Sojitz signed the deal.", ("firm:sojitz", "HEADQUARTERED_IN", "country:JP")),
+        ("Lynas, the Australian miner, said so.", ("firm:lynas", "HEADQUARTERED_IN", "country:AU")),
+        ("Neo Performance Materials, which is headquartered in Canada, said so.",
+         ("firm:neo-performance", "HEADQUARTERED_IN", "country:CA")),
+    ])
+    def test_seats(self, gaz: Gazetteer, text: str, triple: tuple[str, str, str]) -> None:
+        assert triple in triples(extract(gaz, text))
+
+    def test_no_seat_from_a_plant_abroad(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Lynas in Malaysia processes the concentrate.")
+        assert ("firm:lynas", "HEADQUARTERED_IN", "country:MY") not in triples(x)
+
+    def test_no_seat_for_an_agency(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The US-based Department of Defense signed.")
+        assert not any(t[1] == "HEADQUARTERED_IN" for t in triples(x))
+
+    def test_its_plant_is_asserted_whatever_the_verb_hedges(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Solvay said that its La Rochelle plant in France would be upgraded.")
+        assert ("firm:solvay", "OPERATES", "facility:solvay-la-rochelle") in triples(x)
+
+    def test_possessive_scope_does_not_spread_over_a_list(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Nolans aligns with the Australian government's Critical Minerals Strategy "
+                         "and the G7 Critical Minerals Action Plan.")
+        assert ("policy:g7-2025-critical-minerals-action-plan", "ISSUED_BY", "country:AU") not in triples(x)
+
+    @pytest.mark.parametrize("text", [
+        "USA Rare Earth's wholly owned subsidiary Less Common Metals makes alloys.",
+        "Less Common Metals, a unit of USA Rare Earth, makes alloys.",
+        "Less Common Metals, which is owned by USA Rare Earth, makes alloys.",
+        "USA Rare Earth completed the acquisition of Less Common Metals in 2025.",
+        "USA Rare Earth said its UK subsidiary, Less Common Metals, makes alloys.",
+    ])
+    def test_ownership_nouns(self, gaz: Gazetteer, text: str) -> None:
+        assert ("firm:usa-rare-earth", "OWNS", "firm:less-common-metals") in triples(extract(gaz, text))

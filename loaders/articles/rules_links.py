@@ -1,0 +1,196 @@
+"""Relation rules read off the schema's domain and range and the graph, not one article's words.
+
+- :func:`rules_conjuncts` (after every other rule): a relation found for one member of a
+  coordinated list holds for the others of the same type: "offtake agreements with Hyundai
+  Motor Company and Kia in South Korea and Siemens Gamesa in Germany" gives one SUPPLIES per
+  buyer, "controls on gallium, germanium and antimony" one TARGETS per material. Only mentions
+  of the same entity type joined by ",", "and", "or", "as well as" (with an optional
+  "in <Country>" after a member) count as a list.
+- :func:`rules_hq_more`: HEADQUARTERED_IN from the forms news uses for a firm's home besides
+  "Australia's Lynas": an apposition ("Lynas, the Australian miner,"), "<Country>-based",
+  "based/headquartered in <Country>", and "<Firm> in/of/from <Country>" when the graph
+  records that country as the firm's seat (so "Lynas in Malaysia", its plant, is not read
+  as a seat). Never for government agencies.
+- :func:`rules_owns_more`: OWNS from ownership nouns: "A's (wholly owned) subsidiary B",
+  "B, a unit of A", "its subsidiary, B" (A the nearest firm, or the firm the sentence goes on
+  to name after "Through its subsidiary, B,"), "A-owned B", "B, (which is) owned by A",
+  "A completed the acquisition of B", "B's parent (company) A".
+
+Every hit goes through :meth:`RuleContext.emit` (domain and range of the schema, negation and
+hedges), except conjuncts, which copy a checked hit to an entity of the same type.
+"""
+
+from __future__ import annotations
+
+import re
+
+from loaders.articles.records import Mention, RelationHit, RuleContext, rel_span
+from loaders.articles.references import firm_is_agency
+from loaders.articles.sentences import Sentence
+
+__all__ = ["rules_conjuncts", "rules_hq_more", "rules_owns_more"]
+
+_CONJ = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as\s+well\s+as|&)\s+)(?:the\s+)?")
+_IN_PLACE = re.compile(r"\s+(?:in|of|from)\s+(?:the\s+)?")
+
+_BASED = re.compile(r"^-?\s?(?:based|headquartered)\s+(?:[a-z][\w-]*\s+){0,3}$")
+_SEAT_AFTER = re.compile(r"^\s*,?\s+(?:which\s+is\s+|is\s+)?(?:based|headquartered)\s+in\s+(?:the\s+)?$")
+_APPOS_BEFORE_DEMONYM = re.compile(r"^\s*,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$")
+_GRAPH_SEAT = re.compile(r"^\s+(?:in|of|from)\s+(?:the\s+)?$")
+
+_OWNED = r"(?:(?:wholly|majority|fully|partly|100\s?%)[- ]owned\s+|(?:\w+\s+)?)"
+_SUB = r"(?:subsidiar(?:y|ies)|unit|affiliate|arm|division)"
+_A_S_SUB_B = re.compile(rf"^['’]s?\s+{_OWNED}{_SUB}\s*,?\s+(?:the\s+)?$", re.I)
+_B_SUB_OF_A = re.compile(rf"^\s*,\s+(?:a|an|the)\s+{_OWNED}{_SUB}\s+of\s+(?:the\s+)?$", re.I)
+_ITS_SUB = re.compile(rf"\b(?:its|their)\s+(?:[\w.-]+\s+){{0,2}}?{_SUB}\s*,?\s+$", re.I)
+_A_OWNED_B = re.compile(r"^-(?:owned|controlled)\s+(?:[\w-]+\s+){0,3}$")
+_OWNED_BY = re.compile(r"^\s*,?\s+(?:which\s+is\s+|is\s+|was\s+)?(?:wholly\s+|majority[- ]|partly\s+|fully\s+)?"
+                       r"owned\s+by\s+(?:the\s+)?$")
+_ACQUIRED = re.compile(r"^\s+(?:has\s+|had\s+)?(?:completed|closed|finali[sz]ed)\s+(?:the|its)\s+(?:\$[\d.,]+\s+\w+\s+)?"
+                       r"(?:acquisition|takeover|purchase)\s+of\s+(?:the\s+)?$|^\s+(?:has\s+)?(?:took|taken)\s+over\s+$")
+_PARENT = re.compile(r"^['’]s?\s+parent(?:\s+company)?\s*,?\s+$", re.I)
+
+
+#: rules that read a possessive or a pre-modifier: its scope over a list is ambiguous
+#: ("the Australian government's Strategy and the G7 Plan", "Australia's Lynas and MP")
+_NOT_SPREAD = {"possessive-issuer", "country-firm", "country-s-facility", "its-facility",
+               "possessive-facility", "described-facility-owner", "known-location"}
+
+
+def _sentence_index(ctx: RuleContext) -> dict[int, int]:
+    return {s.start: k for k, s in enumerate(ctx.sentences)}
+
+
+def _list_mates(ms: list[Mention], m: Mention, sent: Sentence, other: str) -> list[Mention]:
+    """Mentions coordinated with ``m`` in its sentence, of the same type (both directions);
+    a place after a member is skipped over unless it is the relation's other end."""
+    s = sent.text
+    order = [x for x in ms if x.type == m.type or x.type == "Country"]
+    out: list[Mention] = []
+    for step in (1, -1):
+        cur = m
+        while True:
+            k = order.index(cur)
+            j = k + step
+            nxt = order[j] if 0 <= j < len(order) else None
+            if nxt is None:
+                break
+            from_end = cur.end
+            # a country right after a member ("Kia in South Korea") is skipped over
+            if nxt.type == "Country" and m.type != "Country":
+                if nxt.id == other:
+                    break
+                if step == 1 and _IN_PLACE.fullmatch(s[cur.end - sent.start:nxt.start - sent.start]) and \
+                        0 <= j + 1 < len(order) and order[j + 1].type == m.type and \
+                        _CONJ.fullmatch(s[nxt.end - sent.start:order[j + 1].start - sent.start]):
+                    from_end = nxt.end
+                    nxt = order[j + 1]
+                else:
+                    break
+            left, right = (cur, nxt) if step == 1 else (nxt, cur)
+            gap = s[(from_end if step == 1 else left.end) - sent.start:right.start - sent.start]
+            if nxt.type != m.type or left.end > right.start or not _CONJ.fullmatch(gap):
+                break
+            if nxt.id != m.id:
+                out.append(nxt)
+            cur = nxt
+    return out
+
+
+def rules_conjuncts(ctx: RuleContext) -> None:
+    """Copies each hit to the other members of a list its subject or object is part of."""
+    where = _sentence_index(ctx)
+    seen = {(h.subject, h.predicate, h.object) for h in ctx.hits}
+    for hit in list(ctx.hits):
+        if hit.rule in _NOT_SPREAD:
+            continue
+        i = where.get(hit.sentence.start)
+        if i is None:
+            continue
+        ms = ctx.by_sentence.get(i, [])
+        for end in ("subject", "object"):
+            ref = getattr(hit, end)
+            other = hit.object if end == "subject" else hit.subject
+            for m in [x for x in ms if x.id == ref][:1]:
+                for mate in _list_mates(ms, m, hit.sentence, other):
+                    if mate.id in (other, ref):
+                        continue
+                    new = (mate.id, hit.predicate, other) if end == "subject" else (other, hit.predicate, mate.id)
+                    if new in seen:
+                        continue
+                    seen.add(new)
+                    ctx.hits.append(RelationHit(new[0], new[1], new[2], hit.sentence, hit.confidence,
+                                                hit.rule + "+conjunct", dict(hit.properties),
+                                                action=hit.action, hedge=hit.hedge))
+
+
+def rules_hq_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
+    """HEADQUARTERED_IN by apposition, "-based", "based in", and graph-confirmed "X in Country"."""
+    s = sent.text
+    countries = [m for m in ms if m.type == "Country"]
+    if not countries:
+        return
+    firms = [m for m in ms if m.type == "Firm" and not m.id.startswith("candidate:")
+             and not firm_is_agency(ctx.gaz, m.id)]
+    seats = ctx.gaz.index.hq
+    for f in firms:
+        fs, fe = rel_span(f, sent)
+        for c in countries:
+            cs, ce = rel_span(c, sent)
+            if ce <= fs:
+                if c.flag != "demonym" and _BASED.match(s[ce:fs]) and not any(
+                        ce <= o.start - sent.start < fs for o in ms if o.type in {"Firm", "Facility"}):
+                    ctx.emit(f, "HEADQUARTERED_IN", c, i, cs, fe, 0.7, "country-based-firm", local=True)
+                continue
+            gap = s[fe:cs]
+            if any(fe <= o.start - sent.start < cs for o in ms if o.type in {"Firm", "Country", "Facility"}):
+                continue
+            if c.flag == "demonym" and _APPOS_BEFORE_DEMONYM.match(gap) and \
+                    re.match(r"\s+[a-z]", s[ce:ce + 3]):
+                ctx.emit(f, "HEADQUARTERED_IN", c, i, fs, ce, 0.7, "firm-apposition-demonym", local=True)
+            elif c.flag != "demonym" and _SEAT_AFTER.match(gap):
+                ctx.emit(f, "HEADQUARTERED_IN", c, i, fs, ce, 0.75, "firm-based-in", local=True)
+            elif c.flag is None and _GRAPH_SEAT.match(gap) and c.id in seats.get(f.id, set()):
+                ctx.emit(f, "HEADQUARTERED_IN", c, i, fs, ce, 0.65, "firm-in-seat-country", local=True)
+
+
+def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
+                    last_firm: Mention | None) -> None:
+    """OWNS from ownership nouns and phrases (see the module docstring)."""
+    s = sent.text
+    firms = [m for m in ms if m.type == "Firm"]
+    owned = [m for m in ms if m.type in {"Firm", "Facility"}]
+    if not firms or not owned:
+        return
+    for b in owned:
+        bs, be = rel_span(b, sent)
+        for a in firms:
+            if a.id == b.id:
+                continue
+            as_, ae = rel_span(a, sent)
+            if ae <= bs:
+                gap = s[ae:bs]
+                if any(ae <= o.start - sent.start < bs for o in owned if o is not b):
+                    continue
+                if _A_S_SUB_B.match(gap) or _A_OWNED_B.match(gap) or _ACQUIRED.match(gap):
+                    ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "owner-noun", local=_ACQUIRED.match(gap) is None)
+                elif _PARENT.match(gap):  # "B's parent company A": the second owns the first
+                    pass
+            elif be <= as_:
+                gap = s[be:as_]
+                if any(be <= o.start - sent.start < as_ for o in firms if o is not a):
+                    continue
+                if _B_SUB_OF_A.match(gap) or _OWNED_BY.match(gap):
+                    ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "owned-by-noun", local=True)
+                elif _PARENT.match(gap):
+                    ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "parent-of", local=True)
+        its = _ITS_SUB.search(s[:bs])
+        if its and b.type == "Firm":
+            pool = [f for f in reversed(firms) if f.end - sent.start <= its.start()]
+            if re.match(r"\s*Through\b", s[:its.start()], re.I) or not pool:
+                after = [f for f in firms if f.start - sent.start >= be and f.id != b.id]
+                pool = after[:1] if after and re.match(r"\s*,", s[be:]) else pool
+            if not pool and last_firm is not None:
+                pool = [last_firm]
+            if pool and pool[0].id != b.id:
+                ctx.emit(pool[0], "OWNS", b, i, its.start(), be, 0.65, "its-subsidiary", local=True)
