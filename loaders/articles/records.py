@@ -43,7 +43,10 @@ _HEDGES = re.compile(
 #: every rule), so a consumer that keeps claims at confidence ≥ 0.5 does not assert it.
 _STRONG_HEDGES = re.compile(r"\b(would|could|may|might|non-binding|negotiat\w*|memorandum of understanding|"
                             r"MoU|letter of (?:intent|interest))\b", re.I)
-_CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:but|while|although|though|whereas)\b|\bbut\b")
+#: a reporting verb after a comma opens a new clause: in "MP Materials, which operates Mountain
+#: Pass, said it would expand" the hedge belongs to what was said, not to the relative clause
+_CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:but|while|although|though|whereas)\b|\bbut\b"
+                           r"|,\s+(?:said|says|told|added|noted|announced)\b")
 
 
 @functools.lru_cache(maxsize=8192)

@@ -56,6 +56,11 @@ _FEEDS_CUE = re.compile(r"\b(?:receiv\w*|tak\w*|get\w*|sourc\w*|ship\w*|feed\w*|
                         r"(?:[\w-]+\s+){0,3}$")
 _AGENCY_NAME = re.compile(r"\b(?:Ministry|Department|Agency|Bureau|Administration|Office|Commission|"
                           r"Government|Council|Customs|Survey|Parliament|Assembly)\b")
+#: words before a participle that make it an adjective ("supply refined oxides", "the separated oxides")
+_ATTRIBUTIVE_BEFORE = re.compile(r"(?i)\b(?:the|a|an|its|their|of|for|on|and|or|with|suppl\w*|sell\w*|sold|buy\w*|"
+                                 r"bought|ship\w*|deliver\w*|export\w*|import\w*|purchas\w*)\s+$")
+#: a country naming a plant's place, not an actor: "the US plant", "Malaysian refinery"
+_FACILITY_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}(?:plant|mine|facility|refinery|project|site|operations?)s?\b")
 _SHARE_OF_CUE = re.compile(r"(?i)\baccount|\bsuppl")
 _AMOUNT = (r"(?:about\s+|around\s+|nearly\s+|some\s+|roughly\s+|over\s+|more than\s+)?"
            r"(?:\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)|half|a third|a quarter|two-thirds|most|much)"
@@ -81,7 +86,8 @@ def rules_operates(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                 done = True
             elif fe <= xs and xs - fe < 60 and _OPERATE.search(s[fe:xs]) and \
                     not any(fe <= o.start - sent.start < xs for o in firms) and \
-                    not re.search(r"\b(?:by|with|from|to)\s+(?:the\s+)?$", s[:fs]) and \
+                    not re.search(r"\b(?:by|with|from|to)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+)?$", s[:fs]) and \
+                    not firm_is_agency(ctx.gaz, f.id) and \
                     (not re.match(r"\s*,", s[fe:]) or re.match(r"\s*,\s*(?:which|who|that)\b", s[fe:])) \
                     or (fe <= xs and xs - fe < 60 and _OPERATE.search(s[fe:xs])
                                                       and re.match(r"\s*,[^,]{0,60},", s[fe:xs])
@@ -203,10 +209,10 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
     for sh in _SHARE.finditer(s):
         value = float(sh.group(1))
         rest = sh.group(2)
-        if value > 100 or not re.search(r"\b(global|world\w*|international)\b", s, re.I):
-            continue
-        if re.match(r"\s*(?:the\s+)?(?:world['’]s\s+|global\s+)?(?:demand|consumption|imports|needs)\b", rest, re.I):
-            continue
+        if value > 100 or not re.search(r"\b(?:(?i:global|world\w*)|international)\b", s):
+            continue  # lower-case "international": "Center for … International Studies" is a name
+        if re.match(r"[^.;,%]{0,40}?\b(?:demand|consumption|imports?|needs|purchases)\b", rest, re.I):
+            continue  # "57% of China's rare earth imports" is a share of imports, not of output
         who = [p for p in producers if p.end - sent.start <= sh.start() and p.type in {"Country", "Firm"}]
         if not who:
             continue
@@ -259,6 +265,9 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
     for verb in _PRODUCE.finditer(s):
         if any(a <= verb.start() < b for a, b in inside):
             continue  # "Eneabba Refinery", "Lynas Rare Earths Producer": a name, not a verb
+        if verb.group(0).lower().endswith("ed") and any(p.start - sent.start == verb.end() + 1 for p in products) \
+                and _ATTRIBUTIVE_BEFORE.search(s[:verb.start()]):
+            continue  # "will supply refined rare earth oxides": an adjective of the product
         listed = [p for p in products if p.start - sent.start >= verb.end()]
         after = [p for p in listed if p.start - sent.start - verb.end() < 60
                  or any(q.end - sent.start <= p.start - sent.start and q.start - sent.start - verb.end() < 60
@@ -270,6 +279,7 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
         if not after:
             continue
         before = [p for p in producers if p.end - sent.start <= verb.start()
+                  and not (p.type in {"Country", "Region"} and _FACILITY_AFTER.match(s, p.end - sent.start))
                   and not (p.type in {"Country", "Region"} and (
                       re.search(r"\b(?:in|at|from|of|across|throughout)\s+(?:the\s+)?$", s[:p.start - sent.start])
                       or re.match(r"['’]s?\s", s[p.end - sent.start:])))]

@@ -219,3 +219,19 @@ class TestLinksBySchemaAndGraph:
     ])
     def test_ownership_nouns(self, gaz: Gazetteer, text: str) -> None:
         assert ("firm:usa-rare-earth", "OWNS", "firm:less-common-metals") in triples(extract(gaz, text))
+
+    @pytest.mark.parametrize("text, triple", [
+        ("ReElement Technologies will supply refined rare earth oxides to Vulcan Elements.",
+         ("firm:reelement", "PRODUCES", "material:separated-reo")),
+        ("Myanmar accounted for 57% of China's rare earth imports, said a director at the Center for "
+         "Strategic and International Studies.", ("country:MM", "PRODUCES", "material:reo")),
+        ("Once operating, the US plant is expected to produce about 5,000 tonnes a year of rare earths.",
+         ("country:US", "PRODUCES", "material:rare-earths")),
+    ])
+    def test_not_a_producer(self, gaz: Gazetteer, text: str, triple: tuple[str, str, str]) -> None:
+        assert triple not in triples(extract(gaz, text))
+
+    def test_a_reporting_verb_opens_a_new_clause(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "MP Materials, which operates the Mountain Pass mine in California, said it would expand.")
+        hit = [r for r in x.relations if r.predicate == "OPERATES"]
+        assert hit and hit[0].confidence >= 0.5
