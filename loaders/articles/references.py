@@ -499,4 +499,26 @@ def antecedents(gaz: Gazetteer, text: str, seen: Sequence[_Seen],
         prior = [e for e in ordered if e.end <= m.start() and sidx - e.sentence <= 3 and want(e)]
         if prior:
             out.append(Ref(m.start(), m.end(), prior[-1].id, "anaphor"))
+    # "Lynas Rare Earths is an Australian company. It operates the Mount Weld mine.": a
+    # sentence-initial "It" (not the expletive "It is/was/seems …") continues the previous
+    # sentence's subject when that subject is a firm named at its start
+    for m in _IT_SUBJECT.finditer(text):
+        sidx = sentence_of(m.start())
+        if sidx == 0:
+            continue
+        before = [e for e in ordered if e.sentence == sidx - 1]
+        if before and before[0].type == "Firm" and not firm_is_agency(gaz, before[0].id) and \
+                _SUBJECT_LEAD.fullmatch(text[_sentence_start(text, before[0].start):before[0].start]):
+            out.append(Ref(m.start(), m.start() + 2, before[0].id, "anaphor"))
     return out
+
+
+_IT_SUBJECT = re.compile(r"(?:(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=\n))It\s+(?!(?:is|was|'s|remains|seems|appears|"
+                         r"means|takes|comes|follows|has\s+been|had\s+been|will\s+be|would\s+be)\b)[a-z]")
+_SUBJECT_LEAD = re.compile(r"\s*(?:(?:On|In|Last|This|Earlier)\s+[\w ]{0,20},\s*)?(?:[A-Z][\w.-]*(?:['’]s?)?\s+)?"
+                           r"(?:[a-z][\w-]*\s+){0,3}")
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    cut = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), text.rfind("? ", 0, pos), text.rfind("! ", 0, pos))
+    return 0 if cut < 0 else cut + (1 if text[cut] == "\n" else 2)

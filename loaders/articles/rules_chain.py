@@ -22,8 +22,12 @@ __all__ = ["rules_feeds", "rules_hq", "rules_known_links", "rules_located", "rul
            "rules_supplies", "rules_supply_shares"]
 
 _OPERATE = re.compile(r"\b(operat\w*|runs?|running|built|build\w*|commission\w*|develop\w*|"
-                      r"owns and operates)\b", re.I)
-_OPERATED_BY = re.compile(r"^\W*(?:\w+\W+){0,2}?(operated|owned|run|developed|built)\s+by\s*$", re.I)
+                      r"construct\w*|owns and operates)\b", re.I)
+_OPERATED_BY = re.compile(r"^\W*(?:\w+\W+){0,2}?(operated|owned|run|developed|built)\s+by\s*$"
+                          r"|^\s*(?:,[^,;.]{0,60},\s*|\s+(?:in|at|near)\s+[^,;.]{0,40}?\s+)?"
+                          r"(?:is|was|are|were|has\s+been|have\s+been|is\s+being|are\s+being|will\s+be)\s+"
+                          r"(?:(?:jointly|currently|now)\s+)?(operated|run|developed|built|"
+                          r"constructed|managed)\s+by\s+(?:the\s+)?$", re.I)
 _STAKE = re.compile(r"\b(stake|equity|shares|preferred stock|interest)\b", re.I)
 _STAKE_VERB = re.compile(r"\b(tak\w*|took|acquir\w*|receiv\w*|hold\w*|bought|buy\w*|purchas\w*|"
                          r"get|gets|obtain\w*)\b", re.I)

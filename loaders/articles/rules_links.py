@@ -34,8 +34,9 @@ _CONJ = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as\s+well\s+as|&)\s
 _IN_PLACE = re.compile(r"\s+(?:in|of|from)\s+(?:the\s+)?")
 
 _BASED = re.compile(r"^-?\s?(?:based|headquartered)\s+(?:[a-z][\w-]*\s+){0,3}$")
-_SEAT_AFTER = re.compile(r"^\s*,?\s+(?:which\s+is\s+|is\s+)?(?:based|headquartered)\s+in\s+(?:the\s+)?$")
-_APPOS_BEFORE_DEMONYM = re.compile(r"^\s*,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$")
+_SEAT_AFTER = re.compile(r"^\s*,?\s+(?:which\s+is\s+|is\s+)?(?:based|headquartered)\s+in\s+(?:the\s+)?"
+                         r"(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?,\s+)?$")
+_APPOS_BEFORE_DEMONYM = re.compile(r"^\s*(?:,|\s(?:is|was))\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$")
 _GRAPH_SEAT = re.compile(r"^\s+(?:in|of|from)\s+(?:the\s+)?$")
 
 _OWNED = r"(?:(?:wholly|majority|fully|partly|100\s?%)[- ]owned\s+|(?:\w+\s+)?)"

@@ -235,3 +235,23 @@ class TestLinksBySchemaAndGraph:
         x = extract(gaz, "MP Materials, which operates the Mountain Pass mine in California, said it would expand.")
         hit = [r for r in x.relations if r.predicate == "OPERATES"]
         assert hit and hit[0].confidence >= 0.5
+
+    @pytest.mark.parametrize("text, triple", [
+        ("Lynas Rare Earths is an Australian company. It operates the Mount Weld mine.",
+         ("firm:lynas", "OPERATES", "facility:mount-weld")),
+        ("Lynas Rare Earths is an Australian company. It operates the Mount Weld mine.",
+         ("firm:lynas", "HEADQUARTERED_IN", "country:AU")),
+        ("Iluka Resources said on Monday it had started construction of the Eneabba refinery.",
+         ("firm:iluka", "OPERATES", "facility:iluka-eneabba")),
+        ("Mountain Pass, located in California, is operated by MP Materials.",
+         ("firm:mp-materials", "OPERATES", "facility:mountain-pass")),
+        ("The Nolans project in Australia's Northern Territory is being developed by Arafura Rare Earths.",
+         ("firm:arafura", "OPERATES", "facility:nolans")),
+        ("Iluka, which is based in Perth, Australia, signed.", ("firm:iluka", "HEADQUARTERED_IN", "country:AU")),
+    ])
+    def test_more_forms(self, gaz: Gazetteer, text: str, triple: tuple[str, str, str]) -> None:
+        assert triple in triples(extract(gaz, text))
+
+    def test_expletive_it_is_not_a_firm(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Lynas grew. It is expected that the Mount Weld mine will expand.")
+        assert [m.id for m in x.mentions if m.text == "It"] == []
