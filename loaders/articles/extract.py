@@ -68,7 +68,13 @@ from loaders.articles.rules_chain import (
     rules_supplies,
     rules_supply_shares,
 )
-from loaders.articles.rules_links import rules_conjuncts, rules_hq_more, rules_owns_more
+from loaders.articles.rules_links import (
+    rules_conjuncts,
+    rules_hq_more,
+    rules_owns_more,
+    rules_production_nouns,
+    rules_supply_deals,
+)
 from loaders.articles.rules_policy import (
     rules_agreement_parties,
     rules_issued,
@@ -119,6 +125,8 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
             rules_owns(ctx, i, sent, ms)
             rules_owns_more(ctx, i, sent, ms, last_firm)
             rules_supplies(ctx, i, sent, ms)
+            rules_supply_deals(ctx, i, sent, ms)
+            rules_production_nouns(ctx, i, sent, ms)
             rules_supply_shares(ctx, i, sent, ms)
             if "Country" in types:
                 rules_hq(ctx, i, sent, ms)

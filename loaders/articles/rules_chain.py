@@ -40,7 +40,8 @@ _SHARE_PCT = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|per ?cent|percent)\s+(?:stake|e
                         r"(?:%|per ?cent|percent)", re.I)
 _STOCK_AFTER = re.compile(r"^['’]?s?\s+(?:convertible\s+)?(?:preferred\s+|common\s+)?(?:stock|shares|equity)\b",
                           re.I)
-_SUPPLY_TO = re.compile(r"\b(suppl(?:y|ies|ied|ying)|sell\w*|sold|ship\w*|deliver\w*|export\w*)\b", re.I)
+_SUPPLY_TO = re.compile(r"\b(suppl(?:y|ies|ied|ying)|supplier(?=s?\s+(?:[\w-]+\s+){0,3}?to\b)|sell\w*|sold|ship\w*|"
+                        r"deliver\w*|export\w*)\b", re.I)
 _BUY_FROM = re.compile(r"\b(buy\w*|bought|purchas\w*|sourc\w*|procur\w*|offtake)\b", re.I)
 _PRODUCE = re.compile(r"\b((?!products?\b)(?!refiner(?:y|ies)\b)produc\w*|output|mak\w*|made|churn\w* out|refin\w*|separat\w*|"
                       r"manufactur\w*)\b", re.I)

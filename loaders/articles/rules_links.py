@@ -28,7 +28,7 @@ from loaders.articles.records import Mention, RelationHit, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
 from loaders.articles.sentences import Sentence
 
-__all__ = ["rules_conjuncts", "rules_hq_more", "rules_owns_more"]
+__all__ = ["rules_conjuncts", "rules_hq_more", "rules_owns_more", "rules_production_nouns", "rules_supply_deals"]
 
 _CONJ = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as\s+well\s+as|&)\s+)(?:the\s+)?")
 _IN_PLACE = re.compile(r"\s+(?:in|of|from)\s+(?:the\s+)?")
@@ -49,6 +49,12 @@ _OWNED_BY = re.compile(r"^\s*,?\s+(?:which\s+is\s+|is\s+|was\s+)?(?:wholly\s+|ma
                        r"owned\s+by\s+(?:the\s+)?$")
 _ACQUIRED = re.compile(r"^\s+(?:has\s+|had\s+)?(?:completed|closed|finali[sz]ed)\s+(?:the|its)\s+(?:\$[\d.,]+\s+\w+\s+)?"
                        r"(?:acquisition|takeover|purchase)\s+of\s+(?:the\s+)?$|^\s+(?:has\s+)?(?:took|taken)\s+over\s+$")
+_PCT_OF = re.compile(r"^\s+(?:now\s+|also\s+)?(?:owns|owned|holds|held|has|had|controls|acquired|bought|took)\s+(?:a\s+|an\s+)?"
+                     r"(?:about\s+|around\s+|nearly\s+|roughly\s+|almost\s+)?(\d+(?:\.\d+)?)\s?(?:%|per ?cent|percent)"
+                     r"\s+(?:stake\s+|interest\s+)?(?:of|in)\s+(?:the\s+)?$")
+_DEAL_WITH = re.compile(r"\b(?P<kind>supply|sales?|purchase|procurement)\s+(?:agreement|deal|contract|pact|arrangement)s?"
+                        r"\s+with\s+(?:the\s+)?$", re.I)
+_PRODUCTION_AFTER = re.compile(r"\s+(?:production|output)\b")
 _PARENT = re.compile(r"^['’]s?\s+parent(?:\s+company)?\s*,?\s+$", re.I)
 
 
@@ -173,7 +179,11 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                 gap = s[ae:bs]
                 if any(ae <= o.start - sent.start < bs for o in owned if o is not b):
                     continue
-                if _A_S_SUB_B.match(gap) or _A_OWNED_B.match(gap) or _ACQUIRED.match(gap):
+                pct = _PCT_OF.match(gap)
+                if pct and float(pct.group(1)) <= 100:
+                    ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "owns-percent-of",
+                             properties={"share": round(float(pct.group(1)) / 100, 4)})
+                elif _A_S_SUB_B.match(gap) or _A_OWNED_B.match(gap) or _ACQUIRED.match(gap):
                     ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "owner-noun", local=_ACQUIRED.match(gap) is None)
                 elif _PARENT.match(gap):  # "B's parent company A": the second owns the first
                     pass
@@ -195,3 +205,62 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                 pool = [last_firm]
             if pool and pool[0].id != b.id:
                 ctx.emit(pool[0], "OWNS", b, i, its.start(), be, 0.65, "its-subsidiary", local=True)
+
+
+def _producer(ctx: RuleContext, eid: str) -> bool:
+    """Whether the graph knows ``eid`` as a firm that runs a facility (a producer, so in a
+    supply deal it is the side that sells)."""
+    return bool(ctx.gaz.index.operated.get(eid))
+
+
+def rules_supply_deals(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
+    """"A signed a supply agreement with B": the side the graph knows as a producer supplies
+    the other; "a purchase agreement with B": B supplies A. Undecided pairs are left alone."""
+    s = sent.text
+    if " with " not in s:
+        return
+    actors = [m for m in ms if m.type in {"Firm", "Country"} and m.flag != "demonym"]
+    for b in actors:
+        bs, be = rel_span(b, sent)
+        deal = _DEAL_WITH.search(s[:bs])
+        if deal is None or deal.end() != bs:
+            continue
+        before = [a for a in actors if a.end - sent.start <= deal.start() and a.id != b.id]
+        if not before:
+            continue
+        a = before[-1]
+        as_, ae = rel_span(a, sent)
+        if any(ae <= o.start - sent.start < bs for o in actors if o is not a):
+            continue
+        if deal.group("kind").lower() in {"purchase", "procurement"}:
+            seller, buyer = b, a
+        elif _producer(ctx, a.id) and not _producer(ctx, b.id):
+            seller, buyer = a, b
+        elif _producer(ctx, b.id) and not _producer(ctx, a.id):
+            seller, buyer = b, a
+        else:
+            continue
+        material = next((m.id for m in ms if m.type == "Material"), None)
+        ctx.emit(seller, "SUPPLIES", buyer, i, as_, be, 0.65, "supply-deal-with", properties={"material": material})
+
+
+def rules_production_nouns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
+    """"Lynas' NdPr production", "Mountain Pass's rare earth oxide output" → PRODUCES (a firm
+    or a facility; a country's output counts only as a share, see the share rule)."""
+    s = sent.text
+    if "production" not in s and "output" not in s:
+        return
+    makers = [m for m in ms if m.type in {"Firm", "Facility"}]
+    products = [m for m in ms if m.type in {"Material", "Element"}]
+    for p in makers:
+        ps, pe = rel_span(p, sent)
+        for q in products:
+            qs, qe = rel_span(q, sent)
+            if qs < pe or not re.fullmatch(r"['’]s?\s+(?:[a-z][\w-]*\s+){0,2}", s[pe:qs]):
+                continue
+            tail = _PRODUCTION_AFTER.match(s, qe)
+            if tail is None:
+                continue
+            group = [q] + [o for o in products if o.start == q.start and o.id != q.id]  # "NdPr"
+            for obj in group:
+                ctx.emit(p, "PRODUCES", obj, i, ps, tail.end(), 0.65, "possessive-production", local=True)

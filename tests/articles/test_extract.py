@@ -255,3 +255,18 @@ class TestLinksBySchemaAndGraph:
     def test_expletive_it_is_not_a_firm(self, gaz: Gazetteer) -> None:
         x = extract(gaz, "Lynas grew. It is expected that the Mount Weld mine will expand.")
         assert [m.id for m in x.mentions if m.text == "It"] == []
+
+    @pytest.mark.parametrize("text, triple", [
+        ("Lynas' NdPr production rose to 2,000 tonnes.", ("firm:lynas", "PRODUCES", "element:Pr")),
+        ("Lynas signed a supply agreement with Blue Line Corp.",
+         ("firm:lynas", "SUPPLIES", "candidate:Firm:Blue Line Corp.")),
+        ("VAC is a supplier to General Motors.", ("firm:vac", "SUPPLIES", "firm:gm")),
+        ("Shenghe Resources owns 8% of MP Materials.", ("firm:shenghe", "OWNS", "firm:mp-materials")),
+    ])
+    def test_nouns_of_production_supply_and_ownership(self, gaz: Gazetteer, text: str,
+                                                      triple: tuple[str, str, str]) -> None:
+        assert triple in triples(extract(gaz, text))
+
+    def test_suppliers_of_a_firm_are_not_supplied_by_the_licensor(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Beijing granted licences to suppliers of General Motors.")
+        assert not any(t[1] == "SUPPLIES" for t in triples(x))
