@@ -55,6 +55,18 @@ _PCT_OF = re.compile(r"^\s+(?:now\s+|also\s+)?(?:owns|owned|holds|held|has|had|c
 _DEAL_WITH = re.compile(r"\b(?P<kind>supply|sales?|purchase|procurement)\s+(?:agreement|deal|contract|pact|arrangement)s?"
                         r"\s+with\s+(?:the\s+)?$", re.I)
 _PRODUCTION_AFTER = re.compile(r"\s+(?:production|output)\b")
+_WHICH_OWNS = re.compile(r"^\s*,\s+which\s+(?:also\s+|now\s+)?(?:owns|controls|acquired|bought|holds\s+(?:a\s+)?(?:[\w%.-]+\s+){0,2}"
+                         r"(?:stake|interest)\s+in)\s+(?:(?:a\s+|an\s+)?(?:about\s+|around\s+)?\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)\s+"
+                         r"(?:stake\s+|interest\s+)?(?:of|in)\s+)?(?:the\s+)?$", re.I)
+_OWNER_OF = re.compile(r"^\s*,\s+(?:the|a|an|its)\s+(?:largest\s+|biggest\s+|major\s+|majority\s+|controlling\s+|sole\s+|new\s+)?"
+                       r"(?:shareholder|owner|stakeholder|parent(?:\s+company)?)\s+(?:of|in)\s+(?:the\s+)?$", re.I)
+_OWNER_S = re.compile(r"['’]s?\s+(?:largest\s+|biggest\s+|major\s+|majority\s+|controlling\s+|sole\s+|new\s+)?"
+                      r"(?:shareholder|owner|stakeholder|parent(?:\s+company)?)\b", re.I)
+_IN_WHICH = re.compile(r"^\s*,\s+in\s+which\s+$")
+_HOLDS_STAKE = re.compile(r"\s+(?:now\s+|also\s+)?(?:holds|has|owns|took|acquired|bought)\s+(?:a|an)\s+(?:[\w%.-]+\s+){0,3}"
+                          r"(?:stake|interest|shareholding)\b")
+_JV_OF = re.compile(r"^\s*(?:,\s+)?(?:is\s+|was\s+)?(?:a|an|the)\s+(?:[\w-]+\s+){0,2}joint\s+venture\s+"
+                    r"(?:between|of|by|owned\s+by)\s+(?:the\s+)?$", re.I)
 _PARENT = re.compile(r"^['’]s?\s+parent(?:\s+company)?\s*,?\s+$", re.I)
 
 
@@ -185,13 +197,18 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                              properties={"share": round(float(pct.group(1)) / 100, 4)})
                 elif _A_S_SUB_B.match(gap) or _A_OWNED_B.match(gap) or _ACQUIRED.match(gap):
                     ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "owner-noun", local=_ACQUIRED.match(gap) is None)
-                elif _PARENT.match(gap):  # "B's parent company A": the second owns the first
-                    pass
+                elif _WHICH_OWNS.match(gap) or _OWNER_OF.match(gap):
+                    ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "owner-which-owns", local=True)
+                elif re.fullmatch(r"\s*,\s+", gap) and _OWNER_S.match(s, be):
+                    # "Shenghe, MP Materials' largest shareholder, …"
+                    ctx.emit(a, "OWNS", b, i, as_, be + 40, 0.7, "owner-apposition", local=True)
             elif be <= as_:
                 gap = s[be:as_]
                 if any(be <= o.start - sent.start < as_ for o in firms if o is not a):
                     continue
-                if _B_SUB_OF_A.match(gap) or _OWNED_BY.match(gap):
+                if (_IN_WHICH.match(gap) and _HOLDS_STAKE.match(s, ae)) or _JV_OF.match(gap):
+                    ctx.emit(a, "OWNS", b, i, bs, ae + 40, 0.7, "in-which-owner", local=True)
+                elif _B_SUB_OF_A.match(gap) or _OWNED_BY.match(gap):
                     ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "owned-by-noun", local=True)
                 elif _PARENT.match(gap):
                     ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "parent-of", local=True)

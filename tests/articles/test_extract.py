@@ -270,3 +270,16 @@ class TestLinksBySchemaAndGraph:
     def test_suppliers_of_a_firm_are_not_supplied_by_the_licensor(self, gaz: Gazetteer) -> None:
         x = extract(gaz, "Beijing granted licences to suppliers of General Motors.")
         assert not any(t[1] == "SUPPLIES" for t in triples(x))
+
+    @pytest.mark.parametrize("text, triple", [
+        ("Shenghe Resources, which owns 8% of MP Materials, said so.", ("firm:shenghe", "OWNS", "firm:mp-materials")),
+        ("Shenghe Resources, MP Materials' largest shareholder, said so.",
+         ("firm:shenghe", "OWNS", "firm:mp-materials")),
+        ("MP Materials, in which Shenghe Resources holds a stake, said so.",
+         ("firm:shenghe", "OWNS", "firm:mp-materials")),
+        ("Wyloo, the owner of the Yangibana project, said so.", ("firm:wyloo", "OWNS", "facility:yangibana")),
+        ("The Donald project is a joint venture between Astron and Energy Fuels.",
+         ("firm:energy-fuels", "OWNS", "facility:donald")),
+    ])
+    def test_owners_in_clauses(self, gaz: Gazetteer, text: str, triple: tuple[str, str, str]) -> None:
+        assert triple in triples(extract(gaz, text))
