@@ -175,4 +175,16 @@ def find_all_mentions(article: Article, gaz: Gazetteer) -> ArticleMentions:
         if not taken.overlapping(ref.start, ref.end):
             mentions.append(_mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag))
     mentions.sort(key=lambda m: (m.start, m.end))
+    # "Iluka Resources Ltd (ASX: ILU), an Australian miner": the legal suffix and the ticker
+    # belong to the firm's mention, so the rules see the firm next to what follows them
+    for m in mentions:
+        if m.type == "Firm" and m.flag is None:
+            tail = _FIRM_TAIL.match(text, m.end)
+            if tail and tail.end() > m.end:
+                m.end = tail.end()
+                m.text = text[m.start:m.end]
     return ArticleMentions(text, sentences, mentions, cand_mentions, candidates, owners)
+
+
+_FIRM_TAIL = re.compile(r"(?:,?\s+(?:Ltd|Limited|Inc|Corp|Corporation|Co|plc|PLC|LLC|AG|SA|NV|Pty|Bhd)\b\.?)*"
+                        r"(?:\s*\((?:ASX|NYSE|NASDAQ|Nasdaq|TSX|TSXV|LSE|AIM|HKEX|SGX|KRX|TSE|OTC\w*)\s*:\s*[A-Z.]{1,6}\))?")

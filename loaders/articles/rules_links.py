@@ -36,7 +36,10 @@ _IN_PLACE = re.compile(r"\s+(?:in|of|from)\s+(?:the\s+)?")
 _BASED = re.compile(r"^-?\s?(?:based|headquartered)\s+(?:[a-z][\w-]*\s+){0,3}$")
 _SEAT_AFTER = re.compile(r"^\s*,?\s+(?:which\s+is\s+|is\s+)?(?:based|headquartered)\s+in\s+(?:the\s+)?"
                          r"(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?,\s+)?$")
-_APPOS_BEFORE_DEMONYM = re.compile(r"^\s*(?:,|\s(?:is|was))\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$")
+_LEGAL_TAIL = r"(?:\s+(?:Ltd|Limited|Inc|Corp|Corporation|Co|plc|PLC|LLC|AG|SA|NV|Pty|Bhd|Holdings)\.?)*"
+_APPOS_BEFORE_DEMONYM = re.compile(r"^" + _LEGAL_TAIL + r"(?:\s*\([^()]{0,30}\))?\s*(?:,|\s(?:is|was))\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$")
+#: "JL Mag, China's largest magnet maker", "Vulcan Elements, a US magnet maker"
+_APPOS_BEFORE_COUNTRY = re.compile(r"^" + _LEGAL_TAIL + r"(?:\s*\([^()]{0,30}\))?\s*,\s+(?:(?:a|an|the)\s+)?$")
 _GRAPH_SEAT = re.compile(r"^\s+(?:in|of|from)\s+(?:the\s+)?$")
 
 _OWNED = r"(?:(?:wholly|majority|fully|partly|100\s?%)[- ]owned\s+|(?:\w+\s+)?)"
@@ -167,6 +170,11 @@ def rules_hq_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -
             if c.flag == "demonym" and _APPOS_BEFORE_DEMONYM.match(gap) and \
                     re.match(r"\s+[a-z]", s[ce:ce + 3]):
                 ctx.emit(f, "HEADQUARTERED_IN", c, i, fs, ce, 0.7, "firm-apposition-demonym", local=True)
+            elif c.flag is None and _APPOS_BEFORE_COUNTRY.match(gap) and \
+                    re.match(r"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){0,3}(?:maker|producer|miner|company|firm|group|"
+                             r"manufacturer|developer|refiner|processor|supplier|smelter|giant|conglomerate|"
+                             r"corporation|enterprise|start-?up)s?\b", s[ce:]):
+                ctx.emit(f, "HEADQUARTERED_IN", c, i, fs, ce + 30, 0.7, "firm-apposition-country", local=True)
             elif c.flag != "demonym" and _SEAT_AFTER.match(gap):
                 ctx.emit(f, "HEADQUARTERED_IN", c, i, fs, ce, 0.75, "firm-based-in", local=True)
             elif c.flag is None and _GRAPH_SEAT.match(gap) and c.id in seats.get(f.id, set()):

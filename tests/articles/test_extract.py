@@ -283,3 +283,19 @@ class TestLinksBySchemaAndGraph:
     ])
     def test_owners_in_clauses(self, gaz: Gazetteer, text: str, triple: tuple[str, str, str]) -> None:
         assert triple in triples(extract(gaz, text))
+
+    @pytest.mark.parametrize("text, triple", [
+        ("JL Mag, China's largest magnet maker, makes NdFeB magnets.", ("firm:jl-mag", "HEADQUARTERED_IN", "country:CN")),
+        ("Vulcan Elements, a US magnet maker, said so.", ("firm:vulcan-elements", "HEADQUARTERED_IN", "country:US")),
+        ("Iluka Resources Ltd (ASX: ILU), an Australian mineral sands miner, said so.",
+         ("firm:iluka", "HEADQUARTERED_IN", "country:AU")),
+        ("Iluka Resources Ltd (ASX: ILU) will supply rare earths to Lynas Rare Earths Ltd.",
+         ("firm:iluka", "SUPPLIES", "firm:lynas")),
+    ])
+    def test_appositions_legal_suffixes_and_tickers(self, gaz: Gazetteer, text: str,
+                                                    triple: tuple[str, str, str]) -> None:
+        assert triple in triples(extract(gaz, text))
+
+    def test_a_possessive_apposition_that_is_not_a_firm_noun(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Lynas, China's biggest rival, said so.")
+        assert ("firm:lynas", "HEADQUARTERED_IN", "country:CN") not in triples(x)
