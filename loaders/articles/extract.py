@@ -77,6 +77,7 @@ from loaders.articles.rules_links import (
 )
 from loaders.articles.rules_policy import (
     rules_agreement_parties,
+    rules_destinations,
     rules_issued,
     rules_issued_more,
     rules_issued_said,
@@ -135,6 +136,7 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
                 rules_located(ctx, i, sent, ms)
         if ms:
             rules_targets(ctx, i, sent, ms, recent_policy if i - recent_policy_at <= 2 else None)
+            rules_destinations(ctx, i, sent, ms, recent_policy if i - recent_policy_at <= 2 else None)
             rules_operates(ctx, i, sent, ms, last_firm)
             rules_known_links(ctx, i, sent, ms, last_firm)
             rules_produces(ctx, i, sent, ms, last_firm)

@@ -72,8 +72,26 @@ def _find_mentions(gaz: Gazetteer, text: str, sentences: list[Sentence],
             span = (ref.start(), ref.end())
             out.append(Mention(span[0], span[1], text[span[0]:span[1]], pid, "Policy",
                                sentence_of(span[0]), "contextual"))
+    # any two countries the graph has an agreement between: "the US-Japan framework",
+    # "Australia–US critical minerals deal" (the latest one announced by the article's date)
+    countries = [m for m in out if m.type == "Country"]
+    for a, b in zip(countries, countries[1:]):
+        if a.id == b.id or not _PAIR_SEP.fullmatch(text, a.end, b.start):
+            continue
+        kw = _PAIR_KW.match(text, b.end)
+        if kw is None:
+            continue
+        pid = gaz.agreement_between(a.id, b.id, published)
+        if pid and not any(x.id == pid and x.start < kw.end() and a.start < x.end for x in out):
+            out.append(Mention(a.start, kw.end(), text[a.start:kw.end()], pid, "Policy",
+                               sentence_of(a.start), "contextual"))
     out.sort(key=lambda m: (m.start, m.end))
     return out
+
+
+_PAIR_SEP = re.compile(r"\s?[-–—‑/]\s?")
+_PAIR_KW = re.compile(r"(?:\s+[\w-]+){0,3}?\s+(?:agreements?|deals?|truce|framework|arrangements?|accord|pact|"
+                      r"consensus)\b")
 
 
 def _mention(gaz: Gazetteer, start: int, end: int, text: str, eid: str,

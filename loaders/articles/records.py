@@ -75,8 +75,11 @@ def assess(text: str, lo: int, hi: int) -> tuple[bool, float, str | None]:
     clause = text[start:end]
     if _NEGATION.search(clause):
         return False, 0.0, "negated"
-    strong = len(_STRONG_HEDGES.findall(clause))
-    hedges = len(_HEDGES.findall(clause))
+    # a hedge after the statement's last word modifies what follows it ("MOFCOM announced that
+    # No. 61 would take effect …": the announcement is asserted), so hedges are read up to ``hi``
+    hedged = text[start:max(hi, start)]
+    strong = len(_STRONG_HEDGES.findall(hedged))
+    hedges = len(_HEDGES.findall(hedged))
     factor = 0.5 ** min(strong, 1) * 0.75 ** min(hedges, 2)
     return True, factor, ("hedged" if hedges or strong else None)
 

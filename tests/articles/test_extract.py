@@ -299,3 +299,16 @@ class TestLinksBySchemaAndGraph:
     def test_a_possessive_apposition_that_is_not_a_firm_noun(self, gaz: Gazetteer) -> None:
         x = extract(gaz, "Lynas, China's biggest rival, said so.")
         assert ("firm:lynas", "HEADQUARTERED_IN", "country:CN") not in triples(x)
+
+    def test_any_two_countries_name_their_agreement(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The US-Japan framework, signed in Tokyo, covers rare earths.", published="2025-11-20")
+        assert ("policy:us-jp-2025-framework", "AFFECTS", "country:JP") in triples(x)
+
+    def test_destination_of_controlled_exports(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Announcement No. 18 requires licences for exports to the United States and Japan.")
+        assert {("policy:cn-mofcom-2025-18", "AFFECTS", c) for c in ("country:US", "country:JP")} <= triples(x)
+
+    def test_a_hedge_after_the_object_belongs_to_what_follows(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The Ministry of Commerce announced that Announcement No. 61 would take effect on December 1.")
+        hit = [r for r in x.relations if r.predicate == "ISSUED_BY" and r.object == "firm:cn-mofcom"]
+        assert hit and hit[0].confidence >= 0.5
