@@ -164,7 +164,9 @@ def evaluate(which: str = "dev", verbose: bool = False) -> dict[str, Any]:
                     if key == "relations":
                         kinds[f"relation {kind} {item[1]}"] += 1
                         if kind == "FN":
-                            kinds[f"relation FN, why: {_why(item, found, sentences_of)}"] += 1
+                            why = _why(item, found, sentences_of)
+                            kinds[f"relation FN, why: {why}"] += 1
+                            kinds[f"relation FN {item[1]}, why: {why}"] += 1
                     elif key == "candidates":
                         kinds[f"candidate {kind} {item.split(':')[1]}"] += 1
                     else:

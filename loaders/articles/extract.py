@@ -73,6 +73,7 @@ from loaders.articles.rules_links import (
     rules_hq_more,
     rules_owns_more,
     rules_production_nouns,
+    rules_supplies_more,
     rules_supply_deals,
 )
 from loaders.articles.rules_policy import (
@@ -127,6 +128,7 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
             rules_owns_more(ctx, i, sent, ms, last_firm)
             rules_supplies(ctx, i, sent, ms)
             rules_supply_deals(ctx, i, sent, ms)
+            rules_supplies_more(ctx, i, sent, ms, last_firm)
             rules_production_nouns(ctx, i, sent, ms)
             rules_supply_shares(ctx, i, sent, ms)
             if "Country" in types:

@@ -28,7 +28,8 @@ from loaders.articles.records import Mention, RelationHit, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
 from loaders.articles.sentences import Sentence
 
-__all__ = ["rules_conjuncts", "rules_hq_more", "rules_owns_more", "rules_production_nouns", "rules_supply_deals"]
+__all__ = ["rules_conjuncts", "rules_hq_more", "rules_owns_more", "rules_production_nouns", "rules_supplies_more",
+           "rules_supply_deals"]
 
 _CONJ = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as\s+well\s+as|&)\s+)(?:the\s+)?")
 _IN_PLACE = re.compile(r"\s+(?:in|of|from)\s+(?:the\s+)?")
@@ -58,7 +59,7 @@ _PCT_OF = re.compile(r"^\s+(?:now\s+|also\s+)?(?:owns|owned|holds|held|has|had|c
 _DEAL_WITH = re.compile(r"\b(?P<kind>supply|sales?|purchase|procurement)\s+(?:agreement|deal|contract|pact|arrangement)s?"
                         r"\s+with\s+(?:the\s+)?$", re.I)
 _PRODUCTION_AFTER = re.compile(r"\s+(?:production|output)\b")
-_WHICH_OWNS = re.compile(r"^\s*,\s+which\s+(?:also\s+|now\s+)?(?:owns|controls|acquired|bought|holds\s+(?:a\s+)?(?:[\w%.-]+\s+){0,2}"
+_WHICH_OWNS = re.compile(r"^\s*,\s+which\s+(?:also\s+|now\s+)?(?:owns|controls|acquired|bought|(?:holds|has|took|acquired)\s+(?:a\s+)?(?:[\w%.-]+\s+){0,2}"
                          r"(?:stake|interest)\s+in)\s+(?:(?:a\s+|an\s+)?(?:about\s+|around\s+)?\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)\s+"
                          r"(?:stake\s+|interest\s+)?(?:of|in)\s+)?(?:the\s+)?$", re.I)
 _OWNER_OF = re.compile(r"^\s*,\s+(?:the|a|an|its)\s+(?:largest\s+|biggest\s+|major\s+|majority\s+|controlling\s+|sole\s+|new\s+)?"
@@ -70,6 +71,14 @@ _HOLDS_STAKE = re.compile(r"\s+(?:now\s+|also\s+)?(?:holds|has|owns|took|acquire
                           r"(?:stake|interest|shareholding)\b")
 _JV_OF = re.compile(r"^\s*(?:,\s+)?(?:is\s+|was\s+)?(?:a|an|the)\s+(?:[\w-]+\s+){0,2}joint\s+venture\s+"
                     r"(?:between|of|by|owned\s+by)\s+(?:the\s+)?$", re.I)
+_STAKE_NOUN = re.compile(r"^['’]s?\s+(?:(?:about\s+|around\s+|nearly\s+)?\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)\s+|"
+                         r"(?:new\s+|minority\s+|majority\s+|controlling\s+|equity\s+|indirect\s+|direct\s+)+)?"
+                         r"(?:stake|shareholding|holding|equity\s+interest|interest|ownership)\s+in\s+(?:the\s+)?$", re.I)
+_PCT_OWNED_BY = re.compile(r"^\s*,?\s+(?:which\s+is\s+|is\s+|was\s+)?(?:about\s+)?\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)"
+                           r"[- ]owned\s+by\s+(?:the\s+)?$", re.I)
+_OWNER_AFTER_B = re.compile(r"^['’]s?\s+(?:largest\s+|biggest\s+|major\s+|majority\s+|controlling\s+|sole\s+|new\s+)?"
+                            r"(?:shareholder|owner|parent(?:\s+company)?)\s*,?\s+(?:the\s+)?$", re.I)
+_STATE_OWNED = re.compile(r"^(?:['’]s)?\s+(?:[a-z][\w-]*\s+)?(?:state|government)[- ](?:owned|controlled|run)\s+(?:[a-z][\w-]*\s+){0,2}$")
 _PARENT = re.compile(r"^['’]s?\s+parent(?:\s+company)?\s*,?\s+$", re.I)
 
 
@@ -189,9 +198,10 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
     owned = [m for m in ms if m.type in {"Firm", "Facility"}]
     if not firms or not owned:
         return
+    owners = firms + [m for m in ms if m.type == "Country"]
     for b in owned:
         bs, be = rel_span(b, sent)
-        for a in firms:
+        for a in owners:
             if a.id == b.id:
                 continue
             as_, ae = rel_span(a, sent)
@@ -205,6 +215,10 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                              properties={"share": round(float(pct.group(1)) / 100, 4)})
                 elif _A_S_SUB_B.match(gap) or _A_OWNED_B.match(gap) or _ACQUIRED.match(gap):
                     ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "owner-noun", local=_ACQUIRED.match(gap) is None)
+                elif _STAKE_NOUN.match(gap):  # "Shenghe's 8% stake in MP Materials"
+                    ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "possessive-stake", local=True)
+                elif a.type == "Country" and _STATE_OWNED.match(gap):  # "Chinese state-owned miner X"
+                    ctx.emit(a, "OWNS", b, i, as_, be, 0.65, "state-owned", local=True)
                 elif _WHICH_OWNS.match(gap) or _OWNER_OF.match(gap):
                     ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "owner-which-owns", local=True)
                 elif re.fullmatch(r"\s*,\s+", gap) and _OWNER_S.match(s, be):
@@ -214,7 +228,8 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                 gap = s[be:as_]
                 if any(be <= o.start - sent.start < as_ for o in firms if o is not a):
                     continue
-                if (_IN_WHICH.match(gap) and _HOLDS_STAKE.match(s, ae)) or _JV_OF.match(gap):
+                if (_IN_WHICH.match(gap) and _HOLDS_STAKE.match(s, ae)) or _JV_OF.match(gap) or \
+                        _PCT_OWNED_BY.match(gap) or _OWNER_AFTER_B.match(gap):
                     ctx.emit(a, "OWNS", b, i, bs, ae + 40, 0.7, "in-which-owner", local=True)
                 elif _B_SUB_OF_A.match(gap) or _OWNED_BY.match(gap):
                     ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "owned-by-noun", local=True)
@@ -289,3 +304,50 @@ def rules_production_nouns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Me
             group = [q] + [o for o in products if o.start == q.start and o.id != q.id]  # "NdPr"
             for obj in group:
                 ctx.emit(p, "PRODUCES", obj, i, ps, tail.end(), 0.65, "possessive-production", local=True)
+
+
+_SUPPLY_DIRECT = re.compile(r"^\s+(?:will\s+|would\s+|to\s+|also\s+|now\s+|currently\s+|(?:has\s+)?agreed\s+to\s+|is\s+set\s+to\s+)?"
+                            r"(?:supply|supplies|supplied|supplying|provide|provides|provided|providing)\s+(?:the\s+)?$", re.I)
+_SUPPLIER_OF_B = re.compile(r"^['’]s?\s+(?:main\s+|largest\s+|biggest\s+|key\s+|sole\s+|only\s+|primary\s+|major\s+|"
+                            r"first\s+|new\s+)?(?:[\w-]+\s+){0,2}suppliers?\s*,?\s+(?:the\s+)?$", re.I)
+_IS_SUPPLIER = re.compile(r"^\s+(?:is|was|became|has\s+become|remains)\s+(?:now\s+)?(?:the\s+|a\s+)?$", re.I)
+_CUSTOMERS = re.compile(r"^(?:['’]s?|\s*,\s+whose)\s+(?:[\w-]+\s+){0,2}(?:customers?|clients?|buyers?|offtakers?|offtake\s+partners?)"
+                        r"\s+(?:include|includes|included|are|is|such\s+as|like)\s+(?:the\s+)?$", re.I)
+_ITS_CUSTOMER = re.compile(r"\b(?:its|their)\s+(?:[\w.-]+\s+){0,2}(?:customers?|clients?|buyers?|offtakers?)\s*,?\s+$", re.I)
+
+
+def rules_supplies_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
+                        last_firm: Mention | None) -> None:
+    """SUPPLIES in the forms rules_chain does not read: "A will supply B (with …)", "B's main
+    supplier, A", "A is B's supplier", "A's customers include B", "one of its US customers,
+    B" (its: the nearest firm before, else the firm of the sentences before)."""
+    s = sent.text
+    actors = [m for m in ms if m.type in {"Firm", "Facility", "Country"} and m.flag != "demonym"]
+    if len(actors) < 1:
+        return
+    for b in actors:
+        bs, be = rel_span(b, sent)
+        for a in actors:
+            if a.id == b.id:
+                continue
+            as_, ae = rel_span(a, sent)
+            if ae <= bs:
+                if any(ae <= o.start - sent.start < bs for o in actors if o is not b and o is not a):
+                    continue
+                gap = s[ae:bs]
+                if _SUPPLY_DIRECT.match(gap) and not re.match(r"['’]s?\s", s[be:be + 3]):
+                    ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "a-supplies-b")
+                elif _CUSTOMERS.match(gap):
+                    ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "customers-include", local=True)
+                elif _IS_SUPPLIER.match(gap) and \
+                        re.match(r"['’]s?\s+(?:[\w-]+\s+){0,3}suppliers?\b", s[be:]):
+                    ctx.emit(a, "SUPPLIES", b, i, as_, be + 40, 0.7, "is-b-s-supplier", local=True)
+                elif _SUPPLIER_OF_B.match(gap):  # "B's main supplier, A": here a is B
+                    ctx.emit(b, "SUPPLIES", a, i, as_, be, 0.7, "b-s-supplier", local=True)
+        its = _ITS_CUSTOMER.search(s[:bs])
+        if its and b.type in {"Firm", "Country"}:
+            pool = [f for f in reversed(actors) if f.type == "Firm" and f.end - sent.start <= its.start()]
+            if not pool and last_firm is not None:
+                pool = [last_firm]
+            if pool and pool[0].id != b.id:
+                ctx.emit(pool[0], "SUPPLIES", b, i, its.start(), be, 0.65, "its-customer", local=True)

@@ -312,3 +312,20 @@ class TestLinksBySchemaAndGraph:
         x = extract(gaz, "The Ministry of Commerce announced that Announcement No. 61 would take effect on December 1.")
         hit = [r for r in x.relations if r.predicate == "ISSUED_BY" and r.object == "firm:cn-mofcom"]
         assert hit and hit[0].confidence >= 0.5
+
+    @pytest.mark.parametrize("text, triple", [
+        ("Shenghe Resources' 8% stake in MP Materials is worth millions.", ("firm:shenghe", "OWNS", "firm:mp-materials")),
+        ("MP Materials, which is 8% owned by Shenghe Resources, said so.", ("firm:shenghe", "OWNS", "firm:mp-materials")),
+        ("MP Materials' largest shareholder, Shenghe Resources, said so.", ("firm:shenghe", "OWNS", "firm:mp-materials")),
+        ("Chinese state-owned miner China Northern Rare Earth raised prices.",
+         ("country:CN", "OWNS", "firm:china-northern-rare-earth")),
+        ("Lynas will supply Blue Line Corp with heavy rare earths.",
+         ("firm:lynas", "SUPPLIES", "candidate:Firm:Blue Line Corp")),
+        ("General Motors' main magnet supplier, VAC, said so.", ("firm:vac", "SUPPLIES", "firm:gm")),
+        ("VAC is General Motors' supplier of magnets.", ("firm:vac", "SUPPLIES", "firm:gm")),
+        ("MP Materials' customers include General Motors.", ("firm:mp-materials", "SUPPLIES", "firm:gm")),
+        ("Lynas signed a deal with one of its US customers, Blue Line Corp, for a venture.",
+         ("firm:lynas", "SUPPLIES", "candidate:Firm:Blue Line Corp")),
+    ])
+    def test_stakes_and_customers_as_nouns(self, gaz: Gazetteer, text: str, triple: tuple[str, str, str]) -> None:
+        assert triple in triples(extract(gaz, text))
