@@ -200,6 +200,12 @@ def _classify(run: list[tuple[str, int, int]]) -> tuple[str, int] | None:
 _JOINED = re.compile(r"\s(?:and|&)\s|,|^-based\s")
 
 
+_KIND_BEFORE_NAME = re.compile(
+    r"\s+(?:[a-z][\w-]*\s+){0,2}(?:firm|company|miner|group|carmaker|automaker|maker|producer|manufacturer|"
+    r"developer|bank|lender|fund|investor|conglomerate|giant|start-?up|refiner|processor|supplier|smelter|"
+    r"trader|trading house|utility|chipmaker|agency)\s+([A-Z][\w&.-]*(?:[ \t]+[A-Z][\w&.-]*){0,3})")
+
+
 def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                mentions: list[Any]) -> tuple[list[NameHit], set[int]]:
     """Candidates and graph-linked names found by form; and the indexes of ``mentions``
@@ -314,7 +320,25 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                    r"economist|partner|professor|researcher|official|executive|fellow|manager|adviser|"
                    r"advisor|strategist)\s+(?:at|of|with)\s+(?:the[ \t]+)?([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,3})"),
     ]
+    # news agencies and exchanges cited: "Reuters reported", "told Reuters", "reported by Bloomberg"
+    cues += [
+        re.compile(r"(?<![\w.])([A-Z][a-z]{2,}(?:[ \t]+News)?)\s+(?:reported|reports|has reported)\b"),
+        re.compile(r"\b(?:told|reported by|quoted by|cited by)\s+(?:the[ \t]+)?([A-Z][A-Za-z]{2,}(?:[ \t]+News)?)(?![\w-]|\s+[A-Z])"),
+    ]
     known = {h.text for h in hits}
+    # "Swiss firm Glencore", "Canadian miner Aclara Resources": a demonym and a kind of firm
+    for m in mentions:
+        if m.type != "Country" or m.flag != "demonym":
+            continue
+        kind = _KIND_BEFORE_NAME.match(text, m.end)
+        if kind is None:
+            continue
+        a, b = kind.span(1)
+        name = text[a:b].rstrip(".")
+        if name.split()[0] in _LEAD_STOP or name in known or overlaps_graph(a, a + len(name)):
+            continue
+        if add(a, a + len(name), "Firm", "kind") is not None:
+            known.add(name)
     for rx in cues:
         for m in rx.finditer(text):
             a, b = m.span(1)

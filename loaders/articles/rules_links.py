@@ -347,6 +347,8 @@ def rules_supplies_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
         its = _ITS_CUSTOMER.search(s[:bs])
         if its and b.type in {"Firm", "Country"}:
             pool = [f for f in reversed(actors) if f.type == "Firm" and f.end - sent.start <= its.start()]
+            subject = [f for f in pool if f.start - sent.start < 25 and not f.id.startswith("candidate:")]
+            pool = subject[-1:] or pool  # "Lynas told the ASX it signed with one of its customers"
             if not pool and last_firm is not None:
                 pool = [last_firm]
             if pool and pool[0].id != b.id:

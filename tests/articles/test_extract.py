@@ -329,3 +329,16 @@ class TestLinksBySchemaAndGraph:
     ])
     def test_stakes_and_customers_as_nouns(self, gaz: Gazetteer, text: str, triple: tuple[str, str, str]) -> None:
         assert triple in triples(extract(gaz, text))
+
+    @pytest.mark.parametrize("text, name", [
+        ("The deal was first reported by Reuters.", "Reuters"),
+        ("Bloomberg reported it on Monday.", "Bloomberg"),
+        ("Lynas told Reuters on Monday that it would expand.", "Reuters"),
+        ("German carmaker BMW and Swiss firm Glencore signed.", "Glencore"),
+    ])
+    def test_organisations_by_what_the_sentence_says(self, gaz: Gazetteer, text: str, name: str) -> None:
+        assert name in [c.name for c in extract(gaz, text).candidates]
+
+    def test_its_is_the_subject_not_the_listener(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Lynas told the ASX that it signed a deal with one of its US customers, Blue Line Corp, on Monday.")
+        assert ("firm:lynas", "SUPPLIES", "candidate:Firm:Blue Line Corp") in triples(x)
