@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import re
 
+from loaders.articles.deals import rules_deal_parties
 from loaders.articles.gazetteer import Gazetteer
 from loaders.articles.mentions import find_all_mentions
 from loaders.articles.readers import Article
@@ -120,6 +121,7 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
         if len(ms) >= 2:
             types = {m.type for m in ms}
             if "Policy" in types:
+                rules_deal_parties(ctx, i, sent, ms)
                 rules_issued(ctx, i, sent, ms)
                 rules_issued_said(ctx, i, sent, ms)
                 rules_issued_more(ctx, i, sent, ms)

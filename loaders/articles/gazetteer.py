@@ -339,6 +339,7 @@ class GraphIndex:
       the year of each ("MOFCOM/GACC Announcement No. 18 of 2025");
     - ``operated[firm]`` / ``operator[facility]``: OPERATES claims; ``located[facility]``:
       countries from LOCATED_IN claims; ``hq[firm]``: countries from HEADQUARTERED_IN claims;
+      ``affected[policy]``: its parties and beneficiaries (AFFECTS claims);
     - ``issuers[policy]``: ISSUED_BY objects; ``by_norm[name]``: entity ids by a reduced
       name or alias (:func:`norm_name`), for names found by the candidate detector.
     """
@@ -350,6 +351,7 @@ class GraphIndex:
         self.operator: dict[str, set[str]] = {}
         self.located: dict[str, set[str]] = {}
         self.hq: dict[str, set[str]] = {}
+        self.affected: dict[str, set[str]] = {}
         self.issuers: dict[str, set[str]] = {}
         self.by_norm: dict[str, set[str]] = {}
         #: first two words of a facility's longer names ("Round Top") → the facility, if unique
@@ -404,6 +406,8 @@ class GraphIndex:
                 self.located.setdefault(claim.subject, set()).add(claim.object)
             elif claim.predicate == "HEADQUARTERED_IN":
                 self.hq.setdefault(claim.subject, set()).add(claim.object)
+            elif claim.predicate == "AFFECTS" and claim.properties.get("role") in (None, "party", "beneficiary"):
+                self.affected.setdefault(claim.subject, set()).add(claim.object)
             elif claim.predicate == "ISSUED_BY":
                 self.issuers.setdefault(claim.subject, set()).add(claim.object)
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from loaders.articles.deals import described_deals
 from loaders.articles.gazetteer import Gazetteer, Match, norm_name
 from loaders.articles.names import find_names
 from loaders.articles.readers import Article
@@ -192,6 +193,12 @@ def find_all_mentions(article: Article, gaz: Gazetteer) -> ArticleMentions:
     for ref in antecedents(gaz, text, mentions, sentence_of):
         if not taken.overlapping(ref.start, ref.end):
             mentions.append(_mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag))
+    mentions.sort(key=lambda m: (m.start, m.end))
+    # funding deals described by their parties ("a $150 million loan from the DoD")
+    taken = SpanIndex(mentions)
+    for deal in described_deals(gaz, text, sentences, mentions, article.published, sentence_of):
+        if not taken.overlapping(deal.start, deal.end):
+            mentions.append(deal)
     mentions.sort(key=lambda m: (m.start, m.end))
     # "Iluka Resources Ltd (ASX: ILU), an Australian miner": the legal suffix and the ticker
     # belong to the firm's mention, so the rules see the firm next to what follows them

@@ -179,6 +179,8 @@ def rules_hq_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -
             if c.flag == "demonym" and _APPOS_BEFORE_DEMONYM.match(gap) and \
                     re.match(r"\s+[a-z]", s[ce:ce + 3]):
                 ctx.emit(f, "HEADQUARTERED_IN", c, i, fs, ce, 0.7, "firm-apposition-demonym", local=True)
+            elif c.flag != "demonym" and _APPOS_BEFORE_COUNTRY.match(gap) and re.match(r"-based\b", s[ce:ce + 7]):
+                ctx.emit(f, "HEADQUARTERED_IN", c, i, fs, ce + 6, 0.7, "firm-apposition-based", local=True)
             elif c.flag is None and _APPOS_BEFORE_COUNTRY.match(gap) and \
                     re.match(r"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){0,3}(?:maker|producer|miner|company|firm|group|"
                              r"manufacturer|developer|refiner|processor|supplier|smelter|giant|conglomerate|"

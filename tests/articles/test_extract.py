@@ -342,3 +342,18 @@ class TestLinksBySchemaAndGraph:
     def test_its_is_the_subject_not_the_listener(self, gaz: Gazetteer) -> None:
         x = extract(gaz, "Lynas told the ASX that it signed a deal with one of its US customers, Blue Line Corp, on Monday.")
         assert ("firm:lynas", "SUPPLIES", "candidate:Firm:Blue Line Corp") in triples(x)
+
+    def test_a_loan_described_by_its_parties_is_the_graph_deal(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "MP Materials will receive a $150 million loan from the DoD within 30 days.",
+                    published="2025-07-15")
+        assert {("policy:us-dod-2025-mp-samarium-loan", "ISSUED_BY", "firm:us-dod"),
+                ("policy:us-dod-2025-mp-samarium-loan", "AFFECTS", "firm:mp-materials")} <= triples(x)
+
+    def test_a_stake_is_ownership_not_a_deal_mention(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The Pentagon will take a stake of up to 15% in MP Materials.", published="2025-07-15")
+        assert "policy:us-dod-2025-mp-preferred-equity" not in x.entity_ids()
+        assert ("firm:us-dod", "OWNS", "firm:mp-materials") in triples(x)
+
+    def test_seat_by_a_city_based_apposition(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Sojitz, a Tokyo-based trading house, signed.")
+        assert ("firm:sojitz", "HEADQUARTERED_IN", "country:JP") in triples(x)
