@@ -291,12 +291,13 @@ _COUNTRY_BOX = {
     "country:MY": (0.8, 7.5, 99.5, 119.5), "country:EE": (57.5, 59.8, 21.5, 28.3), "country:ZA": (-35, -22, 16, 33),
     "country:BR": (-34, 5.5, -74, -34), "country:DE": (47, 55.1, 5.8, 15.1), "country:FR": (41, 51.2, -5.2, 9.6),
     "country:GL": (59.5, 84, -73.5, -11), "country:CA": (41.6, 83.2, -141.1, -52.6), "country:JP": (24, 45.6, 122.9, 146),
+    "country:MW": (-17.2, -9.3, 32.6, 36), "country:AO": (-18.1, -4.3, 11.6, 24.1), "country:CL": (-56, -17.4, -76, -66.4),
 }
 
 
 def test_coordinates_have_precision_source_and_lie_in_their_country(bundled: MemoryStore) -> None:
     with_coords = [f for f in bundled.entities("Facility") if f.properties.get("latitude") is not None]
-    assert len(with_coords) >= 37
+    assert len(with_coords) >= 60
     sources = {s.id for s in bundled.entities("Source")}
     for facility in with_coords:
         props = facility.properties
@@ -316,6 +317,10 @@ def test_coordinates_have_precision_source_and_lie_in_their_country(bundled: Mem
     ("facility:lynas-kalgoorlie", -30.74889, 121.46583, "town"),
     ("facility:lynas-malaysia", 3.817, 103.333, "district"),
     ("facility:jl-mag-baotou", 40.6213, 109.9532, "town"),
+    ("facility:nolans", -22.59361, 133.23833, "site"),
+    ("facility:songwe-hill", -15.70155, 35.8215, "site"),
+    ("facility:round-top", 31.18333, -105.33944, "district"),
+    ("facility:zibo-jiahua", 36.8138, 118.055, "town"),
 ])
 def test_coordinates_as_cited(bundled: MemoryStore, facility: str, lat: float, lon: float, precision: str) -> None:
     props = bundled.get(facility).properties
@@ -326,6 +331,19 @@ def test_coordinate_copies_are_flagged(bundled: MemoryStore) -> None:
     """A coordinate read from a copy of Wikipedia says so; the one aggregator is flagged as such."""
     assert bundled.get("source:fr-wiki2-mountain-pass-mine").properties["quality"] == "mirror"
     assert bundled.get("source:fr-usacities-seadrift").properties["quality"] == "aggregator"
+    assert bundled.get("source:fr-wikiland-steenkampskraal").properties["quality"] == "mirror"
+
+
+def test_deposit_coordinates_from_mineral_databases(bundled: MemoryStore) -> None:
+    """Deposit sites read from mineral databases (PorterGeo, Mindat, AlkCarb) cite them as datasets."""
+    store = bundled
+    for facility, source in [("facility:nolans", "source:fr-portergeo-nolans-bore"),
+                             ("facility:songwe-hill", "source:fr-mindat-songwe-hill"),
+                             ("facility:strange-lake", "source:fr-alkcarb-strange-lake"),
+                             ("facility:longonjo", "source:fr-alkcarb-longonjo")]:
+        props = store.get(facility).properties
+        assert props["coordinate_source"] == source and props["coordinate_precision"] == "site", facility
+        assert store.get(source).properties["kind"] == "dataset", source
 
 
 @pytest.mark.parametrize("row, source", [

@@ -98,5 +98,5 @@ def test_coverage_of_the_bundled_data() -> None:
     store = MemoryStore()
     store.replace_all(bundled_batch())
     report = coverage_report(store)
-    assert report["Facility"]["rows"] == 88 and report["Facility"]["coordinates"] >= 37
+    assert report["Facility"]["rows"] == 88 and report["Facility"]["coordinates"] >= 60
     assert report["Facility"]["second_source"] >= 45 and report["Policy"]["second_source"] >= 45
