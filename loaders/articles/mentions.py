@@ -200,6 +200,25 @@ def find_all_mentions(article: Article, gaz: Gazetteer) -> ArticleMentions:
         if not taken.overlapping(deal.start, deal.end):
             mentions.append(deal)
     mentions.sort(key=lambda m: (m.start, m.end))
+    # "rare earth magnet capacity", "the rare earth magnet supply chain": the singular used as a
+    # modifier names the group (material:rare-earths), not the magnets (the annotated sets'
+    # convention; "rare earth magnets" as a noun stays NdFeB magnets)
+    if "material:rare-earths" in gaz.entities:
+        for k, m in enumerate(mentions):
+            if m.type == "Material" and _GROUP_MODIFIER.fullmatch(m.text) and \
+                    _NOUN_AFTER.match(text, m.end):
+                cut = m.start + len(re.match(r"(?i)rare[- ]earths?", m.text).group(0))
+                mentions[k] = Mention(m.start, cut, text[m.start:cut], "material:rare-earths", "Material",
+                                      m.sentence, "modifier")
+        # "Iluka Resources' Eneabba rare earths refinery": the lower-case group word inside a
+        # facility's description still names the group (a capitalised one is part of a name)
+        for m in list(mentions):
+            if m.type == "Facility":
+                for g in _GROUP_WORD.finditer(m.text):
+                    a = m.start + g.start()
+                    mentions.append(Mention(a, a + len(g.group(0)), g.group(0), "material:rare-earths",
+                                            "Material", m.sentence, "modifier"))
+        mentions.sort(key=lambda m: (m.start, m.end))
     # "Iluka Resources Ltd (ASX: ILU), an Australian miner": the legal suffix and the ticker
     # belong to the firm's mention, so the rules see the firm next to what follows them
     for m in mentions:
@@ -211,5 +230,9 @@ def find_all_mentions(article: Article, gaz: Gazetteer) -> ArticleMentions:
     return ArticleMentions(text, sentences, mentions, cand_mentions, candidates, owners)
 
 
+_GROUP_WORD = re.compile(r"(?<!heavy )(?<!light )(?<!medium )\brare[- ]earths?\b")
+_GROUP_MODIFIER = re.compile(r"(?i)rare[- ]earths?\s+magnet")
+_NOUN_AFTER = re.compile(r"\s+(?!(?:is|are|was|were|will|would|has|have|had|can|could|may|might|made|and|or|"
+                         r"from|to|in|of|for|at|by|with)\b)[a-z]")
 _FIRM_TAIL = re.compile(r"(?:,?\s+(?:Ltd|Limited|Inc|Corp|Corporation|Co|plc|PLC|LLC|AG|SA|NV|Pty|Bhd)\b\.?)*"
                         r"(?:\s*\((?:ASX|NYSE|NASDAQ|Nasdaq|TSX|TSXV|LSE|AIM|HKEX|SGX|KRX|TSE|OTC\w*)\s*:\s*[A-Z.]{1,6}\))?")

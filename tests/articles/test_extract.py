@@ -357,3 +357,13 @@ class TestLinksBySchemaAndGraph:
     def test_seat_by_a_city_based_apposition(self, gaz: Gazetteer) -> None:
         x = extract(gaz, "Sojitz, a Tokyo-based trading house, signed.")
         assert ("firm:sojitz", "HEADQUARTERED_IN", "country:JP") in triples(x)
+
+    def test_rare_earth_as_a_modifier_names_the_group(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "MP Materials will raise its rare earth magnet capacity. Rare earth magnets are scarce.")
+        got = {(m.text, m.id) for m in x.mentions if m.type == "Material"}
+        assert ("rare earth", "material:rare-earths") in got
+        assert ("Rare earth magnets", "material:ndfeb-magnet") in got
+
+    def test_group_word_inside_a_described_facility(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Iluka Resources' Eneabba rare earths refinery in Western Australia is nearly built.")
+        assert {"facility:iluka-eneabba", "material:rare-earths"} <= set(x.entity_ids())
