@@ -324,6 +324,13 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
     cues += [
         re.compile(r"(?<![\w.])([A-Z][a-z]{2,}(?:[ \t]+News)?)\s+(?:reported|reports|has reported)\b"),
         re.compile(r"\b(?:told|reported by|quoted by|cited by)\s+(?:the[ \t]+)?([A-Z][A-Za-z]{2,}(?:[ \t]+News)?)(?![\w-]|\s+[A-Z])"),
+        # a credit line: "… a national strategy for rare earth minerals. BLOOMBERG"
+        re.compile(r"(?:(?<=[.!?”\"])[ \t]+|^)(?!(?:ENDS|END|UPDATE|FILE|PHOTO|NOTE|EDITOR|ADVERTISEMENT|READ|MORE|"
+                   r"SHARE|TOPICS|RELATED|SUBSCRIBE|NEWS|BREAKING)\b)([A-Z]{3,12})[ \t]*$", re.M),
+        # "suppliers such as Robert Bosch", "automakers including Stellantis"
+        re.compile(r"\b(?:companies|firms|suppliers|automakers|carmakers|manufacturers|producers|groups|miners|"
+                   r"customers|banks|lenders|investors|buyers|refiners|processors)\s+(?:such\s+as|including|like)\s+"
+                   r"([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,2})"),
     ]
     known = {h.text for h in hits}
     # "Swiss firm Glencore", "Canadian miner Aclara Resources": a demonym and a kind of firm

@@ -367,3 +367,10 @@ class TestLinksBySchemaAndGraph:
     def test_group_word_inside_a_described_facility(self, gaz: Gazetteer) -> None:
         x = extract(gaz, "Iluka Resources' Eneabba rare earths refinery in Western Australia is nearly built.")
         assert {"facility:iluka-eneabba", "material:rare-earths"} <= set(x.entity_ids())
+
+    @pytest.mark.parametrize("text, name", [
+        ("Vietnam is working on a strategy. BLOOMBERG", "BLOOMBERG"),
+        ("It hit suppliers such as Robert Bosch that rely on magnets.", "Robert Bosch"),
+    ])
+    def test_credit_lines_and_examples_of_firms(self, gaz: Gazetteer, text: str, name: str) -> None:
+        assert name in [c.name for c in extract(gaz, text).candidates]
