@@ -319,16 +319,22 @@ _NAME_STOP = re.compile(r"\b(?:inc|ltd|corp|corporation|co|company|llc|plc|limit
                         r"pty|group|the|of)\b")
 
 
+_SPELLING = {"defence": "defense", "programme": "program", "organisation": "organization",
+             "centre": "center", "licence": "license"}
+
+
 def norm_name(name: str) -> str:
     """A name reduced for alias look-ups: lower case, ASCII letters and digits, no legal
-    suffix, no "the"/"of", no "US" prefix ("Lynas Rare Earths Ltd" → "lynas rare earths")."""
+    suffix, no "the"/"of", no "US" prefix ("Lynas Rare Earths Ltd" → "lynas rare earths"),
+    "United States"/"U.S.A." as "us", British spellings as American ("Department of Defence")."""
     import unicodedata
 
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"['’]s\b", "", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
-    text = re.sub(r"^\s*(?:the\s+)?(?:u s|us|usa)\s+", " ", text)
-    words = _NAME_STOP.sub(" ", f" {text} ").split()
+    text = re.sub(r"\b(?:united states(?: of america)?|u s a|usa|u s)\b", "us", text)
+    text = re.sub(r"^\s*(?:the\s+)?us\s+", " ", text)
+    words = [_SPELLING.get(w, w) for w in _NAME_STOP.sub(" ", f" {text} ").split()]
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 

@@ -243,8 +243,8 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
             if re.match(r"\s*Through\b", s[:its.start()], re.I) or not pool:
                 after = [f for f in firms if f.start - sent.start >= be and f.id != b.id]
                 pool = after[:1] if after and re.match(r"\s*,", s[be:]) else pool
-            if not pool and last_firm is not None:
-                pool = [last_firm]
+            if not pool and last_firm is not None and not [f for f in firms if f is not b]:
+                pool = [last_firm]  # the firm of the sentences before, when this one names no other
             if pool and pool[0].id != b.id:
                 ctx.emit(pool[0], "OWNS", b, i, its.start(), be, 0.65, "its-subsidiary", local=True)
 

@@ -374,3 +374,14 @@ class TestLinksBySchemaAndGraph:
     ])
     def test_credit_lines_and_examples_of_firms(self, gaz: Gazetteer, text: str, name: str) -> None:
         assert name in [c.name for c in extract(gaz, text).candidates]
+
+    @pytest.mark.parametrize("text, eid", [
+        ("The U.S. Department of Defence signed.", "firm:us-dod"),
+        ("The Export-Import Bank of the US said so.", "firm:us-exim"),
+    ])
+    def test_spelling_and_country_variants_of_graph_names(self, gaz: Gazetteer, text: str, eid: str) -> None:
+        assert eid in extract(gaz, text).entity_ids()
+
+    def test_its_subsidiary_does_not_reach_back_past_the_sentence_firm(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The Pentagon signed. Through its subsidiary, Lynas USA, Lynas Rare Earths has entered an agreement.")
+        assert ("firm:us-dod", "OWNS", "firm:lynas") not in triples(x)
