@@ -219,6 +219,26 @@ def find_all_mentions(article: Article, gaz: Gazetteer) -> ArticleMentions:
                     mentions.append(Mention(a, a + len(g.group(0)), g.group(0), "material:rare-earths",
                                             "Material", m.sentence, "modifier"))
         mentions.sort(key=lambda m: (m.start, m.end))
+    # "Lynas USA", "Goldman Sachs Bank USA", "JPMorgan Chase Funding Inc.": a graph firm's name
+    # followed by a country or a finance word names another company (a subsidiary): a
+    # candidate, unless the whole name is the same graph firm's alias
+    for k, m in enumerate(list(mentions)):
+        if m.type != "Firm" or m.flag is not None:
+            continue
+        sub = _SUBSIDIARY_TAIL.match(text, m.end)
+        if sub is None:
+            continue
+        name = text[m.start:sub.end()].rstrip(".")
+        if gaz.index.lookup(name) == m.id:
+            continue
+        mentions = [x for x in mentions if x is not m]
+        cand = next((c for c in candidates if c.type == "Firm" and norm_name(c.name) == norm_name(name)), None)
+        if cand is None:
+            cand = Candidate(name, "Firm")
+            candidates.append(cand)
+        cand.mentions.append({"start": m.start, "end": m.start + len(name), "text": name})
+        cand_mentions.append(Mention(m.start, m.start + len(name), name, f"candidate:Firm:{cand.name}", "Firm",
+                                     m.sentence, "candidate"))
     # "Iluka Resources Ltd (ASX: ILU), an Australian miner": the legal suffix and the ticker
     # belong to the firm's mention, so the rules see the firm next to what follows them
     for m in mentions:
@@ -230,6 +250,8 @@ def find_all_mentions(article: Article, gaz: Gazetteer) -> ArticleMentions:
     return ArticleMentions(text, sentences, mentions, cand_mentions, candidates, owners)
 
 
+_SUBSIDIARY_TAIL = re.compile(r"(?:[ \t]+(?:USA|U\.S\.|UK|Bank|Funding|Capital|Securities|Ventures|Finance|"
+                              r"Financial|Asset[ \t]+Management))+(?:[ \t]+(?:Inc|LLC|Ltd|Limited|Corp|N\.A)\.?)?(?![\w-])")
 _GROUP_WORD = re.compile(r"(?<!heavy )(?<!light )(?<!medium )\brare[- ]earths?\b")
 _GROUP_MODIFIER = re.compile(r"(?i)rare[- ]earths?\s+magnet")
 _NOUN_AFTER = re.compile(r"\s+(?!(?:is|are|was|were|will|would|has|have|had|can|could|may|might|made|and|or|"

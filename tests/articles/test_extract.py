@@ -385,3 +385,8 @@ class TestLinksBySchemaAndGraph:
     def test_its_subsidiary_does_not_reach_back_past_the_sentence_firm(self, gaz: Gazetteer) -> None:
         x = extract(gaz, "The Pentagon signed. Through its subsidiary, Lynas USA, Lynas Rare Earths has entered an agreement.")
         assert ("firm:us-dod", "OWNS", "firm:lynas") not in triples(x)
+
+    def test_a_subsidiary_named_after_its_parent_is_a_candidate(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Through its subsidiary, Lynas USA, Lynas Rare Earths has entered an agreement.")
+        assert "Lynas USA" in [c.name for c in x.candidates]
+        assert ("firm:lynas", "OWNS", "candidate:Firm:Lynas USA") in triples(x)
