@@ -79,6 +79,15 @@ _PCT_OWNED_BY = re.compile(r"^\s*,?\s+(?:which\s+is\s+|is\s+|was\s+)?(?:about\s+
 _OWNER_AFTER_B = re.compile(r"^['’]s?\s+(?:largest\s+|biggest\s+|major\s+|majority\s+|controlling\s+|sole\s+|new\s+)?"
                             r"(?:shareholder|owner|parent(?:\s+company)?)\s*,?\s+(?:the\s+)?$", re.I)
 _STATE_OWNED = re.compile(r"^(?:['’]s)?\s+(?:[a-z][\w-]*\s+)?(?:state|government)[- ](?:owned|controlled|run)\s+(?:[a-z][\w-]*\s+){0,2}$")
+#: a superset of the words the OWNS patterns need, to skip sentences without any (speed)
+_OWNS_WORDS = re.compile(r"(?i)subsidiar|unit|affiliate|arm|division|owned|controlled|acqui|takeover|purchase|"
+                         r"took|taken|%|cent|own|control|bought|stake|interest|holder|parent|holding|"
+                         r"venture|run")
+#: the same for the SUPPLIES patterns
+_ITS_WORD = re.compile(r"(?i)\b(?:its|their)\b")
+_SUB_WORD = re.compile(r"(?i)subsidiar|unit|affiliate|arm|division")
+_DEAL_KIND_WORD = re.compile(r"(?i)supply|sale|purchase|procurement")
+_SUPPLY_WORDS = re.compile(r"(?i)suppl|provid|customer|client|buyer|offtake")
 _PARENT = re.compile(r"^['’]s?\s+parent(?:\s+company)?\s*,?\s+$", re.I)
 
 
@@ -196,11 +205,15 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                     last_firm: Mention | None) -> None:
     """OWNS from ownership nouns and phrases (see the module docstring)."""
     s = sent.text
+    if not _OWNS_WORDS.search(s):
+        return  # every pattern below needs one of these words (speed)
     firms = [m for m in ms if m.type == "Firm"]
     owned = [m for m in ms if m.type in {"Firm", "Facility"}]
     if not firms or not owned:
         return
     owners = firms + [m for m in ms if m.type == "Country"]
+    # the end-anchored "its subsidiary" search is costly: only when its words are in the sentence
+    its_sub_possible = _ITS_WORD.search(s) is not None and _SUB_WORD.search(s) is not None
     for b in owned:
         bs, be = rel_span(b, sent)
         for a in owners:
@@ -237,8 +250,8 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                     ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "owned-by-noun", local=True)
                 elif _PARENT.match(gap):
                     ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "parent-of", local=True)
-        its = _ITS_SUB.search(s[:bs])
-        if its and b.type == "Firm":
+        its = _ITS_SUB.search(s[:bs]) if b.type == "Firm" and its_sub_possible else None
+        if its:
             pool = [f for f in reversed(firms) if f.end - sent.start <= its.start()]
             if re.match(r"\s*Through\b", s[:its.start()], re.I) or not pool:
                 after = [f for f in firms if f.start - sent.start >= be and f.id != b.id]
@@ -261,6 +274,8 @@ def rules_supply_deals(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mentio
     s = sent.text
     if " with " not in s:
         return
+    if not _DEAL_KIND_WORD.search(s):
+        return  # the end-anchored deal search needs one of these words (speed)
     actors = [m for m in ms if m.type in {"Firm", "Country"} and m.flag != "demonym"]
     for b in actors:
         bs, be = rel_span(b, sent)
@@ -324,9 +339,12 @@ def rules_supplies_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
     supplier, A", "A is B's supplier", "A's customers include B", "one of its US customers,
     B" (its: the nearest firm before, else the firm of the sentences before)."""
     s = sent.text
+    if not _SUPPLY_WORDS.search(s):
+        return  # every pattern below needs one of these words (speed)
     actors = [m for m in ms if m.type in {"Firm", "Facility", "Country"} and m.flag != "demonym"]
     if len(actors) < 1:
         return
+    its_customer_possible = _ITS_WORD.search(s) is not None
     for b in actors:
         bs, be = rel_span(b, sent)
         for a in actors:
@@ -346,8 +364,8 @@ def rules_supplies_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
                     ctx.emit(a, "SUPPLIES", b, i, as_, be + 40, 0.7, "is-b-s-supplier", local=True)
                 elif _SUPPLIER_OF_B.match(gap):  # "B's main supplier, A": here a is B
                     ctx.emit(b, "SUPPLIES", a, i, as_, be, 0.7, "b-s-supplier", local=True)
-        its = _ITS_CUSTOMER.search(s[:bs])
-        if its and b.type in {"Firm", "Country"}:
+        its = _ITS_CUSTOMER.search(s[:bs]) if its_customer_possible and b.type in {"Firm", "Country"} else None
+        if its:
             pool = [f for f in reversed(actors) if f.type == "Firm" and f.end - sent.start <= its.start()]
             subject = [f for f in pool if f.start - sent.start < 25 and not f.id.startswith("candidate:")]
             pool = subject[-1:] or pool  # "Lynas told the ASX it signed with one of its customers"
