@@ -39,6 +39,8 @@ def _deals_for(gaz: Gazetteer, kinds: set[str], funders: set[str], receivers: se
     index = gaz.index
     out = []
     for pid, affected in index.affected.items():
+        if not (receivers & affected):
+            continue  # (speed: checked first, it is the rarest condition)
         entity = gaz.entities.get(pid)
         if entity is None or entity.properties.get("instrument") not in kinds:
             continue
@@ -59,6 +61,8 @@ def described_deals(gaz: Gazetteer, text: str, sentences: Sequence[Sentence], me
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
     for k, sent in enumerate(sentences):
+        if not _DEAL_WORD.search(sent.text):
+            continue  # (speed: the sets below only matter with a deal word)
         ms = by_sentence.get(k, [])
         firms = {m.id for m in ms if m.type == "Firm"}
         funders = firms | {m.id for m in ms if m.type == "Country"}

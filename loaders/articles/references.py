@@ -503,6 +503,11 @@ def antecedents(gaz: Gazetteer, text: str, seen: Sequence[_Seen],
     # sentence-initial "It" (not the expletive "It is/was/seems …") continues the previous
     # sentence's subject when that subject is a firm named at its start
     for m in _IT_SUBJECT.finditer(text):
+        p = m.start()
+        if not ((p >= 1 and text[p - 1] == "\n")
+                or (p >= 2 and text[p - 2] in ".!?" and text[p - 1].isspace())
+                or (p >= 3 and text[p - 3] in ".!?" and text[p - 2] in "\"”’" and text[p - 1].isspace())):
+            continue  # not at a sentence start (checked here, not by look-behinds: speed)
         sidx = sentence_of(m.start())
         if sidx == 0:
             continue
@@ -513,7 +518,7 @@ def antecedents(gaz: Gazetteer, text: str, seen: Sequence[_Seen],
     return out
 
 
-_IT_SUBJECT = re.compile(r"(?:(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=\n))It\s+(?!(?:is|was|'s|remains|seems|appears|"
+_IT_SUBJECT = re.compile(r"It\s+(?!(?:is|was|'s|remains|seems|appears|"
                          r"means|takes|comes|follows|has\s+been|had\s+been|will\s+be|would\s+be)\b)[a-z]")
 _SUBJECT_LEAD = re.compile(r"\s*(?:(?:On|In|Last|This|Earlier)\s+[\w ]{0,20},\s*)?(?:[A-Z][\w.-]*(?:['’]s?)?\s+)?"
                            r"(?:[a-z][\w-]*\s+){0,3}")

@@ -97,6 +97,18 @@ _NOT_SPREAD = {"possessive-issuer", "country-firm", "country-s-facility", "its-f
                "possessive-facility", "described-facility-owner", "known-location"}
 
 
+def _anchored(rx: re.Pattern[str], s: str, starts: list[int], end: int) -> re.Match[str] | None:
+    """``rx.search(s[:end])`` for a pattern that starts with "its"/"their" and ends with ``$``,
+    tried only where those words start (the same leftmost match, found without scanning)."""
+    for p in starts:
+        if p >= end:
+            break
+        m = rx.match(s, p, end)
+        if m:
+            return m
+    return None
+
+
 def _sentence_index(ctx: RuleContext) -> dict[int, int]:
     return {s.start: k for k, s in enumerate(ctx.sentences)}
 
@@ -213,7 +225,8 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
         return
     owners = firms + [m for m in ms if m.type == "Country"]
     # the end-anchored "its subsidiary" search is costly: only when its words are in the sentence
-    its_sub_possible = _ITS_WORD.search(s) is not None and _SUB_WORD.search(s) is not None
+    its_at = [m.start() for m in _ITS_WORD.finditer(s)]
+    its_sub_possible = bool(its_at) and _SUB_WORD.search(s) is not None
     for b in owned:
         bs, be = rel_span(b, sent)
         for a in owners:
@@ -250,7 +263,7 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                     ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "owned-by-noun", local=True)
                 elif _PARENT.match(gap):
                     ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "parent-of", local=True)
-        its = _ITS_SUB.search(s[:bs]) if b.type == "Firm" and its_sub_possible else None
+        its = _anchored(_ITS_SUB, s, its_at, bs) if b.type == "Firm" and its_sub_possible else None
         if its:
             pool = [f for f in reversed(firms) if f.end - sent.start <= its.start()]
             if re.match(r"\s*Through\b", s[:its.start()], re.I) or not pool:
@@ -344,7 +357,7 @@ def rules_supplies_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
     actors = [m for m in ms if m.type in {"Firm", "Facility", "Country"} and m.flag != "demonym"]
     if len(actors) < 1:
         return
-    its_customer_possible = _ITS_WORD.search(s) is not None
+    its_at = [m.start() for m in _ITS_WORD.finditer(s)]
     for b in actors:
         bs, be = rel_span(b, sent)
         for a in actors:
@@ -364,7 +377,7 @@ def rules_supplies_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
                     ctx.emit(a, "SUPPLIES", b, i, as_, be + 40, 0.7, "is-b-s-supplier", local=True)
                 elif _SUPPLIER_OF_B.match(gap):  # "B's main supplier, A": here a is B
                     ctx.emit(b, "SUPPLIES", a, i, as_, be, 0.7, "b-s-supplier", local=True)
-        its = _ITS_CUSTOMER.search(s[:bs]) if its_customer_possible and b.type in {"Firm", "Country"} else None
+        its = _anchored(_ITS_CUSTOMER, s, its_at, bs) if its_at and b.type in {"Firm", "Country"} else None
         if its:
             pool = [f for f in reversed(actors) if f.type == "Firm" and f.end - sent.start <= its.start()]
             subject = [f for f in pool if f.start - sent.start < 25 and not f.id.startswith("candidate:")]
