@@ -29,6 +29,9 @@ _DEAL_WORD = re.compile(
     r"Defense\s+Production\s+Act|DPA)|(?P<offtake>off-?take)|(?P<floor>price\s+floor))\b", re.I)
 #: equity deals are left out: the annotated sets read "the Pentagon will take a stake in MP
 #: Materials" as OWNS, not as a mention of the equity deal (measured on the dev sets)
+#: stems every alternative of _DEAL_WORD contains (a cheap test before the regex)
+_DEAL_STEMS = ("loan", "debt", "lend", "equity", "stake", "preferred", "invest", "grant", "funding", "award",
+               "defense", "dpa", "take", "price")
 _KINDS = {"loan": {"loan"}, "equity": set(), "grant": {"subsidy"},
           "offtake": {"offtake"}, "floor": {"price-floor"}}
 
@@ -61,7 +64,8 @@ def described_deals(gaz: Gazetteer, text: str, sentences: Sequence[Sentence], me
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
     for k, sent in enumerate(sentences):
-        if not _DEAL_WORD.search(sent.text):
+        low = sent.text.lower()
+        if not any(w in low for w in _DEAL_STEMS) or not _DEAL_WORD.search(sent.text):
             continue  # (speed: the sets below only matter with a deal word)
         ms = by_sentence.get(k, [])
         firms = {m.id for m in ms if m.type == "Firm"}

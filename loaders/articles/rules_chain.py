@@ -66,6 +66,10 @@ _ATTRIBUTIVE_BEFORE = re.compile(r"(?i)\b(?:the|a|an|its|their|of|for|on|and|or|
                                  r"bought|ship\w*|deliver\w*|export\w*|import\w*|purchas\w*)\s+$")
 #: a country naming a plant's place, not an actor: "the US plant", "Malaysian refinery"
 _FACILITY_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}(?:plant|mine|facility|refinery|project|site|operations?)s?\b")
+#: stems the prefilters of rules_owns and rules_supplies need (a cheap test before their regexes)
+_OWNS_STEMS = ("tak", "took", "acquir", "receiv", "hold", "bought", "buy", "purchas", "get", "obtain", "own")
+_SUPPLY_STEMS = ("suppl", "sell", "sold", "ship", "deliver", "export", "buy", "bought", "purchas", "sourc",
+                 "procur", "offtake")
 _SHARE_OF_CUE = re.compile(r"(?i)\baccount|\bsuppl")
 _AMOUNT = (r"(?:about\s+|around\s+|nearly\s+|some\s+|roughly\s+|over\s+|more than\s+)?"
            r"(?:\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)|half|a third|a quarter|two-thirds|most|much)"
@@ -122,6 +126,9 @@ def rules_operates(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
 
 def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
     s = sent.text
+    low = s.lower()
+    if not any(w in low for w in _OWNS_STEMS):
+        return  # none of the words the tests below need (speed)
     if not (_STAKE_VERB.search(s) or re.search(r"(?i)\bown|holder\b", s)):
         return
     owners = [m for m in ms if m.type in {"Firm", "Country"}]
@@ -154,6 +161,9 @@ def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> N
 
 def rules_supplies(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
     s = sent.text
+    low = s.lower()
+    if not any(w in low for w in _SUPPLY_STEMS):
+        return  # none of the words the tests below need (speed)
     if not (_SUPPLY_TO.search(s) or _BUY_FROM.search(s)):
         return
     actors = [m for m in ms if m.type in {"Firm", "Facility", "Country"} and m.flag != "demonym"]

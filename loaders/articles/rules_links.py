@@ -80,14 +80,14 @@ _OWNER_AFTER_B = re.compile(r"^['’]s?\s+(?:largest\s+|biggest\s+|major\s+|majo
                             r"(?:shareholder|owner|parent(?:\s+company)?)\s*,?\s+(?:the\s+)?$", re.I)
 _STATE_OWNED = re.compile(r"^(?:['’]s)?\s+(?:[a-z][\w-]*\s+)?(?:state|government)[- ](?:owned|controlled|run)\s+(?:[a-z][\w-]*\s+){0,2}$")
 #: a superset of the words the OWNS patterns need, to skip sentences without any (speed)
-_OWNS_WORDS = re.compile(r"(?i)subsidiar|unit|affiliate|arm|division|owned|controlled|acqui|takeover|purchase|"
-                         r"took|taken|%|cent|own|control|bought|stake|interest|holder|parent|holding|"
-                         r"venture|run")
+_OWNS_WORDS = ("subsidiar", "unit", "affiliate", "arm", "division", "owned", "controlled", "acqui", "takeover",
+               "purchase", "took", "taken", "%", "cent", "own", "control", "bought", "stake", "interest", "holder",
+               "parent", "holding", "venture", "run")
 #: the same for the SUPPLIES patterns
 _ITS_WORD = re.compile(r"(?i)\b(?:its|their)\b")
 _SUB_WORD = re.compile(r"(?i)subsidiar|unit|affiliate|arm|division")
 _DEAL_KIND_WORD = re.compile(r"(?i)supply|sale|purchase|procurement")
-_SUPPLY_WORDS = re.compile(r"(?i)suppl|provid|customer|client|buyer|offtake")
+_SUPPLY_WORDS = ("suppl", "provid", "customer", "client", "buyer", "offtake")
 _PARENT = re.compile(r"^['’]s?\s+parent(?:\s+company)?\s*,?\s+$", re.I)
 
 
@@ -217,7 +217,8 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                     last_firm: Mention | None) -> None:
     """OWNS from ownership nouns and phrases (see the module docstring)."""
     s = sent.text
-    if not _OWNS_WORDS.search(s):
+    low = s.lower()
+    if not any(w in low for w in _OWNS_WORDS):
         return  # every pattern below needs one of these words (speed)
     firms = [m for m in ms if m.type == "Firm"]
     owned = [m for m in ms if m.type in {"Firm", "Facility"}]
@@ -352,7 +353,8 @@ def rules_supplies_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
     supplier, A", "A is B's supplier", "A's customers include B", "one of its US customers,
     B" (its: the nearest firm before, else the firm of the sentences before)."""
     s = sent.text
-    if not _SUPPLY_WORDS.search(s):
+    low = s.lower()
+    if not any(w in low for w in _SUPPLY_WORDS):
         return  # every pattern below needs one of these words (speed)
     actors = [m for m in ms if m.type in {"Firm", "Facility", "Country"} and m.flag != "demonym"]
     if len(actors) < 1:
