@@ -206,8 +206,17 @@ _KIND_BEFORE_NAME = re.compile(
     r"trader|trading house|utility|chipmaker|agency)\s+([A-Z][\w&.-]*(?:[ \t]+[A-Z][\w&.-]*){0,3})")
 
 
-#: literal words a cue cannot match without (a cue not listed is always run)
-_CUE_NEEDS: dict[str, tuple[str, ...]] = {}
+#: literal words a cue cannot match without, or a test of the text (a cue not listed is always run)
+_CUE_NEEDS: dict[str, Any] = {}
+
+
+def _ends_in_capitals(text: str) -> bool:
+    """Whether a line ends in three capital letters (the credit-line cue needs one)."""
+    for line in text.split("\n"):
+        tail = line.rstrip(" \t")[-3:]
+        if len(tail) == 3 and "A" <= tail[0] <= "Z" and "A" <= tail[1] <= "Z" and "A" <= tail[2] <= "Z":
+            return True
+    return False
 
 
 def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
@@ -340,6 +349,7 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
         _CUE_NEEDS.update({cues[0].pattern: ("according to",), cues[3].pattern: ("spokes",),
                            cues[5].pattern: ("report",),
                            cues[6].pattern: ("told", "reported by", "quoted by", "cited by"),
+                           cues[7].pattern: _ends_in_capitals,
                            cues[8].pattern: ("such", "including", "like")})
     known = {h.text for h in hits}
     # "Swiss firm Glencore", "Canadian miner Aclara Resources": a demonym and a kind of firm
@@ -357,7 +367,7 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
             known.add(name)
     for rx in cues:
         need = _CUE_NEEDS.get(rx.pattern)
-        if need is not None and not any(w in text for w in need):
+        if need is not None and not (need(text) if callable(need) else any(w in text for w in need)):
             continue  # the cue's literal words are not in the text (speed)
         for m in rx.finditer(text):
             a, b = m.span(1)

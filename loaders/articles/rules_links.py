@@ -118,11 +118,12 @@ def _list_mates(ms: list[Mention], m: Mention, sent: Sentence, other: str) -> li
     a place after a member is skipped over unless it is the relation's other end."""
     s = sent.text
     order = [x for x in ms if x.type == m.type or x.type == "Country"]
+    pos = {id(x): k for k, x in enumerate(order)}
     out: list[Mention] = []
     for step in (1, -1):
         cur = m
         while True:
-            k = order.index(cur)
+            k = pos[id(cur)]
             j = k + step
             nxt = order[j] if 0 <= j < len(order) else None
             if nxt is None:
@@ -153,6 +154,7 @@ def rules_conjuncts(ctx: RuleContext) -> None:
     """Copies each hit to the other members of a list its subject or object is part of."""
     where = _sentence_index(ctx)
     seen = {(h.subject, h.predicate, h.object) for h in ctx.hits}
+    cache: dict[tuple[int, str, str], list[Mention]] = {}  # one list per sentence, end and other end
     for hit in list(ctx.hits):
         if hit.rule in _NOT_SPREAD:
             continue
@@ -163,8 +165,15 @@ def rules_conjuncts(ctx: RuleContext) -> None:
         for end in ("subject", "object"):
             ref = getattr(hit, end)
             other = hit.object if end == "subject" else hit.subject
-            for m in [x for x in ms if x.id == ref][:1]:
-                for mate in _list_mates(ms, m, hit.sentence, other):
+            m = next((x for x in ms if x.id == ref), None)
+            if m is None:
+                continue
+            key = (i, ref, other)
+            mates = cache.get(key)
+            if mates is None:
+                mates = cache[key] = _list_mates(ms, m, hit.sentence, other)
+            if mates:
+                for mate in mates:
                     if mate.id in (other, ref):
                         continue
                     new = (mate.id, hit.predicate, other) if end == "subject" else (other, hit.predicate, mate.id)
