@@ -76,16 +76,16 @@ def _find_mentions(gaz: Gazetteer, text: str, sentences: list[Sentence],
     # any two countries the graph has an agreement between: "the US-Japan framework",
     # "Australia–US critical minerals deal" (the latest one announced by the article's date)
     countries = [m for m in out if m.type == "Country"]
-    for a, b in zip(countries, countries[1:]):
-        if a.id == b.id or not _PAIR_SEP.fullmatch(text, a.end, b.start):
+    for ca, cb in zip(countries, countries[1:], strict=False):
+        if ca.id == cb.id or not _PAIR_SEP.fullmatch(text, ca.end, cb.start):
             continue
-        kw = _PAIR_KW.match(text, b.end)
+        kw = _PAIR_KW.match(text, cb.end)
         if kw is None:
             continue
-        pid = gaz.agreement_between(a.id, b.id, published)
-        if pid and not any(x.id == pid and x.start < kw.end() and a.start < x.end for x in out):
-            out.append(Mention(a.start, kw.end(), text[a.start:kw.end()], pid, "Policy",
-                               sentence_of(a.start), "contextual"))
+        deal = gaz.agreement_between(ca.id, cb.id, published)
+        if deal and not any(x.id == deal and x.start < kw.end() and ca.start < x.end for x in out):
+            out.append(Mention(ca.start, kw.end(), text[ca.start:kw.end()], deal, "Policy",
+                               sentence_of(ca.start), "contextual"))
     out.sort(key=lambda m: (m.start, m.end))
     return out
 
@@ -207,7 +207,8 @@ def find_all_mentions(article: Article, gaz: Gazetteer) -> ArticleMentions:
         for k, m in enumerate(mentions):
             if m.type == "Material" and _GROUP_MODIFIER.fullmatch(m.text) and \
                     _NOUN_AFTER.match(text, m.end):
-                cut = m.start + len(re.match(r"(?i)rare[- ]earths?", m.text).group(0))
+                cut = m.start + len(m.text.split()[0]) + (len(m.text.split()[1]) + 1
+                                                           if m.text.split()[0].lower() == "rare" else 0)
                 mentions[k] = Mention(m.start, cut, text[m.start:cut], "material:rare-earths", "Material",
                                       m.sentence, "modifier")
         # "Iluka Resources' Eneabba rare earths refinery": the lower-case group word inside a
@@ -222,7 +223,7 @@ def find_all_mentions(article: Article, gaz: Gazetteer) -> ArticleMentions:
     # "Lynas USA", "Goldman Sachs Bank USA", "JPMorgan Chase Funding Inc.": a graph firm's name
     # followed by a country or a finance word names another company (a subsidiary): a
     # candidate, unless the whole name is the same graph firm's alias
-    for k, m in enumerate(list(mentions)):
+    for m in list(mentions):
         if m.type != "Firm" or m.flag is not None:
             continue
         sub = _SUBSIDIARY_TAIL.match(text, m.end)
@@ -232,12 +233,12 @@ def find_all_mentions(article: Article, gaz: Gazetteer) -> ArticleMentions:
         if gaz.index.lookup(name) == m.id:
             continue
         mentions = [x for x in mentions if x is not m]
-        cand = next((c for c in candidates if c.type == "Firm" and norm_name(c.name) == norm_name(name)), None)
-        if cand is None:
-            cand = Candidate(name, "Firm")
-            candidates.append(cand)
-        cand.mentions.append({"start": m.start, "end": m.start + len(name), "text": name})
-        cand_mentions.append(Mention(m.start, m.start + len(name), name, f"candidate:Firm:{cand.name}", "Firm",
+        sub_firm = next((c for c in candidates if c.type == "Firm" and norm_name(c.name) == norm_name(name)), None)
+        if sub_firm is None:
+            sub_firm = Candidate(name, "Firm")
+            candidates.append(sub_firm)
+        sub_firm.mentions.append({"start": m.start, "end": m.start + len(name), "text": name})
+        cand_mentions.append(Mention(m.start, m.start + len(name), name, f"candidate:Firm:{sub_firm.name}", "Firm",
                                      m.sentence, "candidate"))
     # "Iluka Resources Ltd (ASX: ILU), an Australian miner": the legal suffix and the ticker
     # belong to the firm's mention, so the rules see the firm next to what follows them
