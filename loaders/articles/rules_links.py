@@ -74,6 +74,12 @@ _JV_OF = re.compile(r"^\s*(?:,\s+)?(?:is\s+|was\s+)?(?:a|an|the)\s+(?:[\w-]+\s+)
 _STAKE_NOUN = re.compile(r"^['’]s?\s+(?:(?:about\s+|around\s+|nearly\s+)?\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)\s+|"
                          r"(?:new\s+|minority\s+|majority\s+|controlling\s+|equity\s+|indirect\s+|direct\s+)+)?"
                          r"(?:stake|shareholding|holding|equity\s+interest|interest|ownership)\s+in\s+(?:the\s+)?$", re.I)
+_HAS_STAKE = re.compile(r"^\s+(?:now\s+|also\s+|still\s+)?(?:has|had|have|holds|held|owns|retains|keeps|took|acquired|bought)\s+"
+                        r"(?:a|an)\s+(?:[\w%.-]+\s+){0,3}(?:stake|interest|shareholding)\s+in\s+(?:the\s+)?$", re.I)
+_IS_OWNER_OF = re.compile(r"^\s+(?:is|was|became|becomes|remains)\s+(?:now\s+)?(?:the|a|an|its)\s+(?:largest\s+|biggest\s+|"
+                          r"major\s+|majority\s+|controlling\s+|sole\s+|new\s+)?(?:shareholder|owner|stakeholder|"
+                          r"parent(?:\s+company)?)\s+(?:of|in)\s+(?:the\s+)?$", re.I)
+_IS_SUB_OF = re.compile(rf"^\s+(?:is|was|became|becomes|remains)\s+(?:now\s+)?(?:a|an|the)\s+{_OWNED}{_SUB}\s+of\s+(?:the\s+)?$", re.I)
 _PCT_OWNED_BY = re.compile(r"^\s*,?\s+(?:which\s+is\s+|is\s+|was\s+)?(?:about\s+)?\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)"
                            r"[- ]owned\s+by\s+(?:the\s+)?$", re.I)
 _OWNER_AFTER_B = re.compile(r"^['’]s?\s+(?:largest\s+|biggest\s+|major\s+|majority\s+|controlling\s+|sole\s+|new\s+)?"
@@ -87,7 +93,7 @@ _OWNS_WORDS = ("subsidiar", "unit", "affiliate", "arm", "division", "owned", "co
 _ITS_WORD = re.compile(r"(?i)\b(?:its|their)\b")
 _SUB_WORD = re.compile(r"(?i)subsidiar|unit|affiliate|arm|division")
 _DEAL_KIND_WORD = re.compile(r"(?i)supply|sale|purchase|procurement")
-_SUPPLY_WORDS = ("suppl", "provid", "customer", "client", "buyer", "offtake")
+_SUPPLY_WORDS = ("suppl", "provid", "customer", "client", "buyer", "offtake", "receiv", "get", "obtain")
 _PARENT = re.compile(r"^['’]s?\s+parent(?:\s+company)?\s*,?\s+$", re.I)
 
 
@@ -257,6 +263,8 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                     ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "possessive-stake", local=True)
                 elif a.type == "Country" and _STATE_OWNED.match(gap):  # "Chinese state-owned miner X"
                     ctx.emit(a, "OWNS", b, i, as_, be, 0.65, "state-owned", local=True)
+                elif _HAS_STAKE.match(gap) or _IS_OWNER_OF.match(gap):
+                    ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "has-stake-in")
                 elif _WHICH_OWNS.match(gap) or _OWNER_OF.match(gap):
                     ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "owner-which-owns", local=True)
                 elif re.fullmatch(r"\s*,\s+", gap) and _OWNER_S.match(s, be):
@@ -269,6 +277,8 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                 if (_IN_WHICH.match(gap) and _HOLDS_STAKE.match(s, ae)) or _JV_OF.match(gap) or \
                         _PCT_OWNED_BY.match(gap) or _OWNER_AFTER_B.match(gap):
                     ctx.emit(a, "OWNS", b, i, bs, ae + 40, 0.7, "in-which-owner", local=True)
+                elif _IS_SUB_OF.match(gap):  # "Less Common Metals is a unit of USA Rare Earth"
+                    ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "is-unit-of")
                 elif _B_SUB_OF_A.match(gap) or _OWNED_BY.match(gap):
                     ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "owned-by-noun", local=True)
                 elif _PARENT.match(gap):
@@ -346,13 +356,17 @@ def rules_production_nouns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Me
                 ctx.emit(p, "PRODUCES", obj, i, ps, tail.end(), 0.65, "possessive-production", local=True)
 
 
-_SUPPLY_DIRECT = re.compile(r"^\s+(?:will\s+|would\s+|to\s+|also\s+|now\s+|currently\s+|(?:has\s+)?agreed\s+to\s+|is\s+set\s+to\s+)?"
+_SUPPLY_DIRECT = re.compile(r"^\s+(?:(?:[\w$.,%-]+\s+){0,8}?to\s+|will\s+|would\s+|also\s+|now\s+|currently\s+|"
+                            r"(?:has\s+)?agreed\s+to\s+|is\s+set\s+to\s+)?"
                             r"(?:supply|supplies|supplied|supplying|provide|provides|provided|providing)\s+(?:the\s+)?$", re.I)
 _SUPPLIER_OF_B = re.compile(r"^['’]s?\s+(?:main\s+|largest\s+|biggest\s+|key\s+|sole\s+|only\s+|primary\s+|major\s+|"
                             r"first\s+|new\s+)?(?:[\w-]+\s+){0,2}suppliers?\s*,?\s+(?:the\s+)?$", re.I)
 _IS_SUPPLIER = re.compile(r"^\s+(?:is|was|became|has\s+become|remains)\s+(?:now\s+)?(?:the\s+|a\s+)?$", re.I)
 _CUSTOMERS = re.compile(r"^(?:['’]s?|\s*,\s+whose)\s+(?:[\w-]+\s+){0,2}(?:customers?|clients?|buyers?|offtakers?|offtake\s+partners?)"
-                        r"\s+(?:include|includes|included|are|is|such\s+as|like)\s+(?:the\s+)?$", re.I)
+                        r"\s*(?:,|\s(?:include|includes|included|are|is|such\s+as|like))\s+(?:the\s+)?$"
+                        r"|^['’]s?\s+(?:[\w-]+\s+){0,2}(?:customer|client|buyer|offtaker)\s+(?:the\s+)?$", re.I)
+_RECEIVES_FROM = re.compile(r"^\s+(?:will\s+|would\s+|to\s+|also\s+)?(?:receive|receives|received|get|gets|obtain|obtains|"
+                            r"obtained)\s+[^.;]{0,60}?\bfrom\s+(?:the\s+)?$", re.I)
 _ITS_CUSTOMER = re.compile(r"\b(?:its|their)\s+(?:[\w.-]+\s+){0,2}(?:customers?|clients?|buyers?|offtakers?)\s*,?\s+$", re.I)
 
 
@@ -381,6 +395,8 @@ def rules_supplies_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
                 gap = s[ae:bs]
                 if _SUPPLY_DIRECT.match(gap) and not re.match(r"['’]s?\s", s[be:be + 3]):
                     ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "a-supplies-b")
+                elif _RECEIVES_FROM.match(gap) and a.type != "Facility" and b.type != "Facility":
+                    ctx.emit(b, "SUPPLIES", a, i, as_, be, 0.65, "receives-from")
                 elif _CUSTOMERS.match(gap):
                     ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "customers-include", local=True)
                 elif _IS_SUPPLIER.match(gap) and \

@@ -390,3 +390,15 @@ class TestLinksBySchemaAndGraph:
         x = extract(gaz, "Through its subsidiary, Lynas USA, Lynas Rare Earths has entered an agreement.")
         assert "Lynas USA" in [c.name for c in x.candidates]
         assert ("firm:lynas", "OWNS", "candidate:Firm:Lynas USA") in triples(x)
+
+    @pytest.mark.parametrize("text, triple", [
+        ("Shenghe Resources has a stake in MP Materials.", ("firm:shenghe", "OWNS", "firm:mp-materials")),
+        ("Shenghe Resources is the majority owner of MP Materials.", ("firm:shenghe", "OWNS", "firm:mp-materials")),
+        ("Less Common Metals is a unit of USA Rare Earth.", ("firm:usa-rare-earth", "OWNS", "firm:less-common-metals")),
+        ("Lynas signed a contract to supply Blue Line Corp with oxides.",
+         ("firm:lynas", "SUPPLIES", "candidate:Firm:Blue Line Corp")),
+        ("General Motors will receive magnets from VAC.", ("firm:vac", "SUPPLIES", "firm:gm")),
+        ("MP Materials' customer General Motors said so.", ("firm:mp-materials", "SUPPLIES", "firm:gm")),
+    ])
+    def test_copulas_and_receivers(self, gaz: Gazetteer, text: str, triple: tuple[str, str, str]) -> None:
+        assert triple in triples(extract(gaz, text))
