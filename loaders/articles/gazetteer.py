@@ -213,9 +213,12 @@ class Gazetteer:
         for blocker in BLOCKERS:
             add(blocker, None, case_free=True)
         self._patterns = patterns
+        #: the entity a pattern names, chosen once (:meth:`_pick`); keyed by the pattern object
+        self._picked: dict[int, tuple[str, ...]] = {}
         self._automaton = ahocorasick.Automaton()
         for key, pat in patterns.items():
-            self._automaton.add_word(key, (key, pat))
+            # (length, ends in a letter or digit, pattern, the entity ids it names): read per match
+            self._automaton.add_word(key, (len(key), key[-1].isalnum(), pat))
         if patterns:
             self._automaton.make_automaton()
         self._symbols = {sym: f"element:{sym}" for sym in ELEMENTS
@@ -250,13 +253,17 @@ class Gazetteer:
         found: list[tuple[int, int, _Pattern]] = []
         n = len(text)
         if self._patterns:
-            for end, (key, pat) in self._automaton.iter(lowered):
-                start = end - len(key) + 1
+            for end, (length, alnum_end, pat) in self._automaton.iter(lowered):
+                start = end - length + 1
                 stop = end + 1
-                if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-                    continue
-                if stop < n and (text[stop].isalnum() or text[stop] == "_") and key[-1].isalnum():
-                    continue
+                if start > 0:
+                    before = text[start - 1]
+                    if before.isalnum() or before == "_":
+                        continue
+                if alnum_end and stop < n:
+                    after = text[stop]
+                    if after.isalnum() or after == "_":
+                        continue
                 if pat.exact is not None and text[start:stop] not in pat.exact:
                     continue
                 found.append((start, stop, pat))
@@ -279,7 +286,12 @@ class Gazetteer:
             last_end = stop
             if not pat.ids:
                 continue
-            out.append(Match(start, stop, text[start:stop], self._pick(pat.ids), pat.flag))
+            picked = self._picked.get(id(pat)) if pat.flag != "symbol" else None
+            if picked is None:
+                picked = self._pick(pat.ids)
+                if pat.flag != "symbol":
+                    self._picked[id(pat)] = picked
+            out.append(Match(start, stop, text[start:stop], picked, pat.flag))
         return out
 
     def _pick(self, ids: set[str]) -> tuple[str, ...]:
