@@ -135,7 +135,7 @@ def test_kalgoorlie_first_feed_and_first_mrec_dates(bundled: MemoryStore) -> Non
     ("facility:lynas-seadrift", "suspended", "2025-11"),
     ("facility:white-mesa", "operating", "2024-06-10"),
     ("facility:round-top", "planned", "2025-12-10"),
-    ("facility:hypromag-tyseley", "operating", "2026-01"),
+    ("facility:hypromag-tyseley", "operating", "2026-01-15"),
     ("facility:pela-ema", "operating", "2024"),
 ])
 def test_corrected_facility_status_and_date(bundled: MemoryStore, facility: str, status: str, status_date: str) -> None:
