@@ -81,6 +81,10 @@ def main() -> int:
     ap.add_argument("--neo4j", action="store_true", help="also run against a Neo4j store")
     ap.add_argument("--workers", type=int, default=1, help="uvicorn workers for rekg serve")
     ap.add_argument("--no-memory", action="store_true", help="skip the embedded store (with --neo4j)")
+    ap.add_argument("--warmup", type=int, default=5,
+                    help="seconds of unrecorded load per endpoint before its measured run (JIT, caches, pools)")
+    ap.add_argument("--settle", type=float, default=30,
+                    help="seconds to wait after the Neo4j build, so its background work does not share the cores")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
@@ -102,6 +106,7 @@ def main() -> int:
         if built.returncode:
             raise SystemExit(f"rekg build on Neo4j failed: {built.stderr.strip()}")
         stores.append(("neo4j", neo_env))
+        time.sleep(args.settle)
     try:
         port = free_port()
         bare = subprocess.Popen([str(BIN / "uvicorn"), "bare_app:app", "--port", str(port), "--log-level", "warning",
@@ -109,6 +114,8 @@ def main() -> int:
                                 cwd=REPO / "bench", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_up(f"http://127.0.0.1:{port}/constant", bare)
+            if args.warmup:
+                wrk(f"http://127.0.0.1:{port}/constant", args.warmup, args.connections)
             result = wrk(f"http://127.0.0.1:{port}/constant", args.duration, args.connections)
             print(json.dumps({"store": "-", "endpoint": "bare constant"} | result), flush=True)
         finally:
@@ -120,7 +127,9 @@ def main() -> int:
             try:
                 wait_up(f"http://127.0.0.1:{port}/health", proc)
                 for label, path in ENDPOINTS.items():
-                    httpx.get(f"http://127.0.0.1:{port}{path}", timeout=120)  # warm-up (and cache fill)
+                    httpx.get(f"http://127.0.0.1:{port}{path}", timeout=120)  # first request (and cache fill)
+                    if args.warmup:
+                        wrk(f"http://127.0.0.1:{port}{path}", args.warmup, args.connections)
                     result = wrk(f"http://127.0.0.1:{port}{path}", args.duration, args.connections)
                     print(json.dumps({"store": name, "endpoint": label} | result), flush=True)
             finally:
