@@ -22,6 +22,17 @@ FEEDS      "… processes concentrate from the Mt Weld mine", "That plant will r
 SUPPLIES   also "A accounted for 57% of B's imports", "B imported … from A"
 ========== ==================================================================================
 
+:mod:`rules_links` adds forms read off the schema and the graph rather than one article: a
+relation found for one member of a list holds for the others ("offtake agreements with Hyundai
+and Kia in South Korea and Siemens Gamesa"); seats by apposition, "-based", "based in" and
+"X in Country" when the graph records that seat; ownership and customer nouns ("A's 8% stake
+in B", "B, a unit of A", "A's customers include B", "one of its customers, B"); supply deals
+decided by which side the graph knows as a producer; "Lynas' NdPr production". :mod:`deals`
+resolves funding deals described by their parties (a loan, grant, offtake or price floor
+between an issuer and a beneficiary the graph records) and gives them ISSUED_BY and AFFECTS.
+:func:`~loaders.articles.rules_policy.rules_destinations` makes a control policy AFFECTS (role
+target) the country its exports go to.
+
 Mentions come from the gazetteer (graph names) and from :mod:`references` (policy numbers in
 lists and ranges, policies, agreements and facilities described instead of named, "the
 company"/"the plant"/"the ministry") and :mod:`names` (candidates found by form, graph names
@@ -34,8 +45,8 @@ Hedged or negated statements are not asserted: a negation in the clause of the t
 whether", "unclear") drops the claim; hedges ("may", "reportedly", "plans to") lower its
 confidence. Each relation keeps its sentence and the sentence's span in the article.
 
-Where things are: :mod:`mentions` (every mention of an article), :mod:`rules_policy` and
-:mod:`rules_chain` (the relation rules above), :mod:`records` (the records, hedging and the
+Where things are: :mod:`mentions` (every mention of an article), :mod:`rules_policy`,
+:mod:`rules_chain`, :mod:`rules_links` and :mod:`deals` (the relation rules above), :mod:`records` (the records, hedging and the
 rules' per-article context). This module runs them in order; the names it re-exports keep the
 import path ``loaders.articles.extract`` working.
 """
