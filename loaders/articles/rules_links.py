@@ -16,6 +16,9 @@
   to name after "Through its subsidiary, B,"), "A-owned B", "B, (which is) owned by A",
   "A completed the acquisition of B", "B's parent (company) A".
 
+Size (~420 lines): the seat, ownership and supply rules share the list, apposition and
+"its" helpers and the speed prefilters; split by predicate they would import each other.
+
 Every hit goes through :meth:`RuleContext.emit` (domain and range of the schema, negation and
 hedges), except conjuncts, which copy a checked hit to an entity of the same type.
 """
