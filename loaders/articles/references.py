@@ -117,6 +117,14 @@ malaysia malaysian government national new rule rules announced january february
 june july august september october november december framework agreement deal consensus
 arrangement truce accord pact memorandum""".split())
 #: What a described policy is called → the instruments it can be.
+#: stems every alternative of _EXPORTISH, _AGREE and "order|proclamation" contains, and those of
+#: each _NOUN_KINDS pattern (substring tests before the case-insensitive regexes: speed)
+_POLICY_STEMS = ("export", "control", "restrict", "curb", "licen", "agreement", "deal", "consensus", "framework",
+                 "arrangement", "truce", "accord", "pact", "order", "proclamation")
+_NOUN_STEMS = [("executive", "eo"), ("proclamation",),
+               ("control", "restriction", "curb", "ban", "licen", "measure"),
+               ("agreement", "deal", "consensus", "framework", "arrangement", "truce", "accord", "pact", "memorandum",
+                "mou")]
 _NOUN_KINDS = [
     (re.compile(r"\b(?:executive\s+order|EO)\b", re.I), {"regulation"}, "Executive Order"),
     (re.compile(r"\bproclamation\b", re.I), {"regulation", "tariff"}, "Proclamation"),
@@ -204,11 +212,16 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
     out: list[Ref] = []
     for k, sent in enumerate(sentences):
         s = sent.text
+        lowered = s.lower()
+        if not any(w in lowered for w in _POLICY_STEMS):
+            continue  # none of the words the tests below need (speed)
         if not _EXPORTISH.search(s) and not _AGREE.search(s) and not re.search(r"(?i)order|proclamation", s):
             continue
         low = ""
         cues = None
         for kind, (rx, instruments, marker) in enumerate(_NOUN_KINDS):
+            if not any(w in lowered for w in _NOUN_STEMS[kind]):
+                continue  # (speed: the kind's nouns cannot match)
             nouns = list(rx.finditer(s))
             if not nouns:
                 continue
