@@ -105,6 +105,20 @@ class _CandidateKeys:
         return ref
 
 
+def _why(triple: tuple[str, str, str], found: set[str], sentences_of: dict[str, set[int]]) -> str:
+    """Where a missed relation fails, as a kind (no item): an end not found, the two ends
+    never in one sentence (nor adjacent ones), or both in one sentence (a rule gap)."""
+    subject, _, obj = triple
+    missing = [e for e in (subject, obj) if e not in found]
+    if missing:
+        return "an end is a candidate not found" if all(e.startswith("candidate:") for e in missing) \
+            else "an end not found"
+    a, b = sentences_of.get(subject, set()), sentences_of.get(obj, set())
+    gap = min((abs(i - j) for i in a for j in b), default=99)
+    return "both ends in one sentence" if gap == 0 else \
+        "ends in adjacent sentences" if gap == 1 else "ends further apart"
+
+
 def evaluate(which: str = "dev", verbose: bool = False) -> dict[str, Any]:
     if which in SETS:
         path = SETS[which][0]
@@ -136,11 +150,23 @@ def evaluate(which: str = "dev", verbose: bool = False) -> dict[str, Any]:
                 acc[bucket]["tp"] += len(got & exp)
                 acc[bucket]["fp"] += len(got - exp)
                 acc[bucket]["fn"] += len(exp - got)
+            found = got_l | got_c
+            sentences_of: dict[str, set[int]] = {}
+            for m in x.mentions:
+                sentences_of.setdefault(m.id, set()).add(m.sentence)
+            for c in x.candidates:
+                for cm in c.mentions:
+                    sentences_of.setdefault(cands.key(c.type, c.name), set()).add(
+                        next(k for k, sn in enumerate(x.sentences) if sn.start <= cm["start"] < sn.end))
             for kind, items in (("FP", got - exp), ("FN", exp - got)):
                 for item in sorted(items, key=str):
                     errors.append(f"{name}: {key} {kind} {item}")
                     if key == "relations":
                         kinds[f"relation {kind} {item[1]}"] += 1
+                        if kind == "FN":
+                            why = _why(item, found, sentences_of)
+                            kinds[f"relation FN, why: {why}"] += 1
+                            kinds[f"relation FN {item[1]}, why: {why}"] += 1
                     elif key == "candidates":
                         kinds[f"candidate {kind} {item.split(':')[1]}"] += 1
                     else:

@@ -10,7 +10,10 @@ Per store and endpoint: the saturated throughput with wrk (closed loop, 64 conne
 p50/p99 at fixed offered rates given as fractions of the *bare* endpoint's saturated
 throughput measured in the same run (default 0.25 and 0.5).
 
-Usage: python bench/latency.py [--duration 20] [--fractions 0.25,0.5] [--neo4j]
+With --own-fractions (default 0.5) each endpoint is also offered a fraction of its *own*
+saturated rate: the latency of a store that cannot reach the bare fractions, below its knee.
+
+Usage: python bench/latency.py [--duration 20] [--fractions 0.25,0.5] [--own-fractions 0.5] [--neo4j]
 Needs wrk (Debian package) for the saturation figures. Prints one JSON line per measurement.
 """
 
@@ -105,7 +108,12 @@ def main() -> int:
     ap.add_argument("--fractions", default="0.25,0.5", help="offered rates as fractions of bare saturation")
     ap.add_argument("--endpoints", default="entity,search")
     ap.add_argument("--neo4j", action="store_true", help="also run against a Neo4j store")
+    ap.add_argument("--own-fractions", default="0.5",
+                    help="also offer these fractions of each endpoint's OWN saturated rate (empty: none)")
+    ap.add_argument("--warmup", type=int, default=5, help="seconds of unrecorded load before each saturated run")
+    ap.add_argument("--settle", type=float, default=30, help="seconds to wait after the Neo4j build")
     args = ap.parse_args()
+    own_fractions = [float(f) for f in args.own_fractions.split(",") if f.strip()]
     fractions = [float(f) for f in args.fractions.split(",")]
     endpoints = {k: ENDPOINTS[k] for k in args.endpoints.split(",")}
     home = Path(tempfile.mkdtemp(prefix="rekg-bench-latency-"))
@@ -121,12 +129,15 @@ def main() -> int:
         neo_env = env | {"REKG_NEO4J_URI": info.uri, "REKG_NEO4J_PASSWORD": "x"}
         subprocess.run([str(BIN / "rekg"), "build"], env=neo_env, check=True, capture_output=True)
         stores.append(("neo4j", neo_env))
+        time.sleep(args.settle)
     try:
         port = free_port()
         bare = subprocess.Popen([str(BIN / "uvicorn"), "bare_app:app", "--port", str(port), "--log-level", "warning"],
                                 cwd=REPO / "bench", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_up(f"http://127.0.0.1:{port}/constant", bare)
+            if args.warmup:
+                wrk(f"http://127.0.0.1:{port}/constant", args.warmup, 64)
             saturated = wrk(f"http://127.0.0.1:{port}/constant", args.duration, 64)
             bare_rps = float(saturated["req_per_s"])
             print(json.dumps({"store": "-", "endpoint": "bare constant", "mode": "saturated (wrk -c64)"} | saturated),
@@ -145,14 +156,18 @@ def main() -> int:
                 wait_up(f"http://127.0.0.1:{port}/health", proc)
                 for label, path in endpoints.items():
                     subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}{path}"], check=False)
+                    if args.warmup:
+                        wrk(f"http://127.0.0.1:{port}{path}", args.warmup, 64)
                     saturated = wrk(f"http://127.0.0.1:{port}{path}", args.duration, 64)
+                    own_rps = float(saturated["req_per_s"])
                     print(json.dumps({"store": name, "endpoint": label, "mode": "saturated (wrk -c64)"} | saturated),
                           flush=True)
-                    for f in fractions:
-                        result = asyncio.run(open_loop("127.0.0.1", port, path, f * bare_rps, args.duration))
-                        print(json.dumps({"store": name, "endpoint": label, "mode": f"open loop {f:g} x bare"}
-                                         | result), flush=True)
+                    offers = [(f * bare_rps, f"open loop {f:g} x bare") for f in fractions]
+                    offers += [(f * own_rps, f"open loop {f:g} x own saturation") for f in own_fractions]
+                    for rate, mode in offers:
                         time.sleep(1)
+                        result = asyncio.run(open_loop("127.0.0.1", port, path, rate, args.duration))
+                        print(json.dumps({"store": name, "endpoint": label, "mode": mode} | result), flush=True)
             finally:
                 proc.terminate()
                 proc.wait()

@@ -11,12 +11,16 @@ N nodes and 3N relationships is loaded three ways into a fresh Neo4j started for
     ``bulk_write`` (MERGE into the current generation) on a second empty database;
 (b) baseline: one MERGE per row, one transaction per row, on a sample;
 (c) ceiling: the same shape created server-side with ``UNWIND range(...) CREATE`` in
-    ``CALL { } IN TRANSACTIONS OF 5000 ROWS`` (no data crosses the wire, no MERGE).
+    ``CALL { } IN TRANSACTIONS OF 5000 ROWS`` (no data crosses the wire, no MERGE);
+(d) with ``--import``, once after the runs: what ``rekg neo4j import`` does — the graph written
+    as the importer's CSV files, the server stopped, ``neo4j-admin database import full`` run,
+    the server started again and rekg's constraints and indexes created — each step timed, and
+    the imported counts checked against the batch.
 
 Each run clears the database, loads with rekg, clears again and runs the ceiling, so every
 run has its own ratio (the machine may be busy: the load average is printed with each run).
 
-Usage: python bench/neo4j_load.py [--nodes 1000000] [--sample 5000] [--runs 3] [--bulk]
+Usage: python bench/neo4j_load.py [--nodes 1000000] [--sample 5000] [--runs 3] [--bulk] [--import]
 Prints a JSON line per measurement; figures go to bench/README.md.
 """
 
@@ -142,13 +146,55 @@ def server_ceiling(store: Neo4jStore, n_nodes: int) -> tuple[float, float]:
     return n_nodes / nodes_s, 3 * n_nodes / rels_s
 
 
+def offline_import(home: Path, batch: Batch, config: dict[str, str], heap: str) -> dict[str, object]:
+    """Time ``rekg neo4j import``'s steps on ``batch`` against the (running) server of ``home``;
+    leaves the server running with the imported graph."""
+    from kg.store.neo4j_csv import write_import_csv
+
+    steps: dict[str, float] = {}
+    t0 = time.perf_counter()
+    files = write_import_csv(batch, home / "import" / "bench")
+    steps["csv"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    neo4j_server.stop(home)
+    steps["stop"] = time.perf_counter() - t0
+    _, steps["import"] = neo4j_server.import_full(home, [p for ps in files.nodes.values() for p in ps],
+                                                  [p for ps in files.relationships.values() for p in ps], heap=heap)
+    t0 = time.perf_counter()
+    info = neo4j_server.start(home, auth=False, config=config, timeout=600)
+    steps["start"] = time.perf_counter() - t0
+    store = Neo4jStore.from_settings(Settings(neo4j_uri=info.uri, neo4j_password="x"))
+    try:
+        t0 = time.perf_counter()
+        store.ensure_schema()
+        steps["schema"] = time.perf_counter() - t0
+        stats = store.stats()
+    finally:
+        store.close()
+    got_nodes = sum(stats.entities.values())
+    if got_nodes != len(batch.entities) or stats.claims != len(batch.claims):
+        raise SystemExit(f"import lost rows: {got_nodes} nodes, {stats.claims} relationships read back")
+    total = sum(steps.values())
+    return {"offline_import": {
+        "nodes": got_nodes, "rels": stats.claims,
+        "steps_s": {k: round(v, 1) for k, v in steps.items()}, "total_s": round(total, 1),
+        "importer_rows_per_s": round((got_nodes + stats.claims) / steps["import"]),
+        "end_to_end_rows_per_s": round((got_nodes + stats.claims) / total),
+        "loadavg_1m": round(os.getloadavg()[0], 1)}}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--nodes", type=int, default=1_000_000)
     ap.add_argument("--sample", type=int, default=2000)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3, help="0: no load runs (with --import: the import alone)")
     ap.add_argument("--bulk", action="store_true", help="also time bulk_write (MERGE) in each run")
     ap.add_argument("--memory", default="4g", help="heap and page cache of the server started for the run")
+    ap.add_argument("--warmup-nodes", type=int, default=0,
+                    help="before the runs, one unrecorded build and ceiling of this many nodes (a cold JVM "
+                         "would otherwise charge its JIT warm-up to run 1's build, which goes first)")
+    ap.add_argument("--import", dest="offline", action="store_true",
+                    help="also time `rekg neo4j import`'s steps (neo4j-admin import full) once, after the runs")
     args = ap.parse_args()
     home = Path(tempfile.mkdtemp(prefix="rekg-bench-neo4j-"))
     config = CONFIG | {"server.memory.heap.initial_size": args.memory, "server.memory.heap.max_size": args.memory,
@@ -160,6 +206,14 @@ def main() -> int:
         batch = synthetic(args.nodes)
         gen = time.perf_counter() - t0
         print(json.dumps({"generated": {"nodes": len(batch.entities), "rels": len(batch.claims), "seconds": round(gen, 1)}}), flush=True)
+        if args.warmup_nodes:
+            store.clear()
+            store.ensure_schema()
+            store.replace_all(synthetic(args.warmup_nodes, seed=11))
+            store.clear()
+            store.ensure_schema()
+            server_ceiling(store, args.warmup_nodes)
+            print(json.dumps({"warmed_up": {"nodes": args.warmup_nodes}}), flush=True)
         ratios = []
         for run in range(1, args.runs + 1):
             store.clear()
@@ -186,19 +240,22 @@ def main() -> int:
             line["loadavg_1m"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
             ratios.append((rekg_n, rekg_r))
             print(json.dumps(line), flush=True)
-        store.clear()
-        store.ensure_schema()
-        base_n, base_r = per_row_baseline(store, batch, args.sample)
-        print(json.dumps({"per_row_merge": {"sample": args.sample, "nodes_per_s": round(base_n),
-                                            "rels_per_s": round(base_r), "loadavg_1m": round(os.getloadavg()[0], 1)}}),
-              flush=True)
-        rekg_n = statistics.median(r[0] for r in ratios)
-        rekg_r = statistics.median(r[1] for r in ratios)
-        print(json.dumps({"summary": {
-            "nodes": args.nodes, "rels": 3 * args.nodes,
-            "median_rekg_nodes_per_s": round(rekg_n), "median_rekg_rels_per_s": round(rekg_r),
-            "vs_per_row_nodes": round(rekg_n / base_n, 1), "vs_per_row_rels": round(rekg_r / base_r, 1)}}), flush=True)
+        if ratios:  # --runs 0: only the offline import (with --import)
+            store.clear()
+            store.ensure_schema()
+            base_n, base_r = per_row_baseline(store, batch, args.sample)
+            print(json.dumps({"per_row_merge": {"sample": args.sample, "nodes_per_s": round(base_n),
+                                                "rels_per_s": round(base_r), "loadavg_1m": round(os.getloadavg()[0], 1)}}),
+                  flush=True)
+            rekg_n = statistics.median(r[0] for r in ratios)
+            rekg_r = statistics.median(r[1] for r in ratios)
+            print(json.dumps({"summary": {
+                "nodes": args.nodes, "rels": 3 * args.nodes,
+                "median_rekg_nodes_per_s": round(rekg_n), "median_rekg_rels_per_s": round(rekg_r),
+                "vs_per_row_nodes": round(rekg_n / base_n, 1), "vs_per_row_rels": round(rekg_r / base_r, 1)}}), flush=True)
         store.close()
+        if args.offline:
+            print(json.dumps(offline_import(home, batch, config, args.memory)), flush=True)
     finally:
         neo4j_server.stop(home)
     return 0

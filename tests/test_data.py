@@ -135,7 +135,7 @@ def test_kalgoorlie_first_feed_and_first_mrec_dates(bundled: MemoryStore) -> Non
     ("facility:lynas-seadrift", "suspended", "2025-11"),
     ("facility:white-mesa", "operating", "2024-06-10"),
     ("facility:round-top", "planned", "2025-12-10"),
-    ("facility:hypromag-tyseley", "operating", "2026-01"),
+    ("facility:hypromag-tyseley", "operating", "2026-01-15"),
     ("facility:pela-ema", "operating", "2024"),
 ])
 def test_corrected_facility_status_and_date(bundled: MemoryStore, facility: str, status: str, status_date: str) -> None:
@@ -292,12 +292,13 @@ _COUNTRY_BOX = {
     "country:BR": (-34, 5.5, -74, -34), "country:DE": (47, 55.1, 5.8, 15.1), "country:FR": (41, 51.2, -5.2, 9.6),
     "country:GL": (59.5, 84, -73.5, -11), "country:CA": (41.6, 83.2, -141.1, -52.6), "country:JP": (24, 45.6, 122.9, 146),
     "country:MW": (-17.2, -9.3, 32.6, 36), "country:AO": (-18.1, -4.3, 11.6, 24.1), "country:CL": (-56, -17.4, -76, -66.4),
+    "country:GB": (49.8, 60.9, -8.7, 1.8), "country:IN": (6.5, 35.7, 68.1, 97.4), "country:VN": (8.2, 23.4, 102.1, 109.5),
 }
 
 
 def test_coordinates_have_precision_source_and_lie_in_their_country(bundled: MemoryStore) -> None:
     with_coords = [f for f in bundled.entities("Facility") if f.properties.get("latitude") is not None]
-    assert len(with_coords) >= 60
+    assert len(with_coords) >= 68
     sources = {s.id for s in bundled.entities("Source")}
     for facility in with_coords:
         props = facility.properties
@@ -321,6 +322,9 @@ def test_coordinates_have_precision_source_and_lie_in_their_country(bundled: Mem
     ("facility:songwe-hill", -15.70155, 35.8215, "site"),
     ("facility:round-top", 31.18333, -105.33944, "district"),
     ("facility:zibo-jiahua", 36.8138, 118.055, "town"),
+    ("facility:saltend", 53.74444, -0.3325, "district"),
+    ("facility:donald", -36.45, 142.583, "district"),
+    ("facility:shin-etsu-takefu", 35.9035, 136.16875, "town"),
 ])
 def test_coordinates_as_cited(bundled: MemoryStore, facility: str, lat: float, lon: float, precision: str) -> None:
     props = bundled.get(facility).properties
@@ -359,3 +363,33 @@ def test_corrections_rest_on_a_primary_source(bundled: MemoryStore, row: str, so
         assert entity.properties["status_date"] == "2024-06-10" == bundled.get(source).properties["published"]
     else:
         assert "neodymium-iron-boron" in bundled.get(source).properties["note"]
+
+
+@pytest.mark.parametrize("row, source", [
+    ("policy:cn-miit-2025-total-quantity-control", "source:policies-sheeny-miit-interim-text-2025"),
+    ("policy:us-dod-2021-lynas-lre-dpa", "source:policies-hstoday-dod-lynas-lree-2021"),
+    ("facility:nechalacho", "source:fr-vital-market-update-2023-04"),
+    ("facility:zibo-jiahua", "source:fcn-neo-jiahua-completion-2025"),
+    ("firm:us-exim", "source:fr-meteoric-exim"),
+])
+def test_second_sources_are_in_the_check_trail(bundled: MemoryStore, row: str, source: str) -> None:
+    """A second source added for issue 16 is cited, was read in the row's last check, and brings a
+    second publisher."""
+    entity = bundled.get(row)
+    read = entity.properties["checked_against"]
+    assert source in read and source in entity.sources and str(entity.properties["checked"]) == "2026-11-30"
+    publishers = {str(bundled.get(s).properties["publisher"]).split("(")[0].strip().lower() for s in read}
+    assert len(publishers) >= 2, publishers
+
+
+def test_what_the_second_sources_changed(bundled: MemoryStore) -> None:
+    """Where the second source disagreed, the newer or primary one decided (data/README.md)."""
+    miit = bundled.get("policy:cn-miit-2025-total-quantity-control").properties
+    assert (str(miit["effective"]), str(miit["announced"])) == ("2025-07-28", "2025-08-22")
+    nechalacho = bundled.get("facility:nechalacho").properties
+    assert (nechalacho["status"], str(nechalacho["status_date"])) == ("suspended", "2023-04-19")
+    zibo = bundled.get("facility:zibo-jiahua").properties
+    assert (zibo["status"], str(zibo["status_date"])) == ("closed", "2024")
+    shares = {(c.properties.get("share"), c.confidence) for c in
+              bundled.claims(subject="firm:ganzhou-chenguang", predicate="OWNS") if c.object == "facility:zibo-jiahua"}
+    assert (0.88, 0.9) in shares and (1.0, 0.3) in shares

@@ -22,6 +22,17 @@ FEEDS      "… processes concentrate from the Mt Weld mine", "That plant will r
 SUPPLIES   also "A accounted for 57% of B's imports", "B imported … from A"
 ========== ==================================================================================
 
+:mod:`rules_links` adds forms read off the schema and the graph rather than one article: a
+relation found for one member of a list holds for the others ("offtake agreements with Hyundai
+and Kia in South Korea and Siemens Gamesa"); seats by apposition, "-based", "based in" and
+"X in Country" when the graph records that seat; ownership and customer nouns ("A's 8% stake
+in B", "B, a unit of A", "A's customers include B", "one of its customers, B"); supply deals
+decided by which side the graph knows as a producer; "Lynas' NdPr production". :mod:`deals`
+resolves funding deals described by their parties (a loan, grant, offtake or price floor
+between an issuer and a beneficiary the graph records) and gives them ISSUED_BY and AFFECTS.
+:func:`~loaders.articles.rules_policy.rules_destinations` makes a control policy AFFECTS (role
+target) the country its exports go to.
+
 Mentions come from the gazetteer (graph names) and from :mod:`references` (policy numbers in
 lists and ranges, policies, agreements and facilities described instead of named, "the
 company"/"the plant"/"the ministry") and :mod:`names` (candidates found by form, graph names
@@ -34,8 +45,8 @@ Hedged or negated statements are not asserted: a negation in the clause of the t
 whether", "unclear") drops the claim; hedges ("may", "reportedly", "plans to") lower its
 confidence. Each relation keeps its sentence and the sentence's span in the article.
 
-Where things are: :mod:`mentions` (every mention of an article), :mod:`rules_policy` and
-:mod:`rules_chain` (the relation rules above), :mod:`records` (the records, hedging and the
+Where things are: :mod:`mentions` (every mention of an article), :mod:`rules_policy`,
+:mod:`rules_chain`, :mod:`rules_links` and :mod:`deals` (the relation rules above), :mod:`records` (the records, hedging and the
 rules' per-article context). This module runs them in order; the names it re-exports keep the
 import path ``loaders.articles.extract`` working.
 """
@@ -44,6 +55,7 @@ from __future__ import annotations
 
 import re
 
+from loaders.articles.deals import rules_deal_parties
 from loaders.articles.gazetteer import Gazetteer
 from loaders.articles.mentions import find_all_mentions
 from loaders.articles.readers import Article
@@ -68,8 +80,17 @@ from loaders.articles.rules_chain import (
     rules_supplies,
     rules_supply_shares,
 )
+from loaders.articles.rules_links import (
+    rules_conjuncts,
+    rules_hq_more,
+    rules_owns_more,
+    rules_production_nouns,
+    rules_supplies_more,
+    rules_supply_deals,
+)
 from loaders.articles.rules_policy import (
     rules_agreement_parties,
+    rules_destinations,
     rules_issued,
     rules_issued_more,
     rules_issued_said,
@@ -111,19 +132,26 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
         if len(ms) >= 2:
             types = {m.type for m in ms}
             if "Policy" in types:
+                rules_deal_parties(ctx, i, sent, ms)
                 rules_issued(ctx, i, sent, ms)
                 rules_issued_said(ctx, i, sent, ms)
                 rules_issued_more(ctx, i, sent, ms)
                 rules_parties(ctx, i, sent, ms)
             rules_owns(ctx, i, sent, ms)
+            rules_owns_more(ctx, i, sent, ms, last_firm)
             rules_supplies(ctx, i, sent, ms)
+            rules_supply_deals(ctx, i, sent, ms)
+            rules_supplies_more(ctx, i, sent, ms, last_firm)
+            rules_production_nouns(ctx, i, sent, ms)
             rules_supply_shares(ctx, i, sent, ms)
             if "Country" in types:
                 rules_hq(ctx, i, sent, ms)
+                rules_hq_more(ctx, i, sent, ms)
             if "Facility" in types:
                 rules_located(ctx, i, sent, ms)
         if ms:
             rules_targets(ctx, i, sent, ms, recent_policy if i - recent_policy_at <= 2 else None)
+            rules_destinations(ctx, i, sent, ms, recent_policy if i - recent_policy_at <= 2 else None)
             rules_operates(ctx, i, sent, ms, last_firm)
             rules_known_links(ctx, i, sent, ms, last_firm)
             rules_produces(ctx, i, sent, ms, last_firm)
@@ -136,6 +164,7 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
                 last_facility = m
             if m.type == "Policy" and not m.id.startswith("candidate:"):
                 recent_policy, recent_policy_at = m, i
+    rules_conjuncts(ctx)
     # countries that issue an agreement are its parties (AFFECTS, role party); named only
     # through a leader ("Australian Prime Minister Albanese signed …") they are parties, not
     # issuers ("US and Chinese officials announced a framework" keeps both issuers)

@@ -213,9 +213,12 @@ class Gazetteer:
         for blocker in BLOCKERS:
             add(blocker, None, case_free=True)
         self._patterns = patterns
+        #: the entity a pattern names, chosen once (:meth:`_pick`); keyed by the pattern object
+        self._picked: dict[int, tuple[str, ...]] = {}
         self._automaton = ahocorasick.Automaton()
         for key, pat in patterns.items():
-            self._automaton.add_word(key, (key, pat))
+            # (length, ends in a letter or digit, pattern, the entity ids it names): read per match
+            self._automaton.add_word(key, (len(key), key[-1].isalnum(), pat))
         if patterns:
             self._automaton.make_automaton()
         self._symbols = {sym: f"element:{sym}" for sym in ELEMENTS
@@ -230,8 +233,9 @@ class Gazetteer:
     @classmethod
     def from_store(cls, store: object) -> Gazetteer:
         """Build from a store's entities and the claims the extractor resolves references with:
-        agreement parties and issuers (AFFECTS, ISSUED_BY), who operates which facility and
-        where facilities are (OPERATES, LOCATED_IN)."""
+        agreement parties and issuers (AFFECTS, ISSUED_BY), who operates which facility,
+        where facilities are and where firms have their seat (OPERATES, LOCATED_IN,
+        HEADQUARTERED_IN)."""
         entities = list(store.entities())  # type: ignore[attr-defined]
         claims: list[Claim] = []
         for pred in GRAPH_PREDICATES:
@@ -249,13 +253,17 @@ class Gazetteer:
         found: list[tuple[int, int, _Pattern]] = []
         n = len(text)
         if self._patterns:
-            for end, (key, pat) in self._automaton.iter(lowered):
-                start = end - len(key) + 1
+            for end, (length, alnum_end, pat) in self._automaton.iter(lowered):
+                start = end - length + 1
                 stop = end + 1
-                if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-                    continue
-                if stop < n and (text[stop].isalnum() or text[stop] == "_") and key[-1].isalnum():
-                    continue
+                if start > 0:
+                    before = text[start - 1]
+                    if before.isalnum() or before == "_":
+                        continue
+                if alnum_end and stop < n:
+                    after = text[stop]
+                    if after.isalnum() or after == "_":
+                        continue
                 if pat.exact is not None and text[start:stop] not in pat.exact:
                     continue
                 found.append((start, stop, pat))
@@ -278,7 +286,12 @@ class Gazetteer:
             last_end = stop
             if not pat.ids:
                 continue
-            out.append(Match(start, stop, text[start:stop], self._pick(pat.ids), pat.flag))
+            picked = self._picked.get(id(pat)) if pat.flag != "symbol" else None
+            if picked is None:
+                picked = self._pick(pat.ids)
+                if pat.flag != "symbol":
+                    self._picked[id(pat)] = picked
+            out.append(Match(start, stop, text[start:stop], picked, pat.flag))
         return out
 
     def _pick(self, ids: set[str]) -> tuple[str, ...]:
@@ -310,7 +323,7 @@ class Gazetteer:
 
 
 #: Claims the gazetteer reads from a store (see :meth:`Gazetteer.from_store`).
-GRAPH_PREDICATES = ("AFFECTS", "ISSUED_BY", "OPERATES", "LOCATED_IN")
+GRAPH_PREDICATES = ("AFFECTS", "ISSUED_BY", "OPERATES", "LOCATED_IN", "HEADQUARTERED_IN")
 
 _NUMBER_RE = re.compile(r"(Announcement|Decree|Order|Executive Order|Proclamation)\s+(?:No\.\s*)?(\d+)"
                         r"(?:\s+of\s+(\d{4}))?", re.I)
@@ -318,16 +331,22 @@ _NAME_STOP = re.compile(r"\b(?:inc|ltd|corp|corporation|co|company|llc|plc|limit
                         r"pty|group|the|of)\b")
 
 
+_SPELLING = {"defence": "defense", "programme": "program", "organisation": "organization",
+             "centre": "center", "licence": "license"}
+
+
 def norm_name(name: str) -> str:
     """A name reduced for alias look-ups: lower case, ASCII letters and digits, no legal
-    suffix, no "the"/"of", no "US" prefix ("Lynas Rare Earths Ltd" → "lynas rare earths")."""
+    suffix, no "the"/"of", no "US" prefix ("Lynas Rare Earths Ltd" → "lynas rare earths"),
+    "United States"/"U.S.A." as "us", British spellings as American ("Department of Defence")."""
     import unicodedata
 
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"['’]s\b", "", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
-    text = re.sub(r"^\s*(?:the\s+)?(?:u s|us|usa)\s+", " ", text)
-    words = _NAME_STOP.sub(" ", f" {text} ").split()
+    text = re.sub(r"\b(?:united states(?: of america)?|u s a|usa|u s)\b", "us", text)
+    text = re.sub(r"^\s*(?:the\s+)?us\s+", " ", text)
+    words = [_SPELLING.get(w, w) for w in _NAME_STOP.sub(" ", f" {text} ").split()]
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
@@ -337,7 +356,8 @@ class GraphIndex:
     - ``numbered[(kind, number)]``: policies by official number ("Announcement", 18) with
       the year of each ("MOFCOM/GACC Announcement No. 18 of 2025");
     - ``operated[firm]`` / ``operator[facility]``: OPERATES claims; ``located[facility]``:
-      countries from LOCATED_IN claims;
+      countries from LOCATED_IN claims; ``hq[firm]``: countries from HEADQUARTERED_IN claims;
+      ``affected[policy]``: its parties and beneficiaries (AFFECTS claims);
     - ``issuers[policy]``: ISSUED_BY objects; ``by_norm[name]``: entity ids by a reduced
       name or alias (:func:`norm_name`), for names found by the candidate detector.
     """
@@ -348,6 +368,8 @@ class GraphIndex:
         self.operated: dict[str, set[str]] = {}
         self.operator: dict[str, set[str]] = {}
         self.located: dict[str, set[str]] = {}
+        self.hq: dict[str, set[str]] = {}
+        self.affected: dict[str, set[str]] = {}
         self.issuers: dict[str, set[str]] = {}
         self.by_norm: dict[str, set[str]] = {}
         #: first two words of a facility's longer names ("Round Top") → the facility, if unique
@@ -400,6 +422,10 @@ class GraphIndex:
                 self.operator.setdefault(claim.object, set()).add(claim.subject)
             elif claim.predicate == "LOCATED_IN":
                 self.located.setdefault(claim.subject, set()).add(claim.object)
+            elif claim.predicate == "HEADQUARTERED_IN":
+                self.hq.setdefault(claim.subject, set()).add(claim.object)
+            elif claim.predicate == "AFFECTS" and claim.properties.get("role") in (None, "party", "beneficiary"):
+                self.affected.setdefault(claim.subject, set()).add(claim.object)
             elif claim.predicate == "ISSUED_BY":
                 self.issuers.setdefault(claim.subject, set()).add(claim.object)
 

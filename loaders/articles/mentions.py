@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from loaders.articles.deals import described_deals
 from loaders.articles.gazetteer import Gazetteer, Match, norm_name
 from loaders.articles.names import find_names
 from loaders.articles.readers import Article
@@ -72,8 +73,26 @@ def _find_mentions(gaz: Gazetteer, text: str, sentences: list[Sentence],
             span = (ref.start(), ref.end())
             out.append(Mention(span[0], span[1], text[span[0]:span[1]], pid, "Policy",
                                sentence_of(span[0]), "contextual"))
+    # any two countries the graph has an agreement between: "the US-Japan framework",
+    # "Australia–US critical minerals deal" (the latest one announced by the article's date)
+    countries = [m for m in out if m.type == "Country"]
+    for ca, cb in zip(countries, countries[1:], strict=False):
+        if ca.id == cb.id or not _PAIR_SEP.fullmatch(text, ca.end, cb.start):
+            continue
+        kw = _PAIR_KW.match(text, cb.end)
+        if kw is None:
+            continue
+        deal = gaz.agreement_between(ca.id, cb.id, published)
+        if deal and not any(x.id == deal and x.start < kw.end() and ca.start < x.end for x in out):
+            out.append(Mention(ca.start, kw.end(), text[ca.start:kw.end()], deal, "Policy",
+                               sentence_of(ca.start), "contextual"))
     out.sort(key=lambda m: (m.start, m.end))
     return out
+
+
+_PAIR_SEP = re.compile(r"\s?[-–—‑/]\s?")
+_PAIR_KW = re.compile(r"(?:\s+[\w-]+){0,3}?\s+(?:agreements?|deals?|truce|framework|arrangements?|accord|pact|"
+                      r"consensus)\b")
 
 
 def _mention(gaz: Gazetteer, start: int, end: int, text: str, eid: str,
@@ -175,4 +194,68 @@ def find_all_mentions(article: Article, gaz: Gazetteer) -> ArticleMentions:
         if not taken.overlapping(ref.start, ref.end):
             mentions.append(_mention(gaz, ref.start, ref.end, text, ref.id, sentence_of, ref.flag))
     mentions.sort(key=lambda m: (m.start, m.end))
+    # funding deals described by their parties ("a $150 million loan from the DoD")
+    taken = SpanIndex(mentions)
+    for deal in described_deals(gaz, text, sentences, mentions, article.published, sentence_of):
+        if not taken.overlapping(deal.start, deal.end):
+            mentions.append(deal)
+    mentions.sort(key=lambda m: (m.start, m.end))
+    # "rare earth magnet capacity", "the rare earth magnet supply chain": the singular used as a
+    # modifier names the group (material:rare-earths), not the magnets (the annotated sets'
+    # convention; "rare earth magnets" as a noun stays NdFeB magnets)
+    if "material:rare-earths" in gaz.entities:
+        for k, m in enumerate(mentions):
+            if m.type == "Material" and _GROUP_MODIFIER.fullmatch(m.text) and \
+                    _NOUN_AFTER.match(text, m.end):
+                cut = m.start + len(m.text.split()[0]) + (len(m.text.split()[1]) + 1
+                                                           if m.text.split()[0].lower() == "rare" else 0)
+                mentions[k] = Mention(m.start, cut, text[m.start:cut], "material:rare-earths", "Material",
+                                      m.sentence, "modifier")
+        # "Iluka Resources' Eneabba rare earths refinery": the lower-case group word inside a
+        # facility's description still names the group (a capitalised one is part of a name)
+        for m in list(mentions):
+            if m.type == "Facility":
+                for g in _GROUP_WORD.finditer(m.text):
+                    a = m.start + g.start()
+                    mentions.append(Mention(a, a + len(g.group(0)), g.group(0), "material:rare-earths",
+                                            "Material", m.sentence, "modifier"))
+        mentions.sort(key=lambda m: (m.start, m.end))
+    # "Lynas USA", "Goldman Sachs Bank USA", "JPMorgan Chase Funding Inc.": a graph firm's name
+    # followed by a country or a finance word names another company (a subsidiary): a
+    # candidate, unless the whole name is the same graph firm's alias
+    for m in list(mentions):
+        if m.type != "Firm" or m.flag is not None:
+            continue
+        sub = _SUBSIDIARY_TAIL.match(text, m.end)
+        if sub is None:
+            continue
+        name = text[m.start:sub.end()].rstrip(".")
+        if gaz.index.lookup(name) == m.id:
+            continue
+        mentions = [x for x in mentions if x is not m]
+        sub_firm = next((c for c in candidates if c.type == "Firm" and norm_name(c.name) == norm_name(name)), None)
+        if sub_firm is None:
+            sub_firm = Candidate(name, "Firm")
+            candidates.append(sub_firm)
+        sub_firm.mentions.append({"start": m.start, "end": m.start + len(name), "text": name})
+        cand_mentions.append(Mention(m.start, m.start + len(name), name, f"candidate:Firm:{sub_firm.name}", "Firm",
+                                     m.sentence, "candidate"))
+    # "Iluka Resources Ltd (ASX: ILU), an Australian miner": the legal suffix and the ticker
+    # belong to the firm's mention, so the rules see the firm next to what follows them
+    for m in mentions:
+        if m.type == "Firm" and m.flag is None:
+            tail = _FIRM_TAIL.match(text, m.end)
+            if tail and tail.end() > m.end:
+                m.end = tail.end()
+                m.text = text[m.start:m.end]
     return ArticleMentions(text, sentences, mentions, cand_mentions, candidates, owners)
+
+
+_SUBSIDIARY_TAIL = re.compile(r"(?:[ \t]+(?:USA|U\.S\.|UK|Bank|Funding|Capital|Securities|Ventures|Finance|"
+                              r"Financial|Asset[ \t]+Management))+(?:[ \t]+(?:Inc|LLC|Ltd|Limited|Corp|N\.A)\.?)?(?![\w-])")
+_GROUP_WORD = re.compile(r"(?<!heavy )(?<!light )(?<!medium )\brare[- ]earths?\b")
+_GROUP_MODIFIER = re.compile(r"(?i)rare[- ]earths?\s+magnet")
+_NOUN_AFTER = re.compile(r"\s+(?!(?:is|are|was|were|will|would|has|have|had|can|could|may|might|made|and|or|"
+                         r"from|to|in|of|for|at|by|with)\b)[a-z]")
+_FIRM_TAIL = re.compile(r"(?:,?\s+(?:Ltd|Limited|Inc|Corp|Corporation|Co|plc|PLC|LLC|AG|SA|NV|Pty|Bhd)\b\.?)*"
+                        r"(?:\s*\((?:ASX|NYSE|NASDAQ|Nasdaq|TSX|TSXV|LSE|AIM|HKEX|SGX|KRX|TSE|OTC\w*)\s*:\s*[A-Z.]{1,6}\))?")

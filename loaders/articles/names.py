@@ -197,6 +197,28 @@ def _classify(run: list[tuple[str, int, int]]) -> tuple[str, int] | None:
     return None
 
 
+_JOINED = re.compile(r"\s(?:and|&)\s|,|^-based\s")
+
+
+_KIND_BEFORE_NAME = re.compile(
+    r"\s+(?:[a-z][\w-]*\s+){0,2}(?:firm|company|miner|group|carmaker|automaker|maker|producer|manufacturer|"
+    r"developer|bank|lender|fund|investor|conglomerate|giant|start-?up|refiner|processor|supplier|smelter|"
+    r"trader|trading house|utility|chipmaker|agency)\s+([A-Z][\w&.-]*(?:[ \t]+[A-Z][\w&.-]*){0,3})")
+
+
+#: literal words a cue cannot match without, or a test of the text (a cue not listed is always run)
+_CUE_NEEDS: dict[str, Any] = {}
+
+
+def _ends_in_capitals(text: str) -> bool:
+    """Whether a line ends in three capital letters (the credit-line cue needs one)."""
+    for line in text.split("\n"):
+        tail = line.rstrip(" \t")[-3:]
+        if len(tail) == 3 and "A" <= tail[0] <= "Z" and "A" <= tail[1] <= "Z" and "A" <= tail[2] <= "Z":
+            return True
+    return False
+
+
 def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                mentions: list[Any]) -> tuple[list[NameHit], set[int]]:
     """Candidates and graph-linked names found by form; and the indexes of ``mentions``
@@ -257,9 +279,11 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
             linked_end = -1
             # a graph firm/facility name inside a capitalised run: words glued to it are its
             if any(m.type in {"Firm", "Facility"} for m in inside):
+                named = [m for m in inside if m.type in {"Firm", "Facility"}]
                 for idx, m in inside_of(a, b):
-                    if m.id in _GROUPS or (m.type == "Country" and m.flag != "demonym"):
-                        nested.add(idx)
+                    if m.id in _GROUPS or (m.type == "Country" and m.flag != "demonym" and any(
+                            not _JOINED.search(text[min(m.end, f.end):max(m.start, f.start)]) for f in named)):
+                        nested.add(idx)  # not across "and": "Kia in South Korea and Siemens Gamesa"
             cls = _classify(run)
             if cls is None:
                 continue
@@ -309,8 +333,42 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                    r"economist|partner|professor|researcher|official|executive|fellow|manager|adviser|"
                    r"advisor|strategist)\s+(?:at|of|with)\s+(?:the[ \t]+)?([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,3})"),
     ]
+    # news agencies and exchanges cited: "Reuters reported", "told Reuters", "reported by Bloomberg"
+    cues += [
+        re.compile(r"(?<![\w.])([A-Z][a-z]{2,}(?:[ \t]+News)?)\s+(?:reported|reports|has reported)\b"),
+        re.compile(r"\b(?:told|reported by|quoted by|cited by)\s+(?:the[ \t]+)?([A-Z][A-Za-z]{2,}(?:[ \t]+News)?)(?![\w-]|\s+[A-Z])"),
+        # a credit line: "… a national strategy for rare earth minerals. BLOOMBERG"
+        re.compile(r"(?:[.!?”\"][ \t]+|^)(?!(?:ENDS|END|UPDATE|FILE|PHOTO|NOTE|EDITOR|ADVERTISEMENT|READ|MORE|"
+                   r"SHARE|TOPICS|RELATED|SUBSCRIBE|NEWS|BREAKING)\b)([A-Z]{3,12})[ \t]*$", re.M),
+        # "suppliers such as Robert Bosch", "automakers including Stellantis"
+        re.compile(r"\b(?:companies|firms|suppliers|automakers|carmakers|manufacturers|producers|groups|miners|"
+                   r"customers|banks|lenders|investors|buyers|refiners|processors)\s+(?:such\s+as|including|like)\s+"
+                   r"([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,2})"),
+    ]
+    if not _CUE_NEEDS:
+        _CUE_NEEDS.update({cues[0].pattern: ("according to",), cues[3].pattern: ("spokes",),
+                           cues[5].pattern: ("report",),
+                           cues[6].pattern: ("told", "reported by", "quoted by", "cited by"),
+                           cues[7].pattern: _ends_in_capitals,
+                           cues[8].pattern: ("such", "including", "like")})
     known = {h.text for h in hits}
+    # "Swiss firm Glencore", "Canadian miner Aclara Resources": a demonym and a kind of firm
+    for m in mentions:
+        if m.type != "Country" or m.flag != "demonym":
+            continue
+        kind = _KIND_BEFORE_NAME.match(text, m.end)
+        if kind is None:
+            continue
+        a, b = kind.span(1)
+        name = text[a:b].rstrip(".")
+        if name.split()[0] in _LEAD_STOP or name in known or overlaps_graph(a, a + len(name)):
+            continue
+        if add(a, a + len(name), "Firm", "kind") is not None:
+            known.add(name)
     for rx in cues:
+        need = _CUE_NEEDS.get(rx.pattern)
+        if need is not None and not (need(text) if callable(need) else any(w in text for w in need)):
+            continue  # the cue's literal words are not in the text (speed)
         for m in rx.finditer(text):
             a, b = m.span(1)
             name = m.group(1).rstrip(".")

@@ -43,7 +43,12 @@ _HEDGES = re.compile(
 #: every rule), so a consumer that keeps claims at confidence ≥ 0.5 does not assert it.
 _STRONG_HEDGES = re.compile(r"\b(would|could|may|might|non-binding|negotiat\w*|memorandum of understanding|"
                             r"MoU|letter of (?:intent|interest))\b", re.I)
-_CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:but|while|although|though|whereas)\b|\bbut\b")
+#: a reporting verb after a comma opens a new clause: in "MP Materials, which operates Mountain
+#: Pass, said it would expand" the hedge belongs to what was said, not to the relative clause
+_DEAL_HEDGES = re.compile(r"\b(non-binding|memorandum of understanding|MoU|letter of (?:intent|interest))\b", re.I)
+_ADVERB_HEDGES = re.compile(r"\b(reportedly|reported|likely|possibly|potential\w*|proposed|sources said|allegedly)\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:but|while|although|though|whereas)\b|\bbut\b"
+                           r"|,\s+(?:said|says|told|added|noted|announced)\b")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -72,8 +77,15 @@ def assess(text: str, lo: int, hi: int) -> tuple[bool, float, str | None]:
     clause = text[start:end]
     if _NEGATION.search(clause):
         return False, 0.0, "negated"
-    strong = len(_STRONG_HEDGES.findall(clause))
-    hedges = len(_HEDGES.findall(clause))
+    # a modal after the statement's last word modifies what follows it ("MOFCOM announced that
+    # No. 61 would take effect …": the announcement is asserted); sentence adverbs
+    # ("reportedly") and words about the deal ("non-binding") count anywhere in the clause
+    cut = max(hi, start)
+    while cut < end and text[cut].isalnum():  # not inside a word
+        cut += 1
+    before, after_hi = text[start:cut], text[cut:end]
+    strong = len(_STRONG_HEDGES.findall(before)) + len(_DEAL_HEDGES.findall(after_hi))
+    hedges = len(_HEDGES.findall(before)) + len(_ADVERB_HEDGES.findall(after_hi))
     factor = 0.5 ** min(strong, 1) * 0.75 ** min(hedges, 2)
     return True, factor, ("hedged" if hedges or strong else None)
 

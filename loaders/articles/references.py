@@ -117,6 +117,14 @@ malaysia malaysian government national new rule rules announced january february
 june july august september october november december framework agreement deal consensus
 arrangement truce accord pact memorandum""".split())
 #: What a described policy is called → the instruments it can be.
+#: stems every alternative of _EXPORTISH, _AGREE and "order|proclamation" contains, and those of
+#: each _NOUN_KINDS pattern (substring tests before the case-insensitive regexes: speed)
+_POLICY_STEMS = ("export", "control", "restrict", "curb", "licen", "agreement", "deal", "consensus", "framework",
+                 "arrangement", "truce", "accord", "pact", "order", "proclamation")
+_NOUN_STEMS = [("executive", "eo"), ("proclamation",),
+               ("control", "restriction", "curb", "ban", "licen", "measure"),
+               ("agreement", "deal", "consensus", "framework", "arrangement", "truce", "accord", "pact", "memorandum",
+                "mou")]
 _NOUN_KINDS = [
     (re.compile(r"\b(?:executive\s+order|EO)\b", re.I), {"regulation"}, "Executive Order"),
     (re.compile(r"\bproclamation\b", re.I), {"regulation", "tariff"}, "Proclamation"),
@@ -204,11 +212,16 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
     out: list[Ref] = []
     for k, sent in enumerate(sentences):
         s = sent.text
+        lowered = s.lower()
+        if not any(w in lowered for w in _POLICY_STEMS):
+            continue  # none of the words the tests below need (speed)
         if not _EXPORTISH.search(s) and not _AGREE.search(s) and not re.search(r"(?i)order|proclamation", s):
             continue
         low = ""
         cues = None
         for kind, (rx, instruments, marker) in enumerate(_NOUN_KINDS):
+            if not any(w in lowered for w in _NOUN_STEMS[kind]):
+                continue  # (speed: the kind's nouns cannot match)
             nouns = list(rx.finditer(s))
             if not nouns:
                 continue
@@ -499,4 +512,31 @@ def antecedents(gaz: Gazetteer, text: str, seen: Sequence[_Seen],
         prior = [e for e in ordered if e.end <= m.start() and sidx - e.sentence <= 3 and want(e)]
         if prior:
             out.append(Ref(m.start(), m.end(), prior[-1].id, "anaphor"))
+    # "Lynas Rare Earths is an Australian company. It operates the Mount Weld mine.": a
+    # sentence-initial "It" (not the expletive "It is/was/seems …") continues the previous
+    # sentence's subject when that subject is a firm named at its start
+    for m in _IT_SUBJECT.finditer(text):
+        p = m.start()
+        if not ((p >= 1 and text[p - 1] == "\n")
+                or (p >= 2 and text[p - 2] in ".!?" and text[p - 1].isspace())
+                or (p >= 3 and text[p - 3] in ".!?" and text[p - 2] in "\"”’" and text[p - 1].isspace())):
+            continue  # not at a sentence start (checked here, not by look-behinds: speed)
+        sidx = sentence_of(m.start())
+        if sidx == 0:
+            continue
+        before = [e for e in ordered if e.sentence == sidx - 1]
+        if before and before[0].type == "Firm" and not firm_is_agency(gaz, before[0].id) and \
+                _SUBJECT_LEAD.fullmatch(text[_sentence_start(text, before[0].start):before[0].start]):
+            out.append(Ref(m.start(), m.start() + 2, before[0].id, "anaphor"))
     return out
+
+
+_IT_SUBJECT = re.compile(r"It\s+(?!(?:is|was|'s|remains|seems|appears|"
+                         r"means|takes|comes|follows|has\s+been|had\s+been|will\s+be|would\s+be)\b)[a-z]")
+_SUBJECT_LEAD = re.compile(r"\s*(?:(?:On|In|Last|This|Earlier)\s+[\w ]{0,20},\s*)?(?:[A-Z][\w.-]*(?:['’]s?)?\s+)?"
+                           r"(?:[a-z][\w-]*\s+){0,3}")
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    cut = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), text.rfind("? ", 0, pos), text.rfind("! ", 0, pos))
+    return 0 if cut < 0 else cut + (1 if text[cut] == "\n" else 2)

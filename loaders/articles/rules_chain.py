@@ -22,8 +22,12 @@ __all__ = ["rules_feeds", "rules_hq", "rules_known_links", "rules_located", "rul
            "rules_supplies", "rules_supply_shares"]
 
 _OPERATE = re.compile(r"\b(operat\w*|runs?|running|built|build\w*|commission\w*|develop\w*|"
-                      r"owns and operates)\b", re.I)
-_OPERATED_BY = re.compile(r"^\W*(?:\w+\W+){0,2}?(operated|owned|run|developed|built)\s+by\s*$", re.I)
+                      r"construct\w*|owns and operates)\b", re.I)
+_OPERATED_BY = re.compile(r"^\W*(?:\w+\W+){0,2}?(operated|owned|run|developed|built)\s+by\s*$"
+                          r"|^\s*(?:,[^,;.]{0,60},\s*|\s+(?:in|at|near)\s+[^,;.]{0,40}?\s+)?"
+                          r"(?:is|was|are|were|has\s+been|have\s+been|is\s+being|are\s+being|will\s+be)\s+"
+                          r"(?:(?:jointly|currently|now)\s+)?(operated|run|developed|built|"
+                          r"constructed|managed)\s+by\s+(?:the\s+)?$", re.I)
 _STAKE = re.compile(r"\b(stake|equity|shares|preferred stock|interest)\b", re.I)
 _STAKE_VERB = re.compile(r"\b(tak\w*|took|acquir\w*|receiv\w*|hold\w*|bought|buy\w*|purchas\w*|"
                          r"get|gets|obtain\w*)\b", re.I)
@@ -36,7 +40,8 @@ _SHARE_PCT = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|per ?cent|percent)\s+(?:stake|e
                         r"(?:%|per ?cent|percent)", re.I)
 _STOCK_AFTER = re.compile(r"^['’]?s?\s+(?:convertible\s+)?(?:preferred\s+|common\s+)?(?:stock|shares|equity)\b",
                           re.I)
-_SUPPLY_TO = re.compile(r"\b(suppl(?:y|ies|ied|ying)|sell\w*|sold|ship\w*|deliver\w*|export\w*)\b", re.I)
+_SUPPLY_TO = re.compile(r"\b(suppl(?:y|ies|ied|ying)|supplier(?=s?\s+(?:[\w-]+\s+){0,3}?to\b)|sell\w*|sold|ship\w*|"
+                        r"deliver\w*|export\w*)\b", re.I)
 _BUY_FROM = re.compile(r"\b(buy\w*|bought|purchas\w*|sourc\w*|procur\w*|offtake)\b", re.I)
 _PRODUCE = re.compile(r"\b((?!products?\b)(?!refiner(?:y|ies)\b)produc\w*|output|mak\w*|made|churn\w* out|refin\w*|separat\w*|"
                       r"manufactur\w*)\b", re.I)
@@ -56,6 +61,15 @@ _FEEDS_CUE = re.compile(r"\b(?:receiv\w*|tak\w*|get\w*|sourc\w*|ship\w*|feed\w*|
                         r"(?:[\w-]+\s+){0,3}$")
 _AGENCY_NAME = re.compile(r"\b(?:Ministry|Department|Agency|Bureau|Administration|Office|Commission|"
                           r"Government|Council|Customs|Survey|Parliament|Assembly)\b")
+#: words before a participle that make it an adjective ("supply refined oxides", "the separated oxides")
+_ATTRIBUTIVE_BEFORE = re.compile(r"(?i)\b(?:the|a|an|its|their|of|for|on|and|or|with|suppl\w*|sell\w*|sold|buy\w*|"
+                                 r"bought|ship\w*|deliver\w*|export\w*|import\w*|purchas\w*)\s+$")
+#: a country naming a plant's place, not an actor: "the US plant", "Malaysian refinery"
+_FACILITY_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}(?:plant|mine|facility|refinery|project|site|operations?)s?\b")
+#: stems the prefilters of rules_owns and rules_supplies need (a cheap test before their regexes)
+_OWNS_STEMS = ("tak", "took", "acquir", "receiv", "hold", "bought", "buy", "purchas", "get", "obtain", "own")
+_SUPPLY_STEMS = ("suppl", "sell", "sold", "ship", "deliver", "export", "buy", "bought", "purchas", "sourc",
+                 "procur", "offtake")
 _SHARE_OF_CUE = re.compile(r"(?i)\baccount|\bsuppl")
 _AMOUNT = (r"(?:about\s+|around\s+|nearly\s+|some\s+|roughly\s+|over\s+|more than\s+)?"
            r"(?:\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)|half|a third|a quarter|two-thirds|most|much)"
@@ -81,7 +95,8 @@ def rules_operates(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                 done = True
             elif fe <= xs and xs - fe < 60 and _OPERATE.search(s[fe:xs]) and \
                     not any(fe <= o.start - sent.start < xs for o in firms) and \
-                    not re.search(r"\b(?:by|with|from|to)\s+(?:the\s+)?$", s[:fs]) and \
+                    not re.search(r"\b(?:by|with|from|to)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+)?$", s[:fs]) and \
+                    not firm_is_agency(ctx.gaz, f.id) and \
                     (not re.match(r"\s*,", s[fe:]) or re.match(r"\s*,\s*(?:which|who|that)\b", s[fe:])) \
                     or (fe <= xs and xs - fe < 60 and _OPERATE.search(s[fe:xs])
                                                       and re.match(r"\s*,[^,]{0,60},", s[fe:xs])
@@ -94,7 +109,8 @@ def rules_operates(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                     and _OPERATE.match(s[fe:fe + 20].strip()))):
                 ctx.emit(f, "OPERATES", fac, i, xs, fe, 0.8, "facility-operated-by")
                 done = True
-        if not done and re.search(r"\bits\s+(?:[\w-]+\s+){0,3}$", s[:xs]):
+        its = re.search(r"\bits\s+(?:[\w-]+\s+){0,3}$", s[:xs]) if not done else None
+        if its:
             pool = [f for f in reversed(firms) if f.end - sent.start <= xs]
             if last_firm is not None:
                 pool.append(last_firm)
@@ -103,11 +119,16 @@ def rules_operates(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                 pool = [f for f in pool if f.id in known]
             owner = pool[0] if pool else None
             if owner is not None:
-                ctx.emit(owner, "OPERATES", fac, i, max(xs - 40, 0), xe, 0.65, "its-facility")
+                # "its La Rochelle plant": the noun phrase asserts who runs it, whatever the
+                # verb of the sentence hedges ("its plant would be upgraded")
+                ctx.emit(owner, "OPERATES", fac, i, its.start(), xe, 0.65, "its-facility", local=True)
 
 
 def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
     s = sent.text
+    low = s.lower()
+    if not any(w in low for w in _OWNS_STEMS):
+        return  # none of the words the tests below need (speed)
     if not (_STAKE_VERB.search(s) or re.search(r"(?i)\bown|holder\b", s)):
         return
     owners = [m for m in ms if m.type in {"Firm", "Country"}]
@@ -140,6 +161,9 @@ def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> N
 
 def rules_supplies(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
     s = sent.text
+    low = s.lower()
+    if not any(w in low for w in _SUPPLY_STEMS):
+        return  # none of the words the tests below need (speed)
     if not (_SUPPLY_TO.search(s) or _BUY_FROM.search(s)):
         return
     actors = [m for m in ms if m.type in {"Firm", "Facility", "Country"} and m.flag != "demonym"]
@@ -158,6 +182,12 @@ def rules_supplies(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) 
                 continue
             if _SUPPLY_TO.search(between) and re.search(r"\bto\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", between):
                 ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "a-supplies-to-b",
+                         properties={"material": material})
+            elif re.search(r"\boff-?take\s+(?:agreement|deal|contract|partner)s?\s+with\s+(?:the\s+)?$", between) and \
+                    not (a.type == "Country" or firm_is_agency(ctx.gaz, a.id)):
+                # "Arafura has binding offtake agreements with Hyundai": the offtaker buys the
+                # output of the firm that holds the agreements (a government holding one buys)
+                ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "offtake-with",
                          properties={"material": material})
             elif _BUY_FROM.search(between) and (
                     re.search(r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", between)
@@ -194,10 +224,10 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
     for sh in _SHARE.finditer(s):
         value = float(sh.group(1))
         rest = sh.group(2)
-        if value > 100 or not re.search(r"\b(global|world\w*|international)\b", s, re.I):
-            continue
-        if re.match(r"\s*(?:the\s+)?(?:world['’]s\s+|global\s+)?(?:demand|consumption|imports|needs)\b", rest, re.I):
-            continue
+        if value > 100 or not re.search(r"\b(?:(?i:global|world\w*)|international)\b", s):
+            continue  # lower-case "international": "Center for … International Studies" is a name
+        if re.match(r"[^.;,%]{0,40}?\b(?:demand|consumption|imports?|needs|purchases)\b", rest, re.I):
+            continue  # "57% of China's rare earth imports" is a share of imports, not of output
         who = [p for p in producers if p.end - sent.start <= sh.start() and p.type in {"Country", "Firm"}]
         if not who:
             continue
@@ -250,6 +280,9 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
     for verb in _PRODUCE.finditer(s):
         if any(a <= verb.start() < b for a, b in inside):
             continue  # "Eneabba Refinery", "Lynas Rare Earths Producer": a name, not a verb
+        if verb.group(0).lower().endswith("ed") and any(p.start - sent.start == verb.end() + 1 for p in products) \
+                and _ATTRIBUTIVE_BEFORE.search(s[:verb.start()]):
+            continue  # "will supply refined rare earth oxides": an adjective of the product
         listed = [p for p in products if p.start - sent.start >= verb.end()]
         after = [p for p in listed if p.start - sent.start - verb.end() < 60
                  or any(q.end - sent.start <= p.start - sent.start and q.start - sent.start - verb.end() < 60
@@ -261,6 +294,7 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
         if not after:
             continue
         before = [p for p in producers if p.end - sent.start <= verb.start()
+                  and not (p.type in {"Country", "Region"} and _FACILITY_AFTER.match(s, p.end - sent.start))
                   and not (p.type in {"Country", "Region"} and (
                       re.search(r"\b(?:in|at|from|of|across|throughout)\s+(?:the\s+)?$", s[:p.start - sent.start])
                       or re.match(r"['’]s?\s", s[p.end - sent.start:])))]

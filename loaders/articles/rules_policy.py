@@ -12,7 +12,8 @@ import re
 from loaders.articles.records import Mention, RuleContext, rel_span
 from loaders.articles.sentences import Sentence
 
-__all__ = ["rules_agreement_parties", "rules_issued", "rules_issued_more", "rules_issued_said", "rules_parties", "rules_targets"]
+__all__ = ["rules_agreement_parties", "rules_destinations", "rules_issued", "rules_issued_more", "rules_issued_said",
+           "rules_parties", "rules_targets"]
 
 _ISSUE = re.compile(r"\b(impos\w*|issu\w*|announc\w*|introduc\w*|unveil\w*|enact\w*|adopt\w*|"
                     r"develop\w*|draft\w*|establish\w*|levi\w*|"
@@ -250,3 +251,40 @@ def rules_agreement_parties(ctx: RuleContext, mentions: list[Mention]) -> None:
                     hi = rel_span(c, sent)[1] if k != p.sentence else max(rel_span(c, sent)[1], rel_span(p, sent)[1])
                     ctx.emit(p, "AFFECTS", c, k, lo, hi, 0.6, "agreement-named-party", local=True,
                              properties={"role": "party"})
+
+
+#: a country a measure is aimed at: "exports of … to the United States", "measures against
+#: Japan", "tariffs on imports from China"
+_AIMED_AT = re.compile(r"(?:\b(?:exports?|shipments?|sales|re-exports?)\b[^.;]{0,80}?\bto|\bagainst|"
+                       r"\bimports?\s+(?:of\s+[^.;]{0,60}?\s)?from)\s+(?:the\s+)?$", re.I)
+
+
+def rules_destinations(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
+                       recent_policy: Mention | None) -> None:
+    """A control policy AFFECTS (role target) the country its exports go to or come from:
+    "Announcement No. 18 requires licences for exports to the United States", "Under the
+    suspended clause, exports of gallium … to the United States were not permitted" (the
+    policy of the sentence, or the one pointed back at). Not for agreements (their parties
+    are found by the party rules)."""
+    s = sent.text
+    policies = [m for m in ms if m.type == "Policy" and ctx.instrument(m.id) != "agreement"]
+    anaphoric = False
+    if not policies and recent_policy is not None and ctx.instrument(recent_policy.id) != "agreement" and \
+            (_ANAPHOR.match(s) or _ANAPHOR_LEAD.match(s)):
+        policies, anaphoric = [recent_policy], True
+    if not policies or not _CONTROL.search(s):
+        return
+    p = policies[0]
+    pe = 0 if anaphoric else rel_span(p, sent)[1]
+    for c in ms:
+        if c.type not in {"Country", "Region"} or c.flag == "demonym":
+            continue
+        cs, ce = rel_span(c, sent)
+        if cs < pe or not _AIMED_AT.search(s[pe:cs]):
+            continue
+        if any(pe <= q.start - sent.start < cs for q in policies if q is not p):
+            continue
+        if c.id in ctx.gaz.index.issuers.get(p.id, set()):
+            continue  # the issuer's own imports/exports
+        ctx.emit(p.id, "AFFECTS", c, i, pe, ce, 0.6 if anaphoric else 0.65, "policy-destination",
+                 properties={"role": "target"})
