@@ -230,14 +230,15 @@ def _findings(scen: list[dict[str, Any]], spof: list[dict[str, Any]],
             parts.append(f"{names.get(i['consumer'].split('@')[0], i['consumer'])} "
                          f"{i['element']} {_num(i['before'])}{demand} → {_num(i['after'])} t")
         policies = sorted({r["policy"] for r in s["scenario"]["restrictions"] if r["policy"]})
-        what = f"with {', '.join(policies)} applied as a full stop" if policies else \
+        what = f"with {', '.join(f'{names.get(p, p)} ({p})' for p in policies)} applied as a full stop" \
+            if policies else \
             "no rare-earth export restriction in force"
         if parts:
             out.append(f"{s['as_of']} ({s['label']}), {what}: " + "; ".join(parts)
                        + " (oxide-equivalent t/yr, shared pro rata).")
     for row in spof:
         if row["view"] == "controls in force" and row["country_level"]:
-            pts = ", ".join(p["id"] for p in row["country_level"])
+            pts = ", ".join(names.get(p["id"], p.get("name") or p["id"]) for p in row["country_level"])
             out.append(f"{row['as_of']}: under the controls in force, every {row['element']} "
                        f"supply route to {row['consumer_name']} runs through {pts}.")
     return out
