@@ -97,66 +97,144 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _write(path: Path, header: list[str], keys: list[str], rows: list[tuple[str, dict[str, Any]]],
-           fixed: list[list[str]]) -> None:
-    """Every present value quoted (so an empty string or an empty list stays one); an absent
-    value is an empty unquoted field, which the importer leaves unset."""
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        fh.write(",".join(header) + "\n")
-        for (where, props), first in zip(rows, fixed, strict=True):
-            cells = [_quoted(c) for c in first]
-            for k in keys:
-                value = props.get(k)
-                cells.append("" if value is None else _quoted(_cell(value, where, k)))
-            fh.write(",".join(cells) + "\n")
+#: The column type and the cell of a scalar whose type is exactly one of these (the common
+#: case); anything else (subclasses, tuples, None in a list …) takes :func:`_column_type` and
+#: :func:`_cell`, which define the format.
+_SCALAR_TYPE = {str: "string", int: "int", float: "double", bool: "boolean", dt.date: "date"}
+_QUOTE = '"'
+#: Rows a group keeps in memory before they are appended to its file.
+_FLUSH_ROWS = 20_000
 
 
-def _signature(props: dict[str, Any], skip: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((k, _column_type([v])) for k, v in props.items() if v is not None and k not in skip))
+def _typed_cells(props: dict[str, Any], skip: str | None, where: str) -> list[tuple[str, str, str]]:
+    """``(key, column type, cell text)`` of every present property but ``skip``, sorted by key:
+    the same as ``(k, _column_type([v]), _cell(v, where, k))``, computed once per value with
+    type checks by exact type (a value of any other type goes through those two functions)."""
+    out: list[tuple[str, str, str]] = []
+    append = out.append
+    for k, v in props.items():
+        if v is None or k == skip:
+            continue
+        t = type(v)
+        if t is str:
+            append((k, "string", v))
+        elif t is list:
+            if not v:
+                append((k, "int[]", ""))  # no element: kinds ⊆ {int}, as _column_type has it
+            elif all(type(x) is str for x in v):
+                text = ARRAY_DELIMITER.join(v)
+                if text.count(ARRAY_DELIMITER) != len(v) - 1:
+                    raise DataError(where, f"property {k} contains the import's array delimiter (U+001F)")
+                append((k, "string[]", text))
+            else:
+                append((k, _column_type([v]), _cell(v, where, k)))
+        elif t is int:
+            append((k, "int", str(v)))
+        elif t is float:
+            append((k, "double", str(v)))
+        elif t is bool:
+            append((k, "boolean", "true" if v else "false"))
+        elif t is dt.date:
+            append((k, "date", v.isoformat()))
+        else:
+            append((k, _column_type([v]), _cell(v, where, k)))
+    out.sort()  # keys are unique: sorted by key
+    return out
+
+
+class _Groups:
+    """Rows of one file kind (nodes or relationships) grouped by (label or type, signature),
+    streamed to a temporary file per group in :data:`_FLUSH_ROWS`-row chunks; :meth:`finish`
+    renames the files to ``<prefix>-<label>-<n>.csv`` with ``n`` the signature's rank within
+    its label, and :meth:`discard` removes them (a failed export leaves no file behind)."""
+
+    def __init__(self, directory: Path, prefix: str, head: list[str]) -> None:
+        self.directory, self.prefix, self.head = directory, prefix, head
+        self.rows: dict[tuple[str, tuple[tuple[str, str], ...]], list[str]] = {}
+        self.paths: dict[tuple[str, tuple[tuple[str, str], ...]], Path] = {}
+        self.written: list[Path] = []
+
+    def add(self, label: str, first: list[str], typed: list[tuple[str, str, str]]) -> None:
+        key = (label, tuple([(k, t) for k, t, _ in typed]))
+        cells = first + [c for _, _, c in typed]
+        line = _QUOTE + '","'.join(cells if _QUOTE not in "".join(cells)
+                                   else [c.replace(_QUOTE, '""') for c in cells]) + '"\n'
+        rows = self.rows.get(key)
+        if rows is None:
+            rows = self.rows[key] = []
+        rows.append(line)
+        if len(rows) >= _FLUSH_ROWS:
+            self._flush(key)
+
+    def _flush(self, key: tuple[str, tuple[tuple[str, str], ...]]) -> None:
+        path = self.paths.get(key)
+        if path is None:
+            path = self.paths[key] = self.directory / f".{self.prefix}-part-{len(self.paths)}.csv"
+            self.written.append(path)
+            header = self.head + [f"{k}:{t}" for k, t in key[1]]
+            with path.open("w", encoding="utf-8", newline="") as fh:
+                fh.write(",".join(header) + "\n")
+        with path.open("a", encoding="utf-8", newline="") as fh:
+            fh.writelines(self.rows[key])
+        self.rows[key] = []
+
+    def finish(self) -> dict[str, list[Path]]:
+        for key in self.rows:
+            self._flush(key)
+        out: dict[str, list[Path]] = {}
+        by_label: dict[str, list[tuple[tuple[str, str], ...]]] = defaultdict(list)
+        for label, signature in self.paths:
+            by_label[label].append(signature)
+        for label in sorted(by_label):
+            for n, signature in enumerate(sorted(by_label[label])):
+                final = self.directory / f"{self.prefix}-{label}-{n}.csv"
+                self.paths[(label, signature)].replace(final)
+                self.written.append(final)
+                out.setdefault(label, []).append(final)
+        return out
+
+    def discard(self) -> None:
+        for path in self.written:
+            path.unlink(missing_ok=True)
 
 
 def write_import_csv(batch: Batch, directory: Path) -> ImportFiles:
     """Write ``batch`` (already checked) under ``directory`` for ``neo4j-admin database import full``.
 
     Rows are grouped by the exact types of their values (one file per label or type and per
-    group), so an int stays an int and a float a float, as over Bolt; most labels need one file."""
+    group), so an int stays an int and a float a float, as over Bolt; most labels need one file.
+    An entity or claim listed twice (the same id) is written once, where it first appears, with
+    its last content. Each record's properties are computed and written as one line as it
+    comes (files are streamed, not held); a value the format refuses raises :class:`DataError`
+    and removes the files written so far."""
     directory.mkdir(parents=True, exist_ok=True)
     files = ImportFiles()
-    nodes: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    entities: dict[tuple[str, str], Any] = {}
     for entity in batch.entities:
-        props = node_props(entity)
-        props["_gen"] = _GEN
-        nodes[entity.type][entity.id] = props
-    for label, by_id in sorted(nodes.items()):
-        groups: dict[tuple[tuple[str, str], ...], list[str]] = defaultdict(list)
-        for entity_id, props in by_id.items():
-            groups[_signature(props, ("id",))].append(entity_id)
-        for n, (signature, ids) in enumerate(sorted(groups.items())):
-            keys = [k for k, _ in signature]
-            header = ["id:ID", ":LABEL"] + [f"{k}:{t}" for k, t in signature]
-            path = directory / f"nodes-{label}-{n}.csv"
-            _write(path, header, keys, [(i, by_id[i]) for i in ids], [[i, label] for i in ids])
-            files.nodes.setdefault(label, [])
-            files.nodes[label].append(path)
-        files.node_count += len(by_id)
-    rels: dict[str, dict[str, tuple[str, str, dict[str, Any]]]] = defaultdict(dict)
-    sources = source_labels(batch.entities)
-    for claim in batch.claims:
-        label_of(claim.subject), label_of(claim.object)  # both ends name schema types
-        props = rel_props(claim, sources)
-        props["_gen"] = _GEN
-        rels[claim.predicate][claim.id] = (claim.subject, claim.object, props)
-    for rel_type, by_claim in sorted(rels.items()):
-        rgroups: dict[tuple[tuple[str, str], ...], list[str]] = defaultdict(list)
-        for claim_id, (_, _, props) in by_claim.items():
-            rgroups[_signature(props, ())].append(claim_id)
-        for n, (signature, ids) in enumerate(sorted(rgroups.items())):
-            keys = [k for k, _ in signature]
-            header = [":START_ID", ":END_ID", ":TYPE"] + [f"{k}:{t}" for k, t in signature]
-            path = directory / f"relationships-{rel_type}-{n}.csv"
-            _write(path, header, keys, [(i, by_claim[i][2]) for i in ids],
-                   [[by_claim[i][0], by_claim[i][1], rel_type] for i in ids])
-            files.relationships.setdefault(rel_type, [])
-            files.relationships[rel_type].append(path)
-        files.relationship_count += len(by_claim)
+        entities[(entity.type, entity.id)] = entity
+    nodes = _Groups(directory, "nodes", ["id:ID", ":LABEL"])
+    rels = _Groups(directory, "relationships", [":START_ID", ":END_ID", ":TYPE"])
+    try:
+        for (label, entity_id), entity in entities.items():
+            props = node_props(entity)
+            props["_gen"] = _GEN
+            nodes.add(label, [entity_id, label], _typed_cells(props, "id", entity_id))
+        files.node_count = len(entities)
+        del entities
+        files.nodes = nodes.finish()
+        claims: dict[tuple[str, str], Any] = {}
+        for claim in batch.claims:
+            claims[(claim.predicate, claim.id)] = claim
+        sources = source_labels(batch.entities)
+        for (rel_type, claim_id), claim in claims.items():
+            label_of(claim.subject), label_of(claim.object)  # both ends name schema types
+            props = rel_props(claim, sources)
+            props["_gen"] = _GEN
+            rels.add(rel_type, [claim.subject, claim.object, rel_type], _typed_cells(props, None, claim_id))
+        files.relationship_count = len(claims)
+        files.relationships = rels.finish()
+    except BaseException:
+        nodes.discard()
+        rels.discard()
+        raise
     return files
