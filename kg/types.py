@@ -74,6 +74,9 @@ _URI_SAFE = ":/?#@!$&'()*+,;=%-._~"
 _ID_RE = re.compile(r"^[a-z]+:[A-Za-z0-9][A-Za-z0-9.\-]*$")
 
 
+_NOT_NAME_CHARS = re.compile(r"[^\w&+.]+")
+
+
 def normalize_name(name: str) -> str:
     """Fold case and accents and collapse punctuation, for matching names.
 
@@ -82,9 +85,10 @@ def normalize_name(name: str) -> str:
     >>> normalize_name("Société Générale")
     'societe generale'
     """
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w&+.]+", " ", stripped.casefold()).split())
+    if not name.isascii():  # ASCII is its own NFKD form and has no combining marks
+        decomposed = unicodedata.normalize("NFKD", name)
+        name = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_NOT_NAME_CHARS.sub(" ", name.casefold()).split())
 
 
 @dataclass(frozen=True)

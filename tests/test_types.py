@@ -108,3 +108,16 @@ class TestNormalizeName:
 
     def test_accents_and_case(self) -> None:
         assert normalize_name("ÉNERGIE  Fuels") == normalize_name("energie fuels")
+
+    @given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+    def test_ascii_fast_path_is_the_full_fold(self, text: str) -> None:
+        """ASCII skips NFKD and the combining-mark filter (a speed path): same result as the
+        full fold on every string."""
+        import re
+        import unicodedata
+
+        stripped = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        assert normalize_name(text) == " ".join(re.sub(r"[^\w&+.]+", " ", stripped.casefold()).split())
+        every_ascii = "".join(map(chr, range(128)))
+        full = " ".join(re.sub(r"[^\w&+.]+", " ", every_ascii.casefold()).split())
+        assert normalize_name(every_ascii) == full

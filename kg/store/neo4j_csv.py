@@ -93,53 +93,59 @@ def _cell(value: Any, where: str, name: str) -> str:
     return str(value)
 
 
-def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-#: The column type and the cell of a scalar whose type is exactly one of these (the common
-#: case); anything else (subclasses, tuples, None in a list …) takes :func:`_column_type` and
-#: :func:`_cell`, which define the format.
-_SCALAR_TYPE = {str: "string", int: "int", float: "double", bool: "boolean", dt.date: "date"}
+#: The element types of a list of strings, the common array (others take :func:`_cell`).
+_STR_ONLY = {str}
 _QUOTE = '"'
 #: Rows a group keeps in memory before they are appended to its file.
 _FLUSH_ROWS = 20_000
 
 
-def _typed_cells(props: dict[str, Any], skip: str | None, where: str) -> list[tuple[str, str, str]]:
-    """``(key, column type, cell text)`` of every present property but ``skip``, sorted by key:
-    the same as ``(k, _column_type([v]), _cell(v, where, k))``, computed once per value with
-    type checks by exact type (a value of any other type goes through those two functions)."""
-    out: list[tuple[str, str, str]] = []
-    append = out.append
-    for k, v in props.items():
+def _typed_cells(props: dict[str, Any], skip: str | None, where: str
+                 ) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """The signature (``(key, column type)`` of every present property but ``skip``, sorted by
+    key) and the cells' texts in that order: the same as ``(k, _column_type([v]))`` and
+    ``_cell(v, where, k)``, computed once per value with checks by exact type (a value of any
+    other type goes through those two functions, which define the format)."""
+    signature: list[tuple[str, str]] = []
+    cells: list[str] = []
+    column, cell = signature.append, cells.append
+    for k in sorted(props):
+        v = props[k]
         if v is None or k == skip:
             continue
         t = type(v)
         if t is str:
-            append((k, "string", v))
+            column((k, "string"))
+            cell(v)
         elif t is list:
             if not v:
-                append((k, "int[]", ""))  # no element: kinds ⊆ {int}, as _column_type has it
-            elif all(type(x) is str for x in v):
+                column((k, "int[]"))  # no element: kinds ⊆ {int}, as _column_type has it
+                cell("")
+            elif set(map(type, v)) == _STR_ONLY:
                 text = ARRAY_DELIMITER.join(v)
                 if text.count(ARRAY_DELIMITER) != len(v) - 1:
                     raise DataError(where, f"property {k} contains the import's array delimiter (U+001F)")
-                append((k, "string[]", text))
+                column((k, "string[]"))
+                cell(text)
             else:
-                append((k, _column_type([v]), _cell(v, where, k)))
+                column((k, _column_type([v])))
+                cell(_cell(v, where, k))
         elif t is int:
-            append((k, "int", str(v)))
+            column((k, "int"))
+            cell(str(v))
         elif t is float:
-            append((k, "double", str(v)))
+            column((k, "double"))
+            cell(str(v))
         elif t is bool:
-            append((k, "boolean", "true" if v else "false"))
+            column((k, "boolean"))
+            cell("true" if v else "false")
         elif t is dt.date:
-            append((k, "date", v.isoformat()))
+            column((k, "date"))
+            cell(v.isoformat())
         else:
-            append((k, _column_type([v]), _cell(v, where, k)))
-    out.sort()  # keys are unique: sorted by key
-    return out
+            column((k, _column_type([v])))
+            cell(_cell(v, where, k))
+    return tuple(signature), cells
 
 
 class _Groups:
@@ -154,9 +160,10 @@ class _Groups:
         self.paths: dict[tuple[str, tuple[tuple[str, str], ...]], Path] = {}
         self.written: list[Path] = []
 
-    def add(self, label: str, first: list[str], typed: list[tuple[str, str, str]]) -> None:
-        key = (label, tuple([(k, t) for k, t, _ in typed]))
-        cells = first + [c for _, _, c in typed]
+    def add(self, label: str, first: list[str], typed: tuple[tuple[tuple[str, str], ...], list[str]]) -> None:
+        signature, cells = typed
+        key = (label, signature)
+        cells = first + cells
         line = _QUOTE + '","'.join(cells if _QUOTE not in "".join(cells)
                                    else [c.replace(_QUOTE, '""') for c in cells]) + '"\n'
         rows = self.rows.get(key)

@@ -66,3 +66,27 @@ def test_a_property_named_like_a_companion_is_a_schema_error() -> None:
              "effective_date": PropertySpec("effective_date", "string", "x")}
     with pytest.raises(SchemaError, match="effective_date"):
         codec._date_names(specs, "Policy", ())
+
+
+def test_keys_and_provenance_match_their_definitions() -> None:
+    """``node_props`` derives ``_keys`` from the search keys instead of normalizing the same
+    strings twice, and ``rel_props`` inlines ``Claim.provenance()`` (both for speed): the same
+    values as ``kg.resolve.name_keys`` and ``provenance()``, on every bundled record and on codes,
+    accents and an empty alias."""
+    from kg.model import Entity
+    from kg.resolve import name_keys
+
+    batch = bundled_batch(articles=True)
+    odd = [Entity.model_construct(id="firm:x", type="Firm", name="Société X", aliases=["", "X & Co."],
+                                  sources=["source:a"], properties={"legal_name": "X S.A.", "number": 7}),
+           Entity.model_construct(id="element:Nd", type="Element", name="", aliases=[], sources=[],
+                                  properties={"symbol": "Nd", "iso2": None}),
+           Entity.model_construct(id="source:a", type="Source", name="A", aliases=["Alias"], sources=[],
+                                  properties={"title": "Some Title"})]
+    for entity in [*batch.entities, *odd]:
+        assert codec.node_props(entity)["_keys"] == sorted(name_keys(entity)), entity.id
+    for claim in batch.claims:
+        props = codec.rel_props(claim)
+        assert {k: props[k] for k in claim.provenance()} == claim.provenance(), claim.id
+        assert set(props) == set(claim.properties) | set(claim.provenance()) | {"confidence", "sources", "id"} | {
+            k for k in props if k.endswith(codec.DATE_SUFFIX)}, claim.id
