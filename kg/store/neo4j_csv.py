@@ -20,6 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,63 @@ def _typed_cells(props: dict[str, Any], skip: str | None, where: str
     return tuple(signature), cells
 
 
+_FAST_TYPES = {str, int, float, bool, dt.date, list, type(None)}
+
+
+class _Shapes:
+    """:func:`_typed_cells` with its decisions taken once per *shape* — the property keys in
+    the dict's order and the exact types of their values — instead of once per value: which
+    keys are present and in which sorted order, the signature, and which values need turning
+    into text (numbers, booleans, dates, lists). A list must hold strings only (at least one)
+    for the shape's signature to hold; any other row takes :func:`_typed_cells`."""
+
+    def __init__(self, skip: str | None) -> None:
+        self.skip = skip
+        self.plans: dict[tuple[tuple[str, ...], tuple[type, ...]], Any] = {}
+
+    def _plan(self, keys: tuple[str, ...], types: tuple[type, ...]) -> Any:
+        if not set(types) <= _FAST_TYPES:
+            return None
+        kept = sorted((k, i) for i, (k, t) in enumerate(zip(keys, types, strict=True))
+                      if t is not type(None) and k != self.skip)
+        column = {str: "string", int: "int", float: "double", bool: "boolean", dt.date: "date", list: "string[]"}
+        signature = tuple((k, column[types[i]]) for k, i in kept)
+        order = [i for _, i in kept]
+        if len(order) == 1:
+            only = order[0]
+            pick: Any = lambda values: (values[only],)  # noqa: E731
+        else:
+            pick = itemgetter(*order) if order else (lambda values: ())
+        of = [[i for i in order if types[i] is t] for t in (int, float, bool, dt.date, list)]
+        numbers = of[0] + of[1]
+        return signature, pick, numbers, of[2], of[3], of[4], [keys[i] for i in of[4]]
+
+    def cells(self, props: dict[str, Any], where: str) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+        values = list(props.values())
+        shape = (tuple(props), tuple(map(type, values)))
+        plan = self.plans.get(shape, False)
+        if plan is False:
+            plan = self.plans[shape] = self._plan(*shape)
+        if plan is None:
+            return _typed_cells(props, self.skip, where)
+        signature, pick, numbers, bools, dates, lists, list_keys = plan
+        for i, k in zip(lists, list_keys, strict=True):
+            v = values[i]
+            if not v or set(map(type, v)) != _STR_ONLY:
+                return _typed_cells(props, self.skip, where)
+            text = ARRAY_DELIMITER.join(v)
+            if text.count(ARRAY_DELIMITER) != len(v) - 1:
+                raise DataError(where, f"property {k} contains the import's array delimiter (U+001F)")
+            values[i] = text
+        for i in numbers:
+            values[i] = str(values[i])
+        for i in bools:
+            values[i] = "true" if values[i] else "false"
+        for i in dates:
+            values[i] = values[i].isoformat()
+        return signature, list(pick(values))
+
+
 class _Groups:
     """Rows of one file kind (nodes or relationships) grouped by (label or type, signature),
     streamed to a temporary file per group in :data:`_FLUSH_ROWS`-row chunks; :meth:`finish`
@@ -219,13 +277,14 @@ def write_import_csv(batch: Batch, directory: Path) -> ImportFiles:
     entities: dict[tuple[str, str], Any] = {}
     for entity in batch.entities:
         entities[(entity.type, entity.id)] = entity
+    node_cells, rel_cells = _Shapes("id").cells, _Shapes(None).cells
     nodes = _Groups(directory, "nodes", ["id:ID", ":LABEL"])
     rels = _Groups(directory, "relationships", [":START_ID", ":END_ID", ":TYPE"])
     try:
         for (label, entity_id), entity in entities.items():
             props = node_props(entity)
             props["_gen"] = _GEN
-            nodes.add(label, [entity_id, label], _typed_cells(props, "id", entity_id))
+            nodes.add(label, [entity_id, label], node_cells(props, entity_id))
         files.node_count = len(entities)
         del entities
         files.nodes = nodes.finish()
@@ -237,7 +296,7 @@ def write_import_csv(batch: Batch, directory: Path) -> ImportFiles:
             label_of(claim.subject), label_of(claim.object)  # both ends name schema types
             props = rel_props(claim, sources)
             props["_gen"] = _GEN
-            rels.add(rel_type, [claim.subject, claim.object, rel_type], _typed_cells(props, None, claim_id))
+            rels.add(rel_type, [claim.subject, claim.object, rel_type], rel_cells(props, claim_id))
         files.relationship_count = len(claims)
         files.relationships = rels.finish()
     except BaseException:

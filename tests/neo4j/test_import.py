@@ -11,7 +11,8 @@ import pytest
 
 from kg import neo4j_server
 from kg.config import Settings
-from kg.model import Batch, make_claim, make_entity
+from kg.errors import DataError
+from kg.model import Batch, Entity, make_claim, make_entity
 from kg.store.neo4j import Neo4jStore
 from kg.store.neo4j_csv import write_import_csv
 from tests.conftest import neo4j_test_uri, rekg_bin
@@ -119,3 +120,52 @@ def test_import_round_trips_the_bundled_graph(tmp_path: Path, rekg_env: dict[str
         assert not (home / "import" / "rekg").exists()  # the CSV files are removed
     finally:
         neo4j_server.stop(home)
+
+
+def test_csv_shapes_match_the_per_value_rules() -> None:
+    """The writer's per-shape plan (:class:`_Shapes`) gives the same signature and cells as the
+    per-value rules (:func:`_typed_cells`, built on ``_column_type`` / ``_cell``) for every kind
+    of value, including the ones that leave the plan: empty lists, non-string lists, tuples,
+    subclasses, None."""
+    import datetime as dt
+
+    from kg.store.neo4j_csv import _Shapes, _typed_cells
+
+    class Sub(str):
+        pass
+
+    rows = [
+        {"b": "x", "a": 1, "c": 2.5, "d": True, "e": dt.date(2024, 1, 2), "f": ["p", "q"], "g": None, "id": "i"},
+        {"b": "y", "a": 2, "c": 3.0, "d": False, "e": dt.date(2025, 3, 4), "f": ["r"], "g": None, "id": "j"},
+        {"b": "z", "a": 3, "c": 4.0, "d": False, "e": dt.date(2025, 3, 4), "f": [], "g": "now", "id": "k"},
+        {"b": "z", "a": 3, "c": 4.0, "d": False, "e": dt.date(2025, 3, 4), "f": [1, 2.5], "g": None, "id": "k"},
+        {"b": "z", "a": 3, "c": 4.0, "d": False, "e": dt.date(2025, 3, 4), "f": ["s", None], "g": None, "id": "k"},
+        {"b": Sub("w"), "a": (1, 2), "c": dt.datetime(2024, 1, 2, 3, 4), "id": "m"},
+        {"only": "one"},
+        {},
+    ]
+    for skip in ("id", None):
+        shapes = _Shapes(skip)
+        for row in rows * 2:  # the second pass reuses the plans
+            assert shapes.cells(row, "where") == _typed_cells(row, skip, "where"), row
+
+
+def test_csv_refuses_the_array_delimiter_and_leaves_no_file(tmp_path: Path) -> None:
+    src = make_entity(id="source:a", name="A", properties={
+        "url": "https://a.org", "title": "A", "published": "2024", "kind": "primary"})
+    # built past the cleaners, which would refuse the control character first
+    firm = Entity.model_construct(id="firm:x", type="Firm", name="X", aliases=["X\x1fY"], sources=["source:a"],
+                                  properties={})
+    with pytest.raises(DataError, match=r"firm:x.*aliases.*U\+001F"):
+        write_import_csv(Batch(entities=[src, firm]), tmp_path / "out")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_csv_writes_a_repeated_record_once(tmp_path: Path) -> None:
+    src = make_entity(id="source:a", name="A", properties={
+        "url": "https://a.org", "title": "A", "published": "2024", "kind": "primary"})
+    firm = make_entity(id="firm:x", name="X", sources=["source:a"])
+    files = write_import_csv(Batch(entities=[firm, src, firm]), tmp_path)
+    assert files.node_count == 2
+    assert len(files.nodes["Firm"][0].read_text(encoding="utf-8").splitlines()) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nodes-Firm-0.csv", "nodes-Source-0.csv"]
