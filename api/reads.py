@@ -18,6 +18,7 @@ itself, in a worker thread.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
@@ -73,7 +74,7 @@ class Batcher(Generic[K, V]):
             self._in_flight += 1
             self.batches.append(len(keys))
             call = asyncio.get_running_loop().run_in_executor(self._executor, self._fetch, keys)
-            call.add_done_callback(lambda done, futures=futures: self._finish(done, futures))
+            call.add_done_callback(functools.partial(self._finish, futures=futures))
 
     def _finish(self, done: asyncio.Future[Sequence[V | BaseException]], futures: list[asyncio.Future[V]]) -> None:
         self._in_flight -= 1

@@ -449,7 +449,8 @@ class Neo4jStore(CypherGateway, Store):
                           id=entity_id)
         if not rows:
             raise NotFoundError(f"no entity with id {entity_id!r}; try `rekg search`")
-        return self._decode_relations(*rows[0], as_of, full=full)
+        props, outs, ins = rows[0]
+        return self._decode_relations(props, outs, ins, as_of, full=full)
 
     @staticmethod
     def _decode_relations(props: dict[str, Any], outs: list[Any], ins: list[Any], as_of: str | None,
