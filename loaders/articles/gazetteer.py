@@ -22,7 +22,9 @@ overlapping matches resolve to the longest (then leftmost).
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -335,12 +337,12 @@ _SPELLING = {"defence": "defense", "programme": "program", "organisation": "orga
              "centre": "center", "licence": "license"}
 
 
+@functools.lru_cache(maxsize=65536)
 def norm_name(name: str) -> str:
     """A name reduced for alias look-ups: lower case, ASCII letters and digits, no legal
     suffix, no "the"/"of", no "US" prefix ("Lynas Rare Earths Ltd" → "lynas rare earths"),
-    "United States"/"U.S.A." as "us", British spellings as American ("Department of Defence")."""
-    import unicodedata
-
+    "United States"/"U.S.A." as "us", British spellings as American ("Department of Defence").
+    Pure, so its results are cached (the same names recur in every article)."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"['’]s\b", "", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)

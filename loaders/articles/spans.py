@@ -25,6 +25,15 @@ class SpanIndex:
                                                           key=lambda t: t[0])
         self._starts: list[int] = [t[0] for t in self._items]
 
+    @classmethod
+    def from_spans(cls, triples: Iterable[tuple[int, int, Any]]) -> SpanIndex:
+        """An index of ``(start, end, item)`` triples, built with one sort (the same order as
+        adding them one by one: equal starts keep their order)."""
+        index = cls()
+        index._items = sorted(triples, key=lambda t: t[0])
+        index._starts = [t[0] for t in index._items]
+        return index
+
     def add(self, item: Any, start: int | None = None, end: int | None = None) -> None:
         a = item.start if start is None else start
         b = item.end if end is None else end
