@@ -89,7 +89,7 @@ _TYPE_PRIORITY = {"Country": 0, "Element": 1, "Material": 2, "Policy": 3, "Firm"
                   "Facility": 5, "Region": 6}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """A stretch of text that names entities. ``ids`` is empty for blockers."""
 
@@ -231,6 +231,11 @@ class Gazetteer:
         #: policies with an announcement date, the pool described policies are resolved in
         self.announced_policies = [e for e in self.entities.values()
                                    if e.type == "Policy" and e.properties.get("announced")]
+        #: every facility id, sorted (the pool described facilities without an owner are read in)
+        self.facility_ids = sorted(f for f in self.entities if self.entities[f].type == "Facility")
+        #: values the mention finders derive from the graph alone, computed once per gazetteer
+        #: (a gazetteer is built per store state, so this is a cache keyed on the graph's state)
+        self.memo: dict[object, object] = {}
 
     @classmethod
     def from_store(cls, store: object) -> Gazetteer:

@@ -233,9 +233,12 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
             if instruments & {"export-control"} and not _EXPORTISH.search(s):
                 continue
             if kind not in pools:
-                pools[kind] = [e for e in policies if e.properties.get("instrument") in instruments
-                               and (marker is None
-                                    or marker.lower() in str(e.properties.get("number") or e.name).lower())]
+                pools[kind] = gaz.memo.get(("described-policy-pool", kind))  # type: ignore[assignment]
+                if pools[kind] is None:
+                    pools[kind] = gaz.memo[("described-policy-pool", kind)] = [
+                        e for e in policies if e.properties.get("instrument") in instruments
+                        and (marker is None
+                             or marker.lower() in str(e.properties.get("number") or e.name).lower())]
             pool = pools[kind]
             if not pool:
                 continue
@@ -452,7 +455,7 @@ def described_facilities(gaz: Gazetteer, text: str, sentences: list[Sentence],
         if owner is not None:
             pool = sorted(gaz.index.operated.get(owner, set()))
         elif (countries or place_word) and stage:
-            pool = sorted(f for f in gaz.entities if gaz.entities[f].type == "Facility")
+            pool = gaz.facility_ids
         else:
             continue
         if not (stage or countries or place_word or _NEW.search(mods)):

@@ -26,7 +26,7 @@ _CANDIDATE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)|\n")
 _TOKEN_BEFORE = re.compile(r"(\S+?)[.!?]+[\"'”’)\]]*$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence and where it sits in the article text (``text[start:end]``)."""
 
