@@ -12,6 +12,7 @@ from api.docs import install_docs
 from api.errors import install_handlers
 from api.limits import BodySizeLimit
 from api.models import ERROR_RESPONSES
+from api.reads import Reads
 from api.routers import analysis, articles, cypher, entities, health, rdf, search
 from api.web import install_web
 from kg.config import Settings
@@ -38,16 +39,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
-        if store is not None:
-            app.state.store = store
-            yield
-            return
-        opened = open_store(settings)
+        opened = store if store is not None else open_store(settings)
         app.state.store = opened
+        app.state.reads = Reads(opened, concurrency=settings.neo4j_read_concurrency)
         try:
             yield
         finally:
-            opened.close()
+            app.state.reads.close()
+            if store is None:
+                opened.close()
 
     # /docs and /redoc are served with vendored assets (api/docs.py): they work offline
     app = FastAPI(title="rekg", version=kg.__version__, description=DESCRIPTION, lifespan=lifespan,

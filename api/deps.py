@@ -1,4 +1,7 @@
-"""Dependencies as ``Annotated`` aliases: the store and settings the lifespan opened."""
+"""Dependencies as ``Annotated`` aliases: the store and settings the lifespan opened.
+
+The getters are ``async`` only so that FastAPI calls them on the event loop: a plain ``def``
+dependency costs every request a hop to a worker thread and back."""
 
 from __future__ import annotations
 
@@ -9,22 +12,29 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
 from api.errors import ApiError
+from api.reads import Reads
 from kg.config import Settings
 from kg.store.base import Store
 
-__all__ = ["StoreDep", "SettingsDep", "require_api_key", "ApiKeyDep"]
+__all__ = ["StoreDep", "SettingsDep", "ReadsDep", "require_api_key", "ApiKeyDep"]
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+async def get_reads(request: Request) -> Reads:
+    return request.app.state.reads
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+#: Entity pages and searches, gathered across concurrent requests on Neo4j (:mod:`api.reads`).
+ReadsDep = Annotated[Reads, Depends(get_reads)]
 
 
 #: The OpenAPI security scheme for writes: the key goes in the ``X-API-Key`` header.
@@ -32,7 +42,7 @@ api_key_header = APIKeyHeader(name="X-API-Key", scheme_name="ApiKey", auto_error
                               description="API key for writes (the server's REKG_API_KEY).")
 
 
-def require_api_key(
+async def require_api_key(
     settings: SettingsDep,
     x_api_key: Annotated[str | None, Security(api_key_header)] = None,
 ) -> None:

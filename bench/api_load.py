@@ -2,7 +2,9 @@
 with --neo4j) and against a bare FastAPI endpoint, in the same run.
 
 Usage: python bench/api_load.py [--duration 30] [--connections 64] [--neo4j]
-Needs wrk (Debian package). Traffic stays on 127.0.0.1. Prints one JSON line per endpoint.
+Needs wrk (Debian package). Traffic stays on 127.0.0.1. Prints one JSON line per endpoint:
+one URL repeated (entity, search, spof), then entity pages cycling through every facility
+(``entity*``) and searches cycling through :data:`SEARCHES` (``search*``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,25 @@ ENDPOINTS = {
     "search": "/search?q=lynas",
     "spof": "/analysis/spof?consumer=US&element=Dy&as_of=2025-06-01",
 }
+#: Rows where every request asks for something else (wrk cycles through the paths): no two
+#: concurrent requests alike, so no store can answer several from one read of the same thing.
+SEARCHES = ["lynas", "mt weld", "bayan obo", "china", "dysprosium", "ndfeb", "magnet", "mp materials", "iluka",
+            "neodymium oxide", "export control", "usgs", "solvay", "shenghe", "japan", "terbium", "vacuumschmelze",
+            "noveon", "energy fuels", "arafura", "baotou", "malaysia", "permanent magnet", "samarium cobalt"]
+
+
+def rotating(base: str, kind: str, workdir: Path) -> tuple[str, Path]:
+    """A wrk script cycling through every Facility page (``entity*``) or :data:`SEARCHES`."""
+    if kind == "entity*":
+        items = httpx.get(f"{base}/entities", params={"type": "Facility", "limit": 500}, timeout=120).json()["items"]
+        paths = [f"/entities/{item['id']}" for item in items]
+    else:
+        paths = [f"/search?q={q.replace(' ', '+')}" for q in SEARCHES]
+    script = workdir / f"{kind.rstrip('*')}-rotating.lua"
+    script.write_text("paths = {" + ", ".join(json.dumps(p) for p in paths) + "}\n"
+                      "i = 0\nrequest = function()\n  i = i + 1\n"
+                      "  return wrk.format(nil, paths[(i % #paths) + 1])\nend\n")
+    return f"{len(paths)} paths", script
 
 
 def free_port() -> int:
@@ -55,9 +76,10 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, duration: int, connections: int) -> dict[str, float | int]:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", url],
-                         capture_output=True, text=True, check=True).stdout
+def wrk(url: str, duration: int, connections: int, script: Path | None = None) -> dict[str, float | int]:
+    extra = ["-s", str(script)] if script else []
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency",
+                          *extra, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
@@ -126,12 +148,19 @@ def main() -> int:
             proc = serve(store_env, port, args.workers)
             try:
                 wait_up(f"http://127.0.0.1:{port}/health", proc)
+                base = f"http://127.0.0.1:{port}"
                 for label, path in ENDPOINTS.items():
-                    httpx.get(f"http://127.0.0.1:{port}{path}", timeout=120)  # first request (and cache fill)
+                    httpx.get(f"{base}{path}", timeout=120)  # first request (and cache fill)
                     if args.warmup:
-                        wrk(f"http://127.0.0.1:{port}{path}", args.warmup, args.connections)
-                    result = wrk(f"http://127.0.0.1:{port}{path}", args.duration, args.connections)
+                        wrk(f"{base}{path}", args.warmup, args.connections)
+                    result = wrk(f"{base}{path}", args.duration, args.connections)
                     print(json.dumps({"store": name, "endpoint": label} | result), flush=True)
+                for label in ("entity*", "search*"):
+                    paths, script = rotating(base, label, home)
+                    if args.warmup:
+                        wrk(base, args.warmup, args.connections, script)
+                    result = wrk(base, args.duration, args.connections, script)
+                    print(json.dumps({"store": name, "endpoint": f"{label} ({paths})"} | result), flush=True)
             finally:
                 proc.terminate()
                 proc.wait()

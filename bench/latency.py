@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api_load import BIN, ENDPOINTS, REPO, free_port, serve, wait_up, wrk  # noqa: E402
+from api_load import BIN, ENDPOINTS, REPO, free_port, rotating, serve, wait_up, wrk  # noqa: E402
 
 
 async def _one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
@@ -50,10 +51,13 @@ async def _one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, reque
     return status
 
 
-async def open_loop(host: str, port: int, path: str, rate: float, duration: float,
+async def open_loop(host: str, port: int, path: str | list[str], rate: float, duration: float,
                     max_connections: int = 256) -> dict[str, float | int]:
-    """Send GET ``path`` at ``rate`` per second for ``duration`` seconds; latency percentiles in ms."""
-    request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: keep-alive\r\n\r\n".encode()
+    """Send GET ``path`` (or request i: ``path[i % len(path)]``) at ``rate`` per second for
+    ``duration`` seconds; latency percentiles in ms."""
+    paths = [path] if isinstance(path, str) else path
+    requests = [f"GET {p} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: keep-alive\r\n\r\n".encode()
+                for p in paths]
     idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
     opened = 0
     slots = asyncio.Semaphore(max_connections)
@@ -61,7 +65,7 @@ async def open_loop(host: str, port: int, path: str, rate: float, duration: floa
     errors = 0
     loop = asyncio.get_running_loop()
 
-    async def fire(due: float) -> None:
+    async def fire(due: float, request: bytes) -> None:
         nonlocal opened, errors
         async with slots:
             conn = idle.pop() if idle else None
@@ -87,7 +91,7 @@ async def open_loop(host: str, port: int, path: str, rate: float, duration: floa
         delay = due - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.ensure_future(fire(due)))
+        tasks.append(asyncio.ensure_future(fire(due, requests[i % len(requests)])))
     send_end = loop.time()
     await asyncio.gather(*tasks)
     for _, writer in idle:
@@ -106,7 +110,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--fractions", default="0.25,0.5", help="offered rates as fractions of bare saturation")
-    ap.add_argument("--endpoints", default="entity,search")
+    ap.add_argument("--endpoints", default="entity*,search*",
+                    help="of api_load.ENDPOINTS; a name with * cycles through many paths (every facility page, "
+                         "api_load.SEARCHES)")
     ap.add_argument("--neo4j", action="store_true", help="also run against a Neo4j store")
     ap.add_argument("--own-fractions", default="0.5",
                     help="also offer these fractions of each endpoint's OWN saturated rate (empty: none)")
@@ -115,7 +121,10 @@ def main() -> int:
     args = ap.parse_args()
     own_fractions = [float(f) for f in args.own_fractions.split(",") if f.strip()]
     fractions = [float(f) for f in args.fractions.split(",")]
-    endpoints = {k: ENDPOINTS[k] for k in args.endpoints.split(",")}
+    endpoints = args.endpoints.split(",")
+    unknown = [k for k in endpoints if k.rstrip("*") not in ENDPOINTS]
+    if unknown:
+        raise SystemExit(f"--endpoints: unknown {unknown}; expected names of {sorted(ENDPOINTS)}, optionally with *")
     home = Path(tempfile.mkdtemp(prefix="rekg-bench-latency-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("REKG_")} | {"REKG_HOME": str(home)}
     subprocess.run([str(BIN / "rekg"), "build"], env=env, check=True, capture_output=True)
@@ -154,11 +163,19 @@ def main() -> int:
             proc = serve(store_env, port, 1)
             try:
                 wait_up(f"http://127.0.0.1:{port}/health", proc)
-                for label, path in endpoints.items():
-                    subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}{path}"], check=False)
+                base = f"http://127.0.0.1:{port}"
+                for label in endpoints:
+                    script = None
+                    path: str | list[str] = ENDPOINTS[label.rstrip("*")]
+                    if label.endswith("*"):
+                        _, script = rotating(base, label, home)
+                        path = re.findall(r'"([^"]+)"', script.read_text().split("}")[0])
+                        label = f"{label} ({len(path)} paths)"
+                    subprocess.run(["curl", "-s", "-o", "/dev/null", f"{base}{path if isinstance(path, str) else path[0]}"],
+                                   check=False)
                     if args.warmup:
-                        wrk(f"http://127.0.0.1:{port}{path}", args.warmup, 64)
-                    saturated = wrk(f"http://127.0.0.1:{port}{path}", args.duration, 64)
+                        wrk(base if script else f"{base}{path}", args.warmup, 64, script)
+                    saturated = wrk(base if script else f"{base}{path}", args.duration, 64, script)
                     own_rps = float(saturated["req_per_s"])
                     print(json.dumps({"store": name, "endpoint": label, "mode": "saturated (wrk -c64)"} | saturated),
                           flush=True)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import StoreDep
+from api.deps import ReadsDep, StoreDep
 from api.errors import ApiError
 from api.models import DATE_PATTERN, EntityDetail, EntityOut, EntityPage, RelationOut
 from kg.errors import CleanError
@@ -55,11 +55,11 @@ def list_entities(
 
 
 @router.get("/{entity_id}", response_model=EntityDetail, summary="One entity with its relations")
-def get_entity(
-    store: StoreDep, entity_id: IdPath,
+async def get_entity(
+    reads: ReadsDep, entity_id: IdPath,
     as_of: Annotated[str | None, Query(description="Only relations holding on this date (YYYY[-MM[-DD]]).", pattern=DATE_PATTERN)] = None,
 ) -> EntityDetail:
-    return EntityDetail.model_validate(store.show(entity_id, as_of=_date(as_of, "as_of")))
+    return EntityDetail.model_validate(await reads.show(entity_id, as_of=_date(as_of, "as_of")))
 
 
 @router.get("/{entity_id}/relations", response_model=list[RelationOut],

@@ -13,7 +13,7 @@ import copy
 import threading
 from abc import ABC, abstractmethod
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -381,6 +381,27 @@ class Store(ABC):
         """An entity with its relations, in the JSON shape of ``rekg show --json``."""
         entity = self.require(entity_id)
         return show_json(entity, self.relations(entity_id, as_of=as_of))
+
+    #: Whether every read is a network round trip (Neo4j). The API then gathers the reads of
+    #: concurrent requests into one :meth:`show_many` / :meth:`search_many` call
+    #: (:mod:`api.reads`) instead of one call per request.
+    remote: bool = False
+
+    def show_many(self, ids: Sequence[str], as_of: str | None = None) -> dict[str, dict[str, Any]]:
+        """:meth:`show` of several ids at once: each id the store holds → its JSON; ids it
+        does not hold are left out. Stores with round trips answer in one (Neo4j)."""
+        found: dict[str, dict[str, Any]] = {}
+        for entity_id in dict.fromkeys(ids):
+            try:
+                found[entity_id] = self.show(entity_id, as_of=as_of)
+            except NotFoundError:
+                continue
+        return found
+
+    def search_many(self, requests: Sequence[tuple[str, str | None, int]]) -> list[list[SearchHit]]:
+        """:meth:`search` for several ``(query, type, limit)`` at once, answers in order; the
+        same hits as one call each. Stores with round trips answer in one (Neo4j)."""
+        return [self.search(query, type=type, limit=limit) for query, type, limit in requests]
 
     def __enter__(self) -> Store:
         return self

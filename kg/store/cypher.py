@@ -43,6 +43,8 @@ __all__ = [
     "nodes_of_label",
     "claims_query",
     "search_candidates",
+    "search_candidates_many",
+    "show_many",
     "lookup_candidates",
     "relations_of",
     "delete_all",
@@ -234,13 +236,30 @@ def relations_of(label: str, predicate: str | None, *, full: bool = True) -> str
     its claims out and in as lists of ``[type, properties, other]``, where ``other`` is the other
     end's properties (``full``) or just ``[id, name]``. One round trip for ``GET /entities/{id}``.
     (Relationships join nodes of one generation, so the claims are current too.)"""
+    return f"{CURRENT}MATCH (a:{_label(label)} {{id: $id, _gen: g}}) {_with_claims(predicate, full)}"
+
+
+def _with_claims(predicate: str | None, full: bool) -> str:
+    """``RETURN`` node ``a``'s properties and its claims out and in (see :func:`relations_of`)."""
     r = f"[r:{_rel_type(predicate)}]" if predicate else "[r]"
     other = "properties(b)" if full else "[b.id, b.name]"
     return (
-        f"{CURRENT}MATCH (a:{_label(label)} {{id: $id, _gen: g}}) RETURN properties(a) AS props, "
+        "RETURN properties(a) AS props, "
         f"COLLECT {{ MATCH (a)-{r}->(b) RETURN [type(r), properties(r), {other}] }} AS outs, "
         f"COLLECT {{ MATCH (a)<-{r}-(b) RETURN [type(r), properties(r), {other}] }} AS ins"
     )
+
+
+def show_many() -> str:
+    """Several current entities with their claims, in one round trip: ``$ids`` maps an entity
+    label to the ids wanted with it (labels not wanted may be left out). One row per id found,
+    shaped as :func:`relations_of` with ``full=False``. The text is the same whatever labels
+    a call asks for, so the server plans it once; each label's ids use its ``(id, _gen)``
+    index."""
+    union = " UNION ALL ".join(
+        f"UNWIND coalesce($ids.{label}, []) AS id MATCH (a:{label} {{id: id, _gen: g}}) RETURN a"
+        for label in sorted(load_schema().entities))
+    return f"{CURRENT}CALL (g) {{ {union} }} {_with_claims(None, full=False)}"
 
 
 def search_candidates() -> str:
@@ -251,6 +270,18 @@ def search_candidates() -> str:
         f"{CURRENT}CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $q, {{limit: $limit}}) YIELD node "
         "WITH node WHERE node._gen = g "
         "RETURN collect([node.id, node.name, node._sname, node._sothers]) AS candidates"
+    )
+
+
+def search_candidates_many() -> str:
+    """:func:`search_candidates` for several queries ``$qs`` in one round trip: one row per
+    query, ``[i, candidates]`` with ``i`` its index in ``$qs``."""
+    return (
+        f"{CURRENT}UNWIND range(0, size($qs) - 1) AS i CALL (i, g) {{ "
+        f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $qs[i], {{limit: $limit}}) YIELD node "
+        "WITH node WHERE node._gen = g "
+        "RETURN collect([node.id, node.name, node._sname, node._sothers]) AS candidates } "
+        "RETURN i, candidates"
     )
 
 

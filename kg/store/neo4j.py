@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Literal
 
 import neo4j
@@ -98,6 +98,7 @@ class Neo4jStore(CypherGateway, Store):
     """A store in a Neo4j database (5.x, Community or Enterprise, or Aura)."""
 
     kind = "neo4j"
+    remote = True
 
     def __init__(self, driver: neo4j.Driver, uri: str, database: str = "neo4j") -> None:
         self._driver = driver
@@ -393,13 +394,49 @@ class Neo4jStore(CypherGateway, Store):
         lucene = _search.lucene_contains_query(q)
         if not lucene:
             return []
-        hits = []
         [[candidates]] = self._rows(cypher.search_candidates(), q=lucene, limit=_SEARCH_CANDIDATES)
+        return self._ranked(q, candidates, type, limit)
+
+    def search_many(self, requests: Sequence[tuple[str, str | None, int]]) -> list[list[SearchHit]]:
+        """:meth:`search` for several ``(query, type, limit)`` in one round trip (the API's
+        concurrent searches, :mod:`api.reads`); the same hits as one call each."""
+        normalized = [normalize_name(query) for query, _, _ in requests]
+        lucene = {q: _search.lucene_contains_query(q) for q in normalized}
+        wanted = list(dict.fromkeys(text for text in lucene.values() if text))
+        candidates: dict[str, list[Any]] = {}
+        if wanted:
+            for i, found in self._rows(cypher.search_candidates_many(), qs=wanted, limit=_SEARCH_CANDIDATES):
+                candidates[wanted[i]] = found
+        return [self._ranked(q, candidates.get(lucene[q], []), type, limit)
+                for q, (_, type, limit) in zip(normalized, requests, strict=True)]
+
+    @staticmethod
+    def _ranked(q: str, candidates: list[Any], type: str | None, limit: int) -> list[SearchHit]:
+        """Full-text candidates ``[id, name, _sname, _sothers]`` of normalized query ``q``,
+        ranked as the embedded store ranks them."""
+        hits = []
         for entity_id, name, sname, sothers in candidates:
             kind = _label_of(entity_id)
             if type is None or kind == type:
                 hits.append((_search.score_keys(q, sname, tuple(sothers), kind), name, entity_id, kind))
         return [SearchHit(i, t, n, score) for score, n, i, t in _search.rank(hits, limit)]
+
+    def show_many(self, ids: Sequence[str], as_of: str | None = None) -> dict[str, dict[str, Any]]:
+        """:meth:`show` of several ids in one round trip (the API's concurrent entity
+        requests, :mod:`api.reads`); ids the graph does not hold are left out."""
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for entity_id in dict.fromkeys(ids):
+            try:
+                by_label[_label_of(entity_id)].append(entity_id)
+            except SchemaError:
+                continue
+        if not by_label:
+            return {}
+        found = {}
+        for props, outs, ins in self._rows(cypher.show_many(), ids=dict(by_label)):
+            entity, relations = self._decode_relations(props, outs, ins, as_of, full=False)
+            found[entity.id] = show_json(entity, relations)
+        return found
 
     def _relations(self, entity_id: str, predicate: str | None, as_of: str | None,
                    full: bool) -> tuple[Entity, list[Relation]]:
@@ -412,7 +449,14 @@ class Neo4jStore(CypherGateway, Store):
                           id=entity_id)
         if not rows:
             raise NotFoundError(f"no entity with id {entity_id!r}; try `rekg search`")
-        props, outs, ins = rows[0]
+        return self._decode_relations(*rows[0], as_of, full=full)
+
+    @staticmethod
+    def _decode_relations(props: dict[str, Any], outs: list[Any], ins: list[Any], as_of: str | None,
+                          full: bool) -> tuple[Entity, list[Relation]]:
+        """A row of :func:`cypher.relations_of` as the entity and its relations holding on
+        ``as_of`` (out by claim id, then in)."""
+        entity_id = props["id"]
         found = []
         sides: tuple[tuple[Literal["out", "in"], list[Any]], ...] = (("out", outs), ("in", ins))
         for direction, items in sides:

@@ -92,3 +92,26 @@ def test_live_api(live: tuple[str, str]) -> None:
         else:
             assert cypher.status_code == 400
         assert client.get("/openapi.json").json()["info"]["title"] == "rekg"
+
+
+def test_concurrent_requests_get_their_own_answers(live: tuple[str, str]) -> None:
+    """Many requests at once (on Neo4j they share round trips, api/reads.py): each gets the
+    answer it gets alone — entity pages, 404s and searches mixed."""
+    import asyncio
+
+    _, base = live
+    paths = ["/entities/facility:mount-weld", "/entities/firm:lynas", "/entities/firm:nobody",
+             "/entities/facility:mount-weld?as_of=2001", "/search?q=lynas", "/search?q=weld&type=Facility",
+             "/search?q=xyzzy", "/entities/country:AU"]
+    with httpx.Client(base_url=base, timeout=30) as client:
+        alone = {p: (r.status_code, r.json()) for p in paths for r in [client.get(p)]}
+
+    async def burst() -> list[tuple[str, int, object]]:
+        async with httpx.AsyncClient(base_url=base, timeout=60,
+                                     limits=httpx.Limits(max_connections=64)) as client:
+            wanted = paths * 12
+            answers = await asyncio.gather(*(client.get(p) for p in wanted))
+            return [(p, r.status_code, r.json()) for p, r in zip(wanted, answers, strict=True)]
+
+    for path, status, body in asyncio.run(burst()):
+        assert (status, body) == alone[path], path

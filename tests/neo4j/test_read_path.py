@@ -59,6 +59,21 @@ def test_show_and_relations_as_the_embedded_store(stores: tuple[MemoryStore, Neo
         assert neo.relations(entity_id, direction="in") == memory.relations(entity_id, direction="in")
 
 
+def test_many_reads_in_one_round_trip_answer_as_one_call_each(stores: tuple[MemoryStore, Neo4jStore]) -> None:
+    """``show_many`` / ``search_many`` (what the API sends for concurrent requests) against
+    the embedded store's one-at-a-time answers: every entity of the graph, mixed labels,
+    unknown and malformed ids, a date, repeated and empty queries."""
+    memory, neo = stores
+    ids = [e.id for e in memory.entities()] + ["firm:nobody", "not-an-id", "facility:mount-weld"]
+    for as_of in (None, "2025-06-01"):
+        many = neo.show_many(ids, as_of=as_of)
+        assert set(many) == {e.id for e in memory.entities()}
+        assert many == {i: memory.show(i, as_of=as_of) for i in many}
+    requests = [(q, t, n) for q in QUERIES + ["lynas", "   "] for t, n in ((None, 25), ("Facility", 3))]
+    assert neo.search_many(requests) == [memory.search(q, type=t, limit=n) for q, t, n in requests]
+    assert neo.show_many([]) == {} and neo.search_many([]) == []
+
+
 def test_read_path_through_a_routing_uri(stores: tuple[MemoryStore, Neo4jStore]) -> None:
     """neo4j:// (routing: the driver fetches the routing table and sends reads to readers)
     against the local single server, which routes to itself: same answers, and a write is
