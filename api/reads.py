@@ -112,7 +112,7 @@ class Reads:
     thread per call otherwise. ``concurrency``: store calls in flight at once (Neo4j:
     ``REKG_NEO4J_READ_CONCURRENCY``)."""
 
-    def __init__(self, store: Store, concurrency: int = 2, max_batch: int = 100) -> None:
+    def __init__(self, store: Store, concurrency: int = 1, max_batch: int = 100) -> None:
         self.store = store
         self._executor: ThreadPoolExecutor | None = None
         self._shows: Batcher[tuple[str, str | None], dict[str, Any]] | None = None

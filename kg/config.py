@@ -58,7 +58,7 @@ class Settings(BaseSettings):
                     "thread pool (server.bolt.thread_pool_max_size, 400 by default) bounds the sum "
                     "over all processes.")
     neo4j_read_concurrency: int = Field(
-        default=2, ge=1, le=32,
+        default=1, ge=1, le=32,
         description="Neo4j reads the API has in flight at once for entity pages and for searches "
                     "(each); requests arriving meanwhile share the next read (api/reads.py).")
     base_iri: str = "https://w3id.org/rekg/"

@@ -160,3 +160,32 @@ def test_the_default_many_reads_answer_as_one_call_each() -> None:
     assert many["country:CN"] == store.show("country:CN", as_of="2025-06-01")
     requests = [("lynas", None, 3), ("weld", "Facility", 20), ("xyzzy", None, 20)]
     assert store.search_many(requests) == [store.search(q, type=t, limit=n) for q, t, n in requests]
+
+
+def test_a_neo4j_that_went_away_answers_503_to_every_batched_request() -> None:
+    """A real driver at a port nothing listens on (the server went away after start-up):
+    entity pages and searches each get a problem document saying so."""
+    import socket
+
+    import neo4j
+    from fastapi.testclient import TestClient
+
+    from api import create_app
+    from kg.config import Settings
+    from kg.store.neo4j import Neo4jStore
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    uri = f"bolt://127.0.0.1:{port}"
+    store = Neo4jStore(neo4j.GraphDatabase.driver(uri, auth=None, connection_acquisition_timeout=5), uri)
+    try:
+        with TestClient(create_app(Settings(), store=store), raise_server_exceptions=False) as client:
+            for path in ("/entities/facility:mount-weld", "/search?q=lynas"):
+                answer = client.get(path)
+                assert answer.status_code == 503, answer.text
+                assert answer.headers["content-type"] == "application/problem+json"
+                # the API names the failure, not the server's address (api/errors.py)
+                assert answer.json()["detail"] == "lost Neo4j at the database while reading"
+    finally:
+        store.close()
