@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from loaders.articles.gazetteer import Gazetteer
-from loaders.articles.sentences import Sentence
+from loaders.articles.sentences import Sentence, has_any
 
 __all__ = ["Ref", "antecedents", "coordinated_groups", "described_agreements", "described_facilities",
            "described_policies", "firm_is_agency", "numbered_policies"]
@@ -213,14 +213,14 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
     for k, sent in enumerate(sentences):
         s = sent.text
         lowered = s.lower()
-        if not any(w in lowered for w in _POLICY_STEMS):
+        if not has_any(lowered, _POLICY_STEMS):
             continue  # none of the words the tests below need (speed)
         if not _EXPORTISH.search(s) and not _AGREE.search(s) and not re.search(r"(?i)order|proclamation", s):
             continue
         low = ""
         cues = None
         for kind, (rx, instruments, marker) in enumerate(_NOUN_KINDS):
-            if not any(w in lowered for w in _NOUN_STEMS[kind]):
+            if not has_any(lowered, _NOUN_STEMS[kind]):
                 continue  # (speed: the kind's nouns cannot match)
             nouns = list(rx.finditer(s))
             if not nouns:

@@ -16,7 +16,7 @@ from typing import Any
 
 from loaders.articles.records import Mention, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
-from loaders.articles.sentences import Sentence
+from loaders.articles.sentences import Sentence, has_any
 
 __all__ = ["rules_feeds", "rules_hq", "rules_known_links", "rules_located", "rules_operates", "rules_owns", "rules_produces",
            "rules_supplies", "rules_supply_shares"]
@@ -128,7 +128,7 @@ def rules_operates(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
 def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
     s = sent.text
     low = s.lower()
-    if not any(w in low for w in _OWNS_STEMS):
+    if not has_any(low, _OWNS_STEMS):
         return  # none of the words the tests below need (speed)
     if not (_STAKE_VERB.search(s) or re.search(r"(?i)\bown|holder\b", s)):
         return
@@ -163,7 +163,7 @@ def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> N
 def rules_supplies(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
     s = sent.text
     low = s.lower()
-    if not any(w in low for w in _SUPPLY_STEMS):
+    if not has_any(low, _SUPPLY_STEMS):
         return  # none of the words the tests below need (speed)
     if not (_SUPPLY_TO.search(s) or _BUY_FROM.search(s)):
         return
