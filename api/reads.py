@@ -18,6 +18,7 @@ itself, in a worker thread.
 from __future__ import annotations
 
 import asyncio
+import copy
 import functools
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -53,8 +54,10 @@ class Batcher(Generic[K, V]):
         self._max_batch = max_batch
         self._waiting: dict[K, asyncio.Future[V]] = {}
         self._in_flight = 0
-        #: sizes of the batches sent so far (distinct keys), for tests and benchmarks
-        self.batches: list[int] = []
+        #: fetches started and the distinct keys they asked for, since start (their ratio is
+        #: the mean batch size)
+        self.fetches = 0
+        self.keys = 0
 
     async def get(self, key: K) -> V:
         future = self._waiting.get(key)
@@ -72,17 +75,23 @@ class Batcher(Generic[K, V]):
             keys = list(self._waiting)[:self._max_batch]
             futures = [self._waiting.pop(key) for key in keys]
             self._in_flight += 1
-            self.batches.append(len(keys))
+            self.fetches += 1
+            self.keys += len(keys)
             call = asyncio.get_running_loop().run_in_executor(self._executor, self._fetch, keys)
             call.add_done_callback(functools.partial(self._finish, futures=futures))
 
     def _finish(self, done: asyncio.Future[Sequence[V | BaseException]], futures: list[asyncio.Future[V]]) -> None:
         self._in_flight -= 1
         try:
-            if done.cancelled():
-                raise asyncio.CancelledError()
+            if done.cancelled():  # the executor was shut down (the app is stopping)
+                for future in futures:
+                    future.cancel()
+                return
             error = done.exception()
-            values: Sequence[V | BaseException] = done.result() if error is None else [error] * len(futures)
+            # each caller raises its own copy: one exception object raised in many tasks
+            # would collect all their tracebacks
+            values: Sequence[V | BaseException] = (
+                done.result() if error is None else [copy.copy(error) for _ in futures])
             for future, value in zip(futures, values, strict=True):
                 if future.done():
                     continue

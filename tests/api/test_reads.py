@@ -57,7 +57,9 @@ def test_requests_arriving_during_a_call_share_the_next_one() -> None:
             rest = [asyncio.ensure_future(batcher.get(k)) for k in (2, 3, 2, 4)]
             await asyncio.sleep(0.05)
             fetch.release.set()
-            return [await first] + [await r for r in rest]
+            answers = [await first] + [await r for r in rest]
+            assert (batcher.fetches, batcher.keys) == (2, 4)
+            return answers
 
     assert run(main()) == [10, 20, 30, 20, 40]
     # one call for the first request, one for the four that waited (the repeated key once)
