@@ -98,7 +98,6 @@ class Neo4jStore(CypherGateway, Store):
     """A store in a Neo4j database (5.x, Community or Enterprise, or Aura)."""
 
     kind = "neo4j"
-    remote = True
 
     def __init__(self, driver: neo4j.Driver, uri: str, database: str = "neo4j") -> None:
         self._driver = driver

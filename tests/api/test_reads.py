@@ -134,7 +134,7 @@ def test_a_caller_that_goes_away_does_not_cancel_another_callers_answer() -> Non
     assert run(main()) == 70
 
 
-def test_reads_on_a_store_without_round_trips_call_it_directly(tmp_path) -> None:
+def test_reads_on_the_embedded_store_answer_as_its_own_calls() -> None:
     from tests.conftest import bundled_batch
 
     store = MemoryStore()
