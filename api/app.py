@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         app.state.settings = settings
         opened = store if store is not None else open_store(settings)
         app.state.store = opened
-        app.state.reads = Reads(opened, concurrency=settings.neo4j_read_concurrency)
+        app.state.reads = Reads(opened, concurrency=settings.read_concurrency)
         try:
             yield
         finally:

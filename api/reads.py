@@ -1,28 +1,25 @@
-"""The API's entity and search reads: off the event loop, and on a store with round trips
-(Neo4j) gathered across concurrent requests.
+"""The API's entity and search reads, gathered across concurrent requests.
 
-Why: on Neo4j every read is a network round trip, and the Python driver spends more CPU on one
-query than the whole rest of a request (bench/README.md, issue 18). Requests that arrive while
-earlier ones are being answered therefore wait for the next store call and share it: one
-:meth:`~kg.store.base.Store.show_many` or :meth:`~kg.store.base.Store.search_many`, one round
-trip, for all of them. There is no timer: a call starts as soon as fewer than ``concurrency``
-calls are in flight, so a lone request is sent at once and waits for nothing; batches only form
-when requests queue anyway. Every answer comes from a store call that started after its
-request arrived (nothing is cached), and identical requests waiting for the same call share its
-answer.
-
-On the embedded store (no round trips, microseconds a read) each request calls the store
-itself, in a worker thread.
+Requests for entity pages and searches that arrive while earlier ones are being answered wait
+for the next store call and share it: one :meth:`~kg.store.base.Store.show_many` or
+:meth:`~kg.store.base.Store.search_many` for all of them, in a worker thread. On Neo4j that is
+one round trip instead of one per request (the Python driver spends more CPU on a query than
+the rest of a request does, bench/README.md, issue 18); on the embedded store it is one hop to
+a worker thread and back instead of one per request (a hop costs more than an embedded lookup).
+There is no timer: a call starts as soon as fewer than ``concurrency`` calls are in flight, so
+a lone request is sent at once and waits for nothing; batches only form when requests queue
+anyway. Every answer comes from a store call that started after its request arrived (nothing
+is cached), and identical requests waiting for the same call share its answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
+import functools
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
-
-from starlette.concurrency import run_in_threadpool
 
 from kg.errors import NotFoundError
 from kg.store.base import SearchHit, Store
@@ -52,8 +49,10 @@ class Batcher(Generic[K, V]):
         self._max_batch = max_batch
         self._waiting: dict[K, asyncio.Future[V]] = {}
         self._in_flight = 0
-        #: sizes of the batches sent so far (distinct keys), for tests and benchmarks
-        self.batches: list[int] = []
+        #: fetches started and the distinct keys they asked for, since start (their ratio is
+        #: the mean batch size)
+        self.fetches = 0
+        self.keys = 0
 
     async def get(self, key: K) -> V:
         future = self._waiting.get(key)
@@ -71,17 +70,23 @@ class Batcher(Generic[K, V]):
             keys = list(self._waiting)[:self._max_batch]
             futures = [self._waiting.pop(key) for key in keys]
             self._in_flight += 1
-            self.batches.append(len(keys))
+            self.fetches += 1
+            self.keys += len(keys)
             call = asyncio.get_running_loop().run_in_executor(self._executor, self._fetch, keys)
-            call.add_done_callback(lambda done, futures=futures: self._finish(done, futures))
+            call.add_done_callback(functools.partial(self._finish, futures=futures))
 
     def _finish(self, done: asyncio.Future[Sequence[V | BaseException]], futures: list[asyncio.Future[V]]) -> None:
         self._in_flight -= 1
         try:
-            if done.cancelled():
-                raise asyncio.CancelledError()
+            if done.cancelled():  # the executor was shut down (the app is stopping)
+                for future in futures:
+                    future.cancel()
+                return
             error = done.exception()
-            values: Sequence[V | BaseException] = done.result() if error is None else [error] * len(futures)
+            # each caller raises its own copy: one exception object raised in many tasks
+            # would collect all their tracebacks
+            values: Sequence[V | BaseException] = (
+                done.result() if error is None else [copy.copy(error) for _ in futures])
             for future, value in zip(futures, values, strict=True):
                 if future.done():
                     continue
@@ -108,20 +113,16 @@ def _not_found(entity_id: str) -> NotFoundError:
 
 
 class Reads:
-    """``show`` and ``search`` for the API: batched on a store with round trips, a worker
-    thread per call otherwise. ``concurrency``: store calls in flight at once (Neo4j:
-    ``REKG_NEO4J_READ_CONCURRENCY``)."""
+    """``show`` and ``search`` for the API, each through a :class:`Batcher`. ``concurrency``:
+    store calls of each kind in flight at once (``REKG_READ_CONCURRENCY``)."""
 
     def __init__(self, store: Store, concurrency: int = 1, max_batch: int = 100) -> None:
         self.store = store
-        self._executor: ThreadPoolExecutor | None = None
-        self._shows: Batcher[tuple[str, str | None], dict[str, Any]] | None = None
-        self._searches: Batcher[tuple[str, str | None, int], list[SearchHit]] | None = None
-        if store.remote:
-            self._executor = ThreadPoolExecutor(max_workers=2 * concurrency, thread_name_prefix="rekg-reads")
-            self._shows = Batcher(self._show_batch, self._executor, concurrency=concurrency, max_batch=max_batch)
-            self._searches = Batcher(self._search_batch, self._executor, concurrency=concurrency,
-                                     max_batch=max_batch)
+        self._executor = ThreadPoolExecutor(max_workers=2 * concurrency, thread_name_prefix="rekg-reads")
+        self._shows: Batcher[tuple[str, str | None], dict[str, Any]] = Batcher(
+            self._show_batch, self._executor, concurrency=concurrency, max_batch=max_batch)
+        self._searches: Batcher[tuple[str, str | None, int], list[SearchHit]] = Batcher(
+            self._search_batch, self._executor, concurrency=concurrency, max_batch=max_batch)
 
     def _show_batch(self, keys: list[tuple[str, str | None]]) -> list[dict[str, Any] | BaseException]:
         by_date: dict[str | None, list[str]] = {}
@@ -135,16 +136,11 @@ class Reads:
 
     async def show(self, entity_id: str, as_of: str | None = None) -> dict[str, Any]:
         """:meth:`Store.show`; raises :class:`NotFoundError` for an id the graph does not hold."""
-        if self._shows is None:
-            return await run_in_threadpool(self.store.show, entity_id, as_of)
         return await self._shows.get((entity_id, as_of))
 
     async def search(self, query: str, type: str | None = None, limit: int = 20) -> list[SearchHit]:
         """:meth:`Store.search`."""
-        if self._searches is None:
-            return await run_in_threadpool(self.store.search, query, type, limit)
         return await self._searches.get((query, type, limit))
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -140,6 +140,9 @@ def main() -> int:
                 wrk(f"http://127.0.0.1:{port}/constant", args.warmup, args.connections)
             result = wrk(f"http://127.0.0.1:{port}/constant", args.duration, args.connections)
             print(json.dumps({"store": "-", "endpoint": "bare constant"} | result), flush=True)
+            result = wrk(f"http://127.0.0.1:{port}/constant-async", args.duration, args.connections)
+            print(json.dumps({"store": "-", "endpoint": "bare constant, async def (not the baseline)"} | result),
+                  flush=True)
         finally:
             bare.terminate()
             bare.wait()

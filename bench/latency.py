@@ -13,6 +13,10 @@ throughput measured in the same run (default 0.25 and 0.5).
 With --own-fractions (default 0.5) each endpoint is also offered a fraction of its *own*
 saturated rate: the latency of a store that cannot reach the bare fractions, below its knee.
 
+With vegeta on PATH (or --vegeta PATH; `go install github.com/tsenart/vegeta/v12@v12.12.0`) the
+fixed-rate loads are offered by vegeta, a Go open-loop generator that costs the shared cores far
+less CPU per request than the Python one (--python-generator forces the latter).
+
 Usage: python bench/latency.py [--duration 20] [--fractions 0.25,0.5] [--own-fractions 0.5] [--neo4j]
 Needs wrk (Debian package) for the saturation figures. Prints one JSON line per measurement.
 """
@@ -106,6 +110,27 @@ async def open_loop(host: str, port: int, path: str | list[str], rate: float, du
             "errors": errors, "connections": opened, "loadavg_1m": round(os.getloadavg()[0], 1)}
 
 
+def vegeta(binary: str, host: str, port: int, path: str | list[str], rate: float, duration: float,
+           workdir: Path) -> dict[str, float | int]:
+    """The same measurement with vegeta (Go, open loop at a constant rate; targets taken in
+    turn), whose CPU per request is a fraction of the Python generator's: on 2 shared cores the
+    generator's own CPU is taken from the server it measures."""
+    paths = [path] if isinstance(path, str) else path
+    targets = workdir / "vegeta-targets.txt"
+    targets.write_text("".join(f"GET http://{host}:{port}{p}\n\n" for p in paths))
+    attack = subprocess.run([binary, "attack", f"-targets={targets}", f"-rate={rate:.0f}/1s", f"-duration={duration}s",
+                             "-keepalive=true", "-timeout=30s"], capture_output=True, check=True)
+    report = json.loads(subprocess.run([binary, "report", "-type=json"], input=attack.stdout,
+                                       capture_output=True, check=True).stdout)
+    lat = report["latencies"]
+    ok = sum(n for code, n in report["status_codes"].items() if code.startswith("2"))
+    return {"offered_per_s": round(rate, 1), "sent": report["requests"],
+            "achieved_send_rate": round(report["rate"], 1),
+            "p50_ms": round(lat["50th"] / 1e6, 2), "p90_ms": round(lat["90th"] / 1e6, 2),
+            "p99_ms": round(lat["99th"] / 1e6, 2), "max_ms": round(lat["max"] / 1e6, 2),
+            "errors": report["requests"] - ok, "generator": "vegeta", "loadavg_1m": round(os.getloadavg()[0], 1)}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--duration", type=int, default=20)
@@ -118,7 +143,18 @@ def main() -> int:
                     help="also offer these fractions of each endpoint's OWN saturated rate (empty: none)")
     ap.add_argument("--warmup", type=int, default=5, help="seconds of unrecorded load before each saturated run")
     ap.add_argument("--settle", type=float, default=30, help="seconds to wait after the Neo4j build")
+    ap.add_argument("--vegeta", metavar="PATH", default=shutil.which("vegeta"),
+                    help="offer the loads with vegeta (`go install github.com/tsenart/vegeta/v12@v12.12.0`) "
+                         "instead of the Python generator; default: vegeta if on PATH")
+    ap.add_argument("--python-generator", action="store_true", help="use the Python generator even if vegeta is found")
     args = ap.parse_args()
+    home_for_targets = Path(tempfile.mkdtemp(prefix="rekg-bench-vegeta-"))
+
+    def offer(port: int, path: str | list[str], rate: float) -> dict[str, float | int]:
+        if args.vegeta and not args.python_generator:
+            return vegeta(args.vegeta, "127.0.0.1", port, path, rate, args.duration, home_for_targets)
+        return asyncio.run(open_loop("127.0.0.1", port, path, rate, args.duration))
+
     own_fractions = [float(f) for f in args.own_fractions.split(",") if f.strip()]
     fractions = [float(f) for f in args.fractions.split(",")]
     endpoints = args.endpoints.split(",")
@@ -152,7 +188,7 @@ def main() -> int:
             print(json.dumps({"store": "-", "endpoint": "bare constant", "mode": "saturated (wrk -c64)"} | saturated),
                   flush=True)
             for f in fractions:
-                result = asyncio.run(open_loop("127.0.0.1", port, "/constant", f * bare_rps, args.duration))
+                result = offer(port, "/constant", f * bare_rps)
                 print(json.dumps({"store": "-", "endpoint": "bare constant", "mode": f"open loop {f:g} x bare"}
                                  | result), flush=True)
         finally:
@@ -183,7 +219,7 @@ def main() -> int:
                     offers += [(f * own_rps, f"open loop {f:g} x own saturation") for f in own_fractions]
                     for rate, mode in offers:
                         time.sleep(1)
-                        result = asyncio.run(open_loop("127.0.0.1", port, path, rate, args.duration))
+                        result = offer(port, path, rate)
                         print(json.dumps({"store": name, "endpoint": label, "mode": mode} | result), flush=True)
             finally:
                 proc.terminate()
@@ -194,6 +230,7 @@ def main() -> int:
 
             neo4j_server.stop(neo_home)
         shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(home_for_targets, ignore_errors=True)
     return 0
 
 

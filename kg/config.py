@@ -57,9 +57,9 @@ class Settings(BaseSettings):
                     "reading or writing at once (the API's thread pool runs 40); the server's Bolt "
                     "thread pool (server.bolt.thread_pool_max_size, 400 by default) bounds the sum "
                     "over all processes.")
-    neo4j_read_concurrency: int = Field(
+    read_concurrency: int = Field(
         default=1, ge=1, le=32,
-        description="Neo4j reads the API has in flight at once for entity pages and for searches "
+        description="Store reads the API has in flight at once for entity pages and for searches "
                     "(each); requests arriving meanwhile share the next read (api/reads.py).")
     base_iri: str = "https://w3id.org/rekg/"
     api_key: SecretStr | None = Field(default=None, description="Key for API writes; unset = writes off.")

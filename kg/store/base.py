@@ -382,14 +382,10 @@ class Store(ABC):
         entity = self.require(entity_id)
         return show_json(entity, self.relations(entity_id, as_of=as_of))
 
-    #: Whether every read is a network round trip (Neo4j). The API then gathers the reads of
-    #: concurrent requests into one :meth:`show_many` / :meth:`search_many` call
-    #: (:mod:`api.reads`) instead of one call per request.
-    remote: bool = False
-
     def show_many(self, ids: Sequence[str], as_of: str | None = None) -> dict[str, dict[str, Any]]:
-        """:meth:`show` of several ids at once: each id the store holds → its JSON; ids it
-        does not hold are left out. Stores with round trips answer in one (Neo4j)."""
+        """:meth:`show` of several ids at once (the API's concurrent requests, :mod:`api.reads`):
+        each id the store holds → its JSON; ids it does not hold are left out. Stores with round
+        trips answer in one (Neo4j)."""
         found: dict[str, dict[str, Any]] = {}
         for entity_id in dict.fromkeys(ids):
             try:

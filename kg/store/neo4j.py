@@ -98,7 +98,6 @@ class Neo4jStore(CypherGateway, Store):
     """A store in a Neo4j database (5.x, Community or Enterprise, or Aura)."""
 
     kind = "neo4j"
-    remote = True
 
     def __init__(self, driver: neo4j.Driver, uri: str, database: str = "neo4j") -> None:
         self._driver = driver
@@ -449,7 +448,8 @@ class Neo4jStore(CypherGateway, Store):
                           id=entity_id)
         if not rows:
             raise NotFoundError(f"no entity with id {entity_id!r}; try `rekg search`")
-        return self._decode_relations(*rows[0], as_of, full=full)
+        props, outs, ins = rows[0]
+        return self._decode_relations(props, outs, ins, as_of, full=full)
 
     @staticmethod
     def _decode_relations(props: dict[str, Any], outs: list[Any], ins: list[Any], as_of: str | None,

@@ -19,7 +19,7 @@ from typing import Any
 
 from loaders.articles.gazetteer import Gazetteer
 from loaders.articles.records import Mention, RuleContext, rel_span
-from loaders.articles.sentences import Sentence
+from loaders.articles.sentences import Sentence, has_any
 
 __all__ = ["described_deals", "rules_deal_parties"]
 
@@ -65,7 +65,7 @@ def described_deals(gaz: Gazetteer, text: str, sentences: Sequence[Sentence], me
         by_sentence.setdefault(m.sentence, []).append(m)
     for k, sent in enumerate(sentences):
         low = sent.text.lower()
-        if not any(w in low for w in _DEAL_STEMS) or not _DEAL_WORD.search(sent.text):
+        if not has_any(low, _DEAL_STEMS) or not _DEAL_WORD.search(sent.text):
             continue  # (speed: the sets below only matter with a deal word)
         ms = by_sentence.get(k, [])
         firms = {m.id for m in ms if m.type == "Firm"}

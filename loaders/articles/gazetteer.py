@@ -22,7 +22,9 @@ overlapping matches resolve to the longest (then leftmost).
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -87,7 +89,7 @@ _TYPE_PRIORITY = {"Country": 0, "Element": 1, "Material": 2, "Policy": 3, "Firm"
                   "Facility": 5, "Region": 6}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """A stretch of text that names entities. ``ids`` is empty for blockers."""
 
@@ -229,6 +231,11 @@ class Gazetteer:
         #: policies with an announcement date, the pool described policies are resolved in
         self.announced_policies = [e for e in self.entities.values()
                                    if e.type == "Policy" and e.properties.get("announced")]
+        #: every facility id, sorted (the pool described facilities without an owner are read in)
+        self.facility_ids = sorted(f for f in self.entities if self.entities[f].type == "Facility")
+        #: values the mention finders derive from the graph alone, computed once per gazetteer
+        #: (a gazetteer is built per store state, so this is a cache keyed on the graph's state)
+        self.memo: dict[object, object] = {}
 
     @classmethod
     def from_store(cls, store: object) -> Gazetteer:
@@ -335,12 +342,12 @@ _SPELLING = {"defence": "defense", "programme": "program", "organisation": "orga
              "centre": "center", "licence": "license"}
 
 
+@functools.lru_cache(maxsize=65536)
 def norm_name(name: str) -> str:
     """A name reduced for alias look-ups: lower case, ASCII letters and digits, no legal
     suffix, no "the"/"of", no "US" prefix ("Lynas Rare Earths Ltd" → "lynas rare earths"),
-    "United States"/"U.S.A." as "us", British spellings as American ("Department of Defence")."""
-    import unicodedata
-
+    "United States"/"U.S.A." as "us", British spellings as American ("Department of Defence").
+    Pure, so its results are cached (the same names recur in every article)."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"['’]s\b", "", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)

@@ -48,15 +48,8 @@ def _find_mentions(gaz: Gazetteer, text: str, sentences: list[Sentence],
     matches: list[Match] = gaz.find(text)
     starts = [s.start for s in sentences]
 
-    def sentence_of(pos: int) -> int:
-        lo, hi = 0, len(starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if starts[mid] <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+    def sentence_of(pos: int) -> int:  # the last sentence starting at or before pos (else the first)
+        return max(bisect.bisect_right(starts, pos) - 1, 0)
 
     out: list[Mention] = []
     for m in matches:

@@ -94,12 +94,19 @@ def _is_cap(tok: str) -> bool:
     return tok[:1].isupper() or (tok[:1].isdigit() and any(c.isupper() for c in tok))
 
 
+_SMALL_WORDS = _CONNECT | {"a", "an", "to", "in", "with", "at", "as", "by"}
+_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
+
+
 def _headline(sent: Sentence) -> bool:
-    words = re.findall(r"[A-Za-z][\w'’-]*", sent.text)
-    if len(words) < 4 or sent.text.rstrip().endswith((".", "?", "!", '"', "”")):
+    if sent.text.rstrip().endswith((".", "?", "!", '"', "”")):
         return False
-    caps = sum(w[0].isupper() for w in words if w.lower() not in _CONNECT | {"a", "an", "to", "in", "with", "at", "as", "by"})
-    return caps >= 0.7 * len([w for w in words if w.lower() not in _CONNECT | {"a", "an", "to", "in", "with", "at", "as", "by"}])
+    words = _WORD_RE.findall(sent.text)
+    if len(words) < 4:
+        return False
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    caps = sum(w[0].isupper() for w in content)
+    return caps >= 0.7 * len(content)
 
 
 _CAP = r"(?:[A-Z][\w&.'’-]*|\d[\w-]*[A-Z][\w-]*)"
@@ -219,13 +226,50 @@ def _ends_in_capitals(text: str) -> bool:
     return False
 
 
+# organisations by what the sentence says of them
+_CUES = [
+    re.compile(r"\baccording to (?:the[ \t]+)?([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,2})"),
+    re.compile(r"(?<![\w.])([A-Z][A-Z0-9&]{2,9})(?:\s*,[^,]{0,60},)?\s+(?:said|says|told|reported|warned|added|noted)\b"),
+    re.compile(r"\(([A-Z][A-Za-z]{2,})\)\s*[-–—]"),
+    re.compile(r"\bspokes(?:person|man|woman) (?:for|of) (?:the[ \t]+)?([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,3})"),
+    re.compile(r"\b(?:director|analyst|chief executive|CEO|head|president|chairman|chairwoman|"
+               r"economist|partner|professor|researcher|official|executive|fellow|manager|adviser|"
+               r"advisor|strategist)\s+(?:at|of|with)\s+(?:the[ \t]+)?([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,3})"),
+]
+# news agencies and exchanges cited: "Reuters reported", "told Reuters", "reported by Bloomberg"
+_CUES += [
+    re.compile(r"(?<![\w.])([A-Z][a-z]{2,}(?:[ \t]+News)?)\s+(?:reported|reports|has reported)\b"),
+    re.compile(r"\b(?:told|reported by|quoted by|cited by)\s+(?:the[ \t]+)?([A-Z][A-Za-z]{2,}(?:[ \t]+News)?)(?![\w-]|\s+[A-Z])"),
+    # a credit line: "… a national strategy for rare earth minerals. BLOOMBERG"
+    re.compile(r"(?:[.!?”\"][ \t]+|^)(?!(?:ENDS|END|UPDATE|FILE|PHOTO|NOTE|EDITOR|ADVERTISEMENT|READ|MORE|"
+               r"SHARE|TOPICS|RELATED|SUBSCRIBE|NEWS|BREAKING)\b)([A-Z]{3,12})[ \t]*$", re.M),
+    # "suppliers such as Robert Bosch", "automakers including Stellantis"
+    re.compile(r"\b(?:companies|firms|suppliers|automakers|carmakers|manufacturers|producers|groups|miners|"
+               r"customers|banks|lenders|investors|buyers|refiners|processors)\s+(?:such\s+as|including|like)\s+"
+               r"([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,2})"),
+]
+_CUE_NEEDS.update({_CUES[0].pattern: ("according to",), _CUES[3].pattern: ("spokes",),
+                   _CUES[1].pattern: ("said", "says", "told", "reported", "warned", "added", "noted"),
+                   _CUES[4].pattern: ("director", "analyst", "chief executive", "CEO", "head", "president",
+                                      "chairman", "chairwoman", "economist", "partner", "professor",
+                                      "researcher", "official", "executive", "fellow", "manager",
+                                      "adviser", "advisor", "strategist"),
+                   _CUES[5].pattern: ("report",),
+                   _CUES[6].pattern: ("told", "reported by", "quoted by", "cited by"),
+                   _CUES[7].pattern: _ends_in_capitals,
+                   _CUES[8].pattern: ("such", "including", "like")})
+
+
+_LISTED_ITEM = r"([A-Z][\w&.-]*(?:[ -][A-Z][\w&.-]*)?)"
+_LISTED_AFTER = re.compile(r"(?:,\s*|\s+and\s+|,\s+and\s+)" + _LISTED_ITEM + r"(?=[\s,.;)]|$)")
+_LISTED_BEFORE = re.compile(_LISTED_ITEM + r"(?:,\s*|\s+and\s+|,\s+and\s+)$")
+
+
 def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                mentions: list[Any]) -> tuple[list[NameHit], set[int]]:
     """Candidates and graph-linked names found by form; and the indexes of ``mentions``
     (countries, regions, group words) that sit inside a longer name and so do not count."""
-    index = SpanIndex()
-    for idx, m in enumerate(mentions):
-        index.add((idx, m), m.start, m.end)
+    index = SpanIndex.from_spans((m.start, m.end, (idx, m)) for idx, m in enumerate(mentions))
     hits: list[NameHit] = []
     nested: set[int] = set()
     firmish = {"Firm", "Facility", "Policy", "Material", "Element"}
@@ -323,34 +367,7 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 if hit is not None:
                     hit.aliases.append(acro)
                 break
-    # organisations by what the sentence says of them
-    cues = [
-        re.compile(r"\baccording to (?:the[ \t]+)?([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,2})"),
-        re.compile(r"(?<![\w.])([A-Z][A-Z0-9&]{2,9})(?:\s*,[^,]{0,60},)?\s+(?:said|says|told|reported|warned|added|noted)\b"),
-        re.compile(r"\(([A-Z][A-Za-z]{2,})\)\s*[-–—]"),
-        re.compile(r"\bspokes(?:person|man|woman) (?:for|of) (?:the[ \t]+)?([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,3})"),
-        re.compile(r"\b(?:director|analyst|chief executive|CEO|head|president|chairman|chairwoman|"
-                   r"economist|partner|professor|researcher|official|executive|fellow|manager|adviser|"
-                   r"advisor|strategist)\s+(?:at|of|with)\s+(?:the[ \t]+)?([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,3})"),
-    ]
-    # news agencies and exchanges cited: "Reuters reported", "told Reuters", "reported by Bloomberg"
-    cues += [
-        re.compile(r"(?<![\w.])([A-Z][a-z]{2,}(?:[ \t]+News)?)\s+(?:reported|reports|has reported)\b"),
-        re.compile(r"\b(?:told|reported by|quoted by|cited by)\s+(?:the[ \t]+)?([A-Z][A-Za-z]{2,}(?:[ \t]+News)?)(?![\w-]|\s+[A-Z])"),
-        # a credit line: "… a national strategy for rare earth minerals. BLOOMBERG"
-        re.compile(r"(?:[.!?”\"][ \t]+|^)(?!(?:ENDS|END|UPDATE|FILE|PHOTO|NOTE|EDITOR|ADVERTISEMENT|READ|MORE|"
-                   r"SHARE|TOPICS|RELATED|SUBSCRIBE|NEWS|BREAKING)\b)([A-Z]{3,12})[ \t]*$", re.M),
-        # "suppliers such as Robert Bosch", "automakers including Stellantis"
-        re.compile(r"\b(?:companies|firms|suppliers|automakers|carmakers|manufacturers|producers|groups|miners|"
-                   r"customers|banks|lenders|investors|buyers|refiners|processors)\s+(?:such\s+as|including|like)\s+"
-                   r"([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,2})"),
-    ]
-    if not _CUE_NEEDS:
-        _CUE_NEEDS.update({cues[0].pattern: ("according to",), cues[3].pattern: ("spokes",),
-                           cues[5].pattern: ("report",),
-                           cues[6].pattern: ("told", "reported by", "quoted by", "cited by"),
-                           cues[7].pattern: _ends_in_capitals,
-                           cues[8].pattern: ("such", "including", "like")})
+    cues = _CUES
     known = {h.text for h in hits}
     # "Swiss firm Glencore", "Canadian miner Aclara Resources": a demonym and a kind of firm
     for m in mentions:
@@ -382,10 +399,9 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 known.add(name)
     # names listed with firms the graph knows: "General Motors, Ford and Stellantis"
     firms = [m for m in mentions if m.type == "Firm"]
-    item = r"([A-Z][\w&.-]*(?:[ -][A-Z][\w&.-]*)?)"
     for f in firms:
-        after_f = re.match(r"(?:,\s*|\s+and\s+|,\s+and\s+)" + item + r"(?=[\s,.;)]|$)", text[f.end:f.end + 60])
-        before_f = re.search(item + r"(?:,\s*|\s+and\s+|,\s+and\s+)$", text[max(f.start - 60, 0):f.start])
+        after_f = _LISTED_AFTER.match(text[f.end:f.end + 60])
+        before_f = _LISTED_BEFORE.search(text[max(f.start - 60, 0):f.start])
         for mm, base in ((after_f, f.end), (before_f, max(f.start - 60, 0))):
             if not mm:
                 continue

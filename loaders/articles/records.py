@@ -90,7 +90,7 @@ def assess(text: str, lo: int, hi: int) -> tuple[bool, float, str | None]:
     return True, factor, ("hedged" if hedges or strong else None)
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """A named entity in the text (``ids`` has two entries only for "NdPr"-like symbols)."""
 
@@ -103,7 +103,7 @@ class Mention:
     flag: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """An organisation- or facility-like name that is not in the graph."""
 
@@ -112,7 +112,7 @@ class Candidate:
     mentions: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class RelationHit:
     subject: str
     predicate: str

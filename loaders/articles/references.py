@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from loaders.articles.gazetteer import Gazetteer
-from loaders.articles.sentences import Sentence
+from loaders.articles.sentences import Sentence, has_any
 
 __all__ = ["Ref", "antecedents", "coordinated_groups", "described_agreements", "described_facilities",
            "described_policies", "firm_is_agency", "numbered_policies"]
@@ -213,14 +213,14 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
     for k, sent in enumerate(sentences):
         s = sent.text
         lowered = s.lower()
-        if not any(w in lowered for w in _POLICY_STEMS):
+        if not has_any(lowered, _POLICY_STEMS):
             continue  # none of the words the tests below need (speed)
         if not _EXPORTISH.search(s) and not _AGREE.search(s) and not re.search(r"(?i)order|proclamation", s):
             continue
         low = ""
         cues = None
         for kind, (rx, instruments, marker) in enumerate(_NOUN_KINDS):
-            if not any(w in lowered for w in _NOUN_STEMS[kind]):
+            if not has_any(lowered, _NOUN_STEMS[kind]):
                 continue  # (speed: the kind's nouns cannot match)
             nouns = list(rx.finditer(s))
             if not nouns:
@@ -233,9 +233,12 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
             if instruments & {"export-control"} and not _EXPORTISH.search(s):
                 continue
             if kind not in pools:
-                pools[kind] = [e for e in policies if e.properties.get("instrument") in instruments
-                               and (marker is None
-                                    or marker.lower() in str(e.properties.get("number") or e.name).lower())]
+                pools[kind] = gaz.memo.get(("described-policy-pool", kind))  # type: ignore[assignment]
+                if pools[kind] is None:
+                    pools[kind] = gaz.memo[("described-policy-pool", kind)] = [
+                        e for e in policies if e.properties.get("instrument") in instruments
+                        and (marker is None
+                             or marker.lower() in str(e.properties.get("number") or e.name).lower())]
             pool = pools[kind]
             if not pool:
                 continue
@@ -452,7 +455,7 @@ def described_facilities(gaz: Gazetteer, text: str, sentences: list[Sentence],
         if owner is not None:
             pool = sorted(gaz.index.operated.get(owner, set()))
         elif (countries or place_word) and stage:
-            pool = sorted(f for f in gaz.entities if gaz.entities[f].type == "Facility")
+            pool = gaz.facility_ids
         else:
             continue
         if not (stage or countries or place_word or _NEW.search(mods)):

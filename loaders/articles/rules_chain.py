@@ -16,7 +16,7 @@ from typing import Any
 
 from loaders.articles.records import Mention, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
-from loaders.articles.sentences import Sentence
+from loaders.articles.sentences import Sentence, has_any
 
 __all__ = ["rules_feeds", "rules_hq", "rules_known_links", "rules_located", "rules_operates", "rules_owns", "rules_produces",
            "rules_supplies", "rules_supply_shares"]
@@ -53,6 +53,7 @@ _SHARE_VERB = re.compile(r"\b(produc\w*|account\w*\s+for|control\w*|suppl\w*|pro
                          r"min\w*|dominat\w*|mak\w*|hold\w*|command\w*|has|have|represent\w*|"
                          r"output)\b", re.I)
 _YEAR = re.compile(r"\b(20[0-3]\d)\b")
+_DIGIT = re.compile(r"\d")
 _QTY_OF = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:metric\s+)?(?:tonnes|tons|t)\s+(?:a|per)\s+"
                      r"(?:year|annum)\s+of\s+")
 _HQ_GAP = re.compile(r"(?:['’]s?)?\s+(?:[a-z][\w-]*\s+){0,4}")
@@ -127,7 +128,7 @@ def rules_operates(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
 def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
     s = sent.text
     low = s.lower()
-    if not any(w in low for w in _OWNS_STEMS):
+    if not has_any(low, _OWNS_STEMS):
         return  # none of the words the tests below need (speed)
     if not (_STAKE_VERB.search(s) or re.search(r"(?i)\bown|holder\b", s)):
         return
@@ -162,7 +163,7 @@ def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> N
 def rules_supplies(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
     s = sent.text
     low = s.lower()
-    if not any(w in low for w in _SUPPLY_STEMS):
+    if not has_any(low, _SUPPLY_STEMS):
         return  # none of the words the tests below need (speed)
     if not (_SUPPLY_TO.search(s) or _BUY_FROM.search(s)):
         return
@@ -219,9 +220,11 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
         return
     if not products and "%" not in s and "cent" not in s:
         return
-    year = _YEAR.search(s)
+    # every quantity pattern below needs a digit; most sentences have none (speed)
+    digits = _DIGIT.search(s) is not None
+    year = _YEAR.search(s) if digits else None
     # shares of world output
-    for sh in _SHARE.finditer(s):
+    for sh in (_SHARE.finditer(s) if digits else ()):
         value = float(sh.group(1))
         rest = sh.group(2)
         if value > 100 or not re.search(r"\b(?:(?i:global|world\w*)|international)\b", s):
@@ -247,7 +250,7 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                              "stage": _stage(between + " " + rest),
                              "year": int(year.group(1)) if year else None})
     # capacities: "a magnet facility with a capacity of 10,000 tonnes a year of NdFeB magnets"
-    cap = _CAPACITY.search(s)
+    cap = _CAPACITY.search(s) if digits else None
     if cap and not _PRODUCE.search(s):
         objs = [p for p in products if 0 <= p.start - sent.start - cap.end() < 40]
         subj_c = [p for p in producers if p.type in {"Firm", "Facility"}
@@ -310,12 +313,12 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
         subjects += at_fac[:1]
         if not subjects:
             continue
-        cap = _CAPACITY.search(s)
+        cap = _CAPACITY.search(s) if digits else None
         props: dict[str, Any] = {}
         if cap:
             props = {"quantity": float(cap.group(1).replace(",", "")), "quantity_unit": "t/yr",
                      "basis": "capacity"}
-        if _SHARE.search(s):  # "produces 90% of the world's rare earths": the share rule's
+        if digits and _SHARE.search(s):  # "produces 90% of the world's rare earths": the share rule's
             after = [o for o in after if o.id != "material:rare-earths"]
         for subj in subjects:
             for obj in after[:8]:

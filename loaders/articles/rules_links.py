@@ -29,7 +29,7 @@ import re
 
 from loaders.articles.records import Mention, RelationHit, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
-from loaders.articles.sentences import Sentence
+from loaders.articles.sentences import Sentence, has_any
 
 __all__ = ["rules_conjuncts", "rules_hq_more", "rules_owns_more", "rules_production_nouns", "rules_supplies_more",
            "rules_supply_deals"]
@@ -236,7 +236,7 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
     """OWNS from ownership nouns and phrases (see the module docstring)."""
     s = sent.text
     low = s.lower()
-    if not any(w in low for w in _OWNS_WORDS):
+    if not has_any(low, _OWNS_WORDS):
         return  # every pattern below needs one of these words (speed)
     firms = [m for m in ms if m.type == "Firm"]
     owned = [m for m in ms if m.type in {"Firm", "Facility"}]
@@ -380,7 +380,7 @@ def rules_supplies_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
     B" (its: the nearest firm before, else the firm of the sentences before)."""
     s = sent.text
     low = s.lower()
-    if not any(w in low for w in _SUPPLY_WORDS):
+    if not has_any(low, _SUPPLY_WORDS):
         return  # every pattern below needs one of these words (speed)
     actors = [m for m in ms if m.type in {"Firm", "Facility", "Country"} and m.flag != "demonym"]
     if len(actors) < 1:

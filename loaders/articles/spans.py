@@ -24,6 +24,19 @@ class SpanIndex:
         self._items: list[tuple[int, int, Any]] = sorted(((it.start, it.end, it) for it in items),
                                                           key=lambda t: t[0])
         self._starts: list[int] = [t[0] for t in self._items]
+        #: the longest span held (queries look back this far, at most MAX_SPAN: an item that
+        #: starts further back cannot reach the query, so the answer is the same, only cheaper)
+        self._reach = max((e - s for s, e, _ in self._items), default=0)
+
+    @classmethod
+    def from_spans(cls, triples: Iterable[tuple[int, int, Any]]) -> SpanIndex:
+        """An index of ``(start, end, item)`` triples, built with one sort (the same order as
+        adding them one by one: equal starts keep their order)."""
+        index = cls()
+        index._items = sorted(triples, key=lambda t: t[0])
+        index._starts = [t[0] for t in index._items]
+        index._reach = max((e - s for s, e, _ in index._items), default=0)
+        return index
 
     def add(self, item: Any, start: int | None = None, end: int | None = None) -> None:
         a = item.start if start is None else start
@@ -31,9 +44,11 @@ class SpanIndex:
         k = bisect.bisect_right(self._starts, a)
         self._starts.insert(k, a)
         self._items.insert(k, (a, b, item))
+        if b - a > self._reach:
+            self._reach = b - a
 
     def overlapping(self, a: int, b: int) -> list[Any]:
-        lo = bisect.bisect_left(self._starts, a - MAX_SPAN)
+        lo = bisect.bisect_left(self._starts, a - min(MAX_SPAN, self._reach))
         hi = bisect.bisect_left(self._starts, b)
         return [it for s, e, it in self._items[lo:hi] if s < b and a < e]
 

@@ -57,7 +57,9 @@ def test_requests_arriving_during_a_call_share_the_next_one() -> None:
             rest = [asyncio.ensure_future(batcher.get(k)) for k in (2, 3, 2, 4)]
             await asyncio.sleep(0.05)
             fetch.release.set()
-            return [await first] + [await r for r in rest]
+            answers = [await first] + [await r for r in rest]
+            assert (batcher.fetches, batcher.keys) == (2, 4)
+            return answers
 
     assert run(main()) == [10, 20, 30, 20, 40]
     # one call for the first request, one for the four that waited (the repeated key once)
@@ -132,7 +134,7 @@ def test_a_caller_that_goes_away_does_not_cancel_another_callers_answer() -> Non
     assert run(main()) == 70
 
 
-def test_reads_on_a_store_without_round_trips_call_it_directly(tmp_path) -> None:
+def test_reads_on_the_embedded_store_answer_as_its_own_calls() -> None:
     from tests.conftest import bundled_batch
 
     store = MemoryStore()

@@ -18,10 +18,15 @@
       { selector: "node.restricted", style: { "background-color": "#a4161a" } },
       { selector: "node:selected", style: { "overlay-color": "#d35400", "overlay-opacity": 0.25 } },
       { selector: "edge", style: { "width": 1.5, "line-color": "#8a94a0", "target-arrow-color": "#8a94a0",
-          "target-arrow-shape": "triangle", "curve-style": "bezier", "label": "data(label)", "font-size": 9,
-          "color": "#3a3a3a", "text-rotation": "autorotate", "text-background-color": "#ffffff", "text-background-opacity": 0.8 } },
+          "target-arrow-shape": "triangle", "curve-style": "bezier", "label": "data(label)", "font-size": 10,
+          "color": "#3a3a3a", "text-rotation": "autorotate", "text-background-color": "#ffffff",
+          "text-background-opacity": 1, "text-background-padding": 2, "text-background-shape": "roundrectangle" } },
       { selector: "edge[width]", style: { "width": "data(width)" } },
-      { selector: "edge.lost", style: { "line-color": "#a4161a", "target-arrow-color": "#a4161a", "line-style": "dashed" } }
+      /* a lost link: dashed red, its label (the tonnes it carried) red and bold on an opaque
+         white box with a red rim, so it stays legible where it crosses the dashes */
+      { selector: "edge.lost", style: { "line-color": "#a4161a", "target-arrow-color": "#a4161a", "line-style": "dashed",
+          "color": "#a4161a", "font-weight": "bold", "text-border-width": 1, "text-border-color": "#a4161a",
+          "text-border-opacity": 1 } }
     ];
   }
 
