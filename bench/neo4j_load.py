@@ -138,8 +138,8 @@ def server_ceiling(store: Neo4jStore, n_nodes: int) -> tuple[float, float]:
     session.run(
         "UNWIND range(0, 3 * $n - 1) AS i CALL (i) { MATCH (a:Facility {id: 'facility:c' + (i % $n), _gen: 1}) "
         "MATCH (b:Facility {id: 'facility:c' + ((i * 7919) % $n), _gen: 1}) "
-        "CREATE (a)-[:FEEDS {id: 'claim:c' + i, sources: ['source:bench'], confidence: 1.0, valid_from: '2020', "
-        "_gen: 1}]->(b) } "
+        "CREATE (a)-[:FEEDS {id: 'claim:c' + i, sources: ['source:bench'], source_urls: ['https://example.org/bench'], "
+        "confidence: 1.0, valid_from: '2020', _gen: 1}]->(b) } "
         "IN TRANSACTIONS OF 5000 ROWS", {"n": n_nodes}).consume()
     rels_s = time.perf_counter() - t0
     session.close()
