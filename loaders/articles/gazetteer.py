@@ -144,7 +144,78 @@ def _variants(entity: Entity) -> list[str]:
         for name in list(names):
             if " " in name and re.search(r"[a-z]{3,}s$", name) and not name.endswith("ss"):
                 extra.append(name[:-1])
+        extra += material_forms(names)
     return [n for n in dict.fromkeys(names + extra) if n]
+
+
+#: heads of material names that news puts in the plural ("NdPr oxides", "NdFeB alloys")
+_COUNT_HEADS = {"oxide", "metal", "alloy", "magnet", "concentrate", "carbonate", "chloride", "technology"}
+_GROUP_WORD = re.compile(r"(?i)\brare(?:[- ])earths?\b")
+#: a chemical formula or symbol string as the first word: "NdFeB", "Nd2Fe14B", "NdPr"
+_FORMULA = re.compile(r"^(?=\w*[a-z0-9])(?:[A-Z][a-z]?\d*){2,}$")
+
+
+def material_forms(names: list[str]) -> list[str]:
+    """Other ways news writes a material's names (graph names and aliases in, variants out):
+
+    - "rare-earth" and "rare earth" for each other, and other hyphens between words as spaces
+      ("rare-earth oxides", "neodymium praseodymium oxide");
+    - the plural of a countable head ("NdPr oxides", "dysprosium oxides", "NdFeB alloys");
+    - without the group word after a qualifier ("separated oxides", "mixed concentrate"),
+      without a leading "mixed" ("rare earth carbonate", "rare-earth concentrate"), without a
+      leading formula ("NdFeB magnet alloy" → "magnet alloy");
+    - a bracketed short name between the long one and the shared head: "neodymium-praseodymium
+      (NdPr) oxide" from "neodymium-praseodymium oxide" and "NdPr oxide";
+    - for a technology, the group word with the head alone or with "related": "rare earth
+      technologies", "rare earth-related technology".
+    Every variant keeps at least two words, so no single common word becomes a name.
+    """
+    out: list[str] = []
+    for name in names:
+        words = name.split()
+        if len(words) < 2 or " and " in name:
+            continue  # "rare earth compounds and metals" in text is mostly a coordination
+        forms = [name]
+        if _GROUP_WORD.search(name):
+            forms.append(re.sub(r"(?i)\b(rare)([- ])(earths?)\b",
+                                lambda m: m.group(1) + (" " if m.group(2) == "-" else "-") + m.group(3), name))
+        if re.search(r"[a-z]-[a-z]", name) and not _GROUP_WORD.search(name):
+            forms.append(re.sub(r"(?<=[a-z])-(?=[a-z])", " ", name))
+        for form in list(forms):
+            w = form.split()
+            lw = [x.lower() for x in w]
+            if len(w) >= 3 and lw[0] in {"separated", "mixed", "individual"} and _GROUP_WORD.fullmatch(
+                    " ".join(w[1:3]) if lw[1] == "rare" else w[1]):
+                rest = w[3:] if lw[1] == "rare" else w[2:]
+                if rest:
+                    forms.append(" ".join([w[0], *rest]))
+            if len(w) >= 3 and lw[0] == "mixed":
+                forms.append(" ".join(w[1:]))
+            if len(w) >= 3 and _FORMULA.match(w[0]):
+                forms.append(" ".join(w[1:]))
+            if lw[-1] == "technology" and _GROUP_WORD.match(form):
+                group = _GROUP_WORD.match(form)
+                assert group is not None
+                for tail in ("technology", "technologies", "related technology", "related technologies",
+                             "-related technology", "-related technologies"):
+                    sep = "" if tail.startswith("-") else " "
+                    forms.append(group.group(0) + sep + tail)
+        for form in list(forms):
+            w = form.split()
+            if len(w) >= 2 and w[-1].lower() in _COUNT_HEADS:
+                plural = "technologies" if w[-1].lower() == "technology" else w[-1] + "s"
+                forms.append(" ".join([*w[:-1], plural]))
+        out += forms[1:]
+    # "neodymium-praseodymium (NdPr) oxide": a long and a short name with the same head
+    for a in names:
+        for b in names:
+            wa, wb = a.split(), b.split()
+            if a != b and len(wa) == 2 and len(wb) == 2 and wa[1].lower() == wb[1].lower() and \
+                    _FORMULA.match(wb[0]) and not _FORMULA.match(wa[0]):
+                out.append(f"{wa[0]} ({wb[0]}) {wa[1]}")
+                if wa[1].lower() in _COUNT_HEADS:
+                    out.append(f"{wa[0]} ({wb[0]}) {wa[1]}s")
+    return out
 
 
 class Gazetteer:
