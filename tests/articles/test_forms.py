@@ -38,3 +38,37 @@ class TestMaterialForms:
                          "on October 9.", published="2025-10-10")
         assert "material:ree-processing-technology" in x.entity_ids()
         assert ("policy:cn-mofcom-2025-62", "TARGETS", "material:ree-processing-technology") in triples(x)
+
+
+class TestPolicyForms:
+    def test_floor_price_and_a_purchase_of_all_output_name_the_deals(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The Defense Department sets a ten-year floor price of $110 per kilogram for MP Materials' "
+                         "NdPr products. For ten years the Defense Department will buy all the magnets from "
+                         "MP Materials' planned 10X plant.", published="2025-07-20")
+        assert {"policy:us-dod-2025-mp-ndpr-price-floor", "policy:us-dod-2025-mp-10x-offtake"} <= set(x.entity_ids())
+        # a mention only: the dev gold does not annotate these deals' issuer and beneficiary
+        assert not {t for t in triples(x) if t[0].startswith("policy:")}
+
+    def test_parties_in_the_sentence_before_or_the_beneficiary_alone(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "MP Materials announced a partnership with the U.S. Department of Defense. "
+                         "The agreement includes a 10-year magnet offtake agreement.", published="2025-07-20")
+        assert "policy:us-dod-2025-mp-10x-offtake" in x.entity_ids()
+        x = extract(gaz, "One key component is a price floor of $110 per kilogram for MP Materials' NdPr products.",
+                    published="2025-07-20")
+        assert "policy:us-dod-2025-mp-ndpr-price-floor" in x.entity_ids()
+        # a loan needs its lender in view: the beneficiary alone does not pick one
+        x = extract(gaz, "MP Materials expects to receive a $150 million loan.", published="2025-07-20")
+        assert not [m for m in x.mentions if m.type == "Policy"]
+
+    def test_a_date_that_fits_no_policy_is_the_statements(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Malaysia will ban exports of rare earth raw materials, the minister said on Tuesday.",
+                    published="2023-10-24")
+        assert "policy:my-2024-raw-ree-export-ban" in x.entity_ids()
+
+    def test_the_one_law_of_an_issuer(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "A new EU law has set targets to mine 10% and recycle 25% of the bloc's critical minerals "
+                         "needs.", published="2024-08-01")
+        assert "policy:eu-2024-1252-crma" in x.entity_ids()
+        # an issuer with several regulations: no guess
+        x = extract(gaz, "A new Chinese regulation took effect.", published="2025-08-01")
+        assert not [m for m in x.mentions if m.type == "Policy"]
