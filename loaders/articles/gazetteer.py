@@ -166,6 +166,7 @@ def material_forms(names: list[str]) -> list[str]:
       leading formula ("NdFeB magnet alloy" → "magnet alloy");
     - a bracketed short name between the long one and the shared head: "neodymium-praseodymium
       (NdPr) oxide" from "neodymium-praseodymium oxide" and "NdPr oxide";
+    - "permanent" before a magnet head ("NdFeB permanent magnets");
     - for a technology, the group word with the head alone or with "related": "rare earth
       technologies", "rare earth-related technology".
     Every variant keeps at least two words, so no single common word becomes a name.
@@ -200,6 +201,12 @@ def material_forms(names: list[str]) -> list[str]:
                              "-related technology", "-related technologies"):
                     sep = "" if tail.startswith("-") else " "
                     forms.append(group.group(0) + sep + tail)
+        for form in list(forms):
+            w = form.split()
+            # "NdFeB permanent magnets", "samarium-cobalt permanent magnet" (not after the group
+            # word: "rare earth permanent magnet production" names the group)
+            if len(w) == 2 and w[-1].lower() in {"magnet", "magnets"} and not _GROUP_WORD.search(form):
+                forms += [f"{w[0]} permanent {w[1]}", f"{w[0]} permanent {w[1].rstrip('s')}"]
         for form in list(forms):
             w = form.split()
             if len(w) >= 2 and w[-1].lower() in _COUNT_HEADS:

@@ -121,12 +121,12 @@ arrangement truce accord pact memorandum""".split())
 #: each _NOUN_KINDS pattern (substring tests before the case-insensitive regexes: speed)
 _POLICY_STEMS = ("export", "control", "restrict", "curb", "licen", "agreement", "deal", "consensus", "framework",
                  "arrangement", "truce", "accord", "pact", "order", "proclamation", "law", "act", "regulation",
-                 "legislation", "decree", "plan", "strateg")
+                 "legislation", "decree", "plan", "strateg", "stockpile", "reserve")
 _NOUN_STEMS = [("executive", "eo"), ("proclamation",),
                ("control", "restriction", "curb", "ban", "licen", "measure"),
                ("agreement", "deal", "consensus", "framework", "arrangement", "truce", "accord", "pact", "memorandum",
                 "mou"),
-               ("law", "act", "regulation", "legislation", "decree"), ("plan", "strateg")]
+               ("law", "act", "regulation", "legislation", "decree"), ("plan", "strateg"), ("stockpile", "reserve")]
 _NOUN_KINDS = [
     (re.compile(r"\b(?:executive\s+order|EO)\b", re.I), {"regulation"}, "Executive Order"),
     (re.compile(r"\bproclamation\b", re.I), {"regulation", "tariff"}, "Proclamation"),
@@ -138,10 +138,13 @@ _NOUN_KINDS = [
     # "A new EU law has set targets to … process 40% of the bloc's critical minerals needs"
     (re.compile(r"\b(?:laws?|[Aa]ct|regulations?|legislation|decree)\b"), {"regulation"}, None),
     (re.compile(r"\b(?:action\s+plan|plan|strategy)\b", re.I), {"strategy"}, None),
+    (re.compile(r"\b(?:stockpiles?|strategic\s+reserves?|reserves?)\b", re.I), {"stockpile"}, None),
 ]
-_LAW_KIND = 4  # the index of the law nouns in _NOUN_KINDS
+#: kinds (indices in _NOUN_KINDS) an issuer right before the noun names when it has one of them
+_BY_ISSUER_KINDS = {4, 5, 6}
 _ISSUER_BEFORE_NOUN = re.compile(r"(?:['’]s?)?\s+(?:(?:new|recent|landmark|flagship)\s+)?")
-_LAWISH = re.compile(r"\b(?:laws?|[Aa]ct|regulations?|legislation|decree|plan|strategy)\b", re.I)
+_LAWISH = re.compile(r"\b(?:laws?|[Aa]ct|regulations?|legislation|decree|plan|strategy|stockpiles?|reserves?)\b",
+                     re.I)
 
 
 def _to_date(text: str) -> dt.date | None:
@@ -305,8 +308,9 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
                     own = _own_words(gaz, e.id, c)
                     if own and any(_has_word(low, w) for w in own):
                         hits.append(e)
-                # "a new EU law": the issuer right before a law noun, and the issuer has one law
-                if kind == _LAW_KIND and not hits:
+                # "a new EU law", "the US stockpile": the issuer right before the noun, and the
+                # issuer has one policy of that kind
+                if kind in _BY_ISSUER_KINDS and not hits:
                     known = [e for e in group if not (pub_year and str(e.properties["announced"])[:4] > pub_year)]
                     if len(known) == 1 and any(
                             m.id == c and _ISSUER_BEFORE_NOUN.fullmatch(s[m.end - sent.start:n.start()])

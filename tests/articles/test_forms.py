@@ -72,3 +72,21 @@ class TestPolicyForms:
         # an issuer with several regulations: no guess
         x = extract(gaz, "A new Chinese regulation took effect.", published="2025-08-01")
         assert not [m for m in x.mentions if m.type == "Policy"]
+
+
+class TestMoreMaterialForms:
+    def test_permanent_magnets_and_shared_heads(self, gaz: Gazetteer) -> None:
+        assert _ids(gaz, "NdFeB permanent magnets and samarium-cobalt permanent magnets.") == [
+            ("NdFeB permanent magnets", "material:ndfeb-magnet"),
+            ("samarium-cobalt permanent magnets", "material:smco-magnet")]
+        assert _ids(gaz, "It makes dysprosium and terbium oxides and samarium, dysprosium and terbium metals.") == [
+            ("dysprosium", "material:dy-oxide"), ("terbium oxides", "material:tb-oxide"),
+            ("samarium", "material:sm-metal"), ("dysprosium", "material:dy-metal"),
+            ("terbium metals", "material:tb-metal")]
+        # without the shared head the elements stay elements
+        assert _ids(gaz, "Exports of dysprosium and terbium fell.") == [
+            ("dysprosium", "element:Dy"), ("terbium", "element:Tb")]
+
+    def test_an_issuers_one_stockpile(self, gaz: Gazetteer) -> None:
+        assert "policy:au-2025-critical-minerals-strategic-reserve" in \
+            extract(gaz, "Australia's strategic reserve will hold rare earths.", published="2025-12-01").entity_ids()
