@@ -11,6 +11,8 @@ the whitespace analyzer (one token per space-separated word).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kg.model import Entity
 from kg.types import normalize_name
 
@@ -54,28 +56,39 @@ def score_keys(q: str, name: str, others: tuple[str, ...], type: str) -> float:
         return weight
     if q in others:
         return 0.95 * weight
-    q_words = q.split()
-    q_set = set(q_words)
+    q_words, q_set = _words(q)
+    n_q = len(q_words)
     best = 0.0
-    for i, cand in enumerate((name, *others)):
-        if i and best >= 0.9 * 0.9:
-            break  # an alias cannot beat this
-        factor = 1.0 if i == 0 else 0.9
+    factor = 1.0
+    for cand in (name, *others):
         if cand.startswith(q):
             score = 0.6 + 0.3 * len(q) / len(cand)
         else:
-            words = cand.split()
-            if q_set <= set(words):
-                score = 0.5 + 0.4 * len(q_words) / len(words)
+            words, word_set = _words(cand)
+            if q_set <= word_set:
+                score = 0.5 + 0.4 * n_q / len(words)
             elif q in cand:
                 score = 0.4 + 0.3 * len(q) / len(cand)
             else:
-                hits = sum(1 for w in q_words if w in words)
+                hits = sum(1 for w in q_words if w in word_set)
                 if not hits:
+                    factor = 0.9
                     continue
-                score = 0.35 * hits / len(q_words)
-        best = max(best, factor * score)
+                score = 0.35 * hits / n_q
+        if factor * score > best:
+            best = factor * score
+        if best >= 0.9 * 0.9:
+            break  # no alias can beat this (an alias scores at most 0.9 * 0.9)
+        factor = 0.9
     return best * weight
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(key: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A normalized key's words and their set (pure; cached, since the same keys are scored
+    against every query that finds them)."""
+    words = tuple(key.split())
+    return words, frozenset(words)
 
 
 def score_name(query: str, entity: Entity) -> float:
