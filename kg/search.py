@@ -16,7 +16,7 @@ from functools import lru_cache
 from kg.model import Entity
 from kg.types import normalize_name
 
-__all__ = ["TYPE_WEIGHT", "search_keys", "search_text", "matches_text", "score_keys", "score_name",
+__all__ = ["TYPE_WEIGHT", "NAME_CODES", "name_strings", "search_keys", "search_text", "matches_text", "score_keys", "score_name",
            "rank", "lucene_contains_query", "lucene_phrase"]
 
 #: Sources match queries through their titles; they rank below the things they describe.
@@ -25,15 +25,24 @@ TYPE_WEIGHT: dict[str, float] = {"Source": 0.6}
 _LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
 
 
+#: Properties whose values an entity also answers to (symbols, ISO codes, numbers, legal names).
+NAME_CODES = ("symbol", "iso2", "iso3", "number", "legal_name")
+
+
+def name_strings(entity: Entity) -> list[str]:
+    """The strings an entity is named by, not normalized, in this order: name, aliases, id, id
+    without its type, then the :data:`NAME_CODES` it has. :func:`search_keys` and
+    :func:`kg.resolve.name_keys` are both made from them."""
+    props = entity.properties
+    return [entity.name, *entity.aliases, entity.id, entity.id.split(":", 1)[1],
+            *(str(props[code]) for code in NAME_CODES if props.get(code))]
+
+
 def search_keys(entity: Entity) -> tuple[str, tuple[str, ...]]:
     """An entity's normalized name and its other normalized names (aliases, id, codes), as
     :func:`score_name` compares them; stores may precompute these."""
-    others = [normalize_name(a) for a in entity.aliases]
-    others += [normalize_name(entity.id), normalize_name(entity.id.split(":", 1)[1])]
-    for code in ("symbol", "iso2", "iso3", "number", "legal_name"):
-        if entity.properties.get(code):
-            others.append(normalize_name(str(entity.properties[code])))
-    return normalize_name(entity.name), tuple(others)
+    name, *others = (normalize_name(text) for text in name_strings(entity))
+    return name, tuple(others)
 
 
 def search_text(name: str, others: tuple[str, ...] | list[str]) -> str:
