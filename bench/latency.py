@@ -18,6 +18,7 @@ fixed-rate loads are offered by vegeta, a Go open-loop generator that costs the 
 less CPU per request than the Python one (--python-generator forces the latter).
 
 Usage: python bench/latency.py [--duration 20] [--fractions 0.25,0.5] [--own-fractions 0.5] [--neo4j]
+       [--factories serve_app,create_app]   (the second serves the app without the GC freeze)
 Needs wrk (Debian package) for the saturation figures. Prints one JSON line per measurement.
 """
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import re
@@ -147,6 +149,9 @@ def main() -> int:
                     help="offer the loads with vegeta (`go install github.com/tsenart/vegeta/v12@v12.12.0`) "
                          "instead of the Python generator; default: vegeta if on PATH")
     ap.add_argument("--python-generator", action="store_true", help="use the Python generator even if vegeta is found")
+    ap.add_argument("--factories", default="serve_app",
+                    help="api.app factories to serve, one after the other: serve_app (what `rekg serve` runs: "
+                         "start-up objects frozen out of the GC) and/or create_app (no freeze), to compare")
     args = ap.parse_args()
     home_for_targets = Path(tempfile.mkdtemp(prefix="rekg-bench-vegeta-"))
 
@@ -194,9 +199,16 @@ def main() -> int:
         finally:
             bare.terminate()
             bare.wait()
-        for name, store_env in stores:
+        for (store_name, store_env), factory in itertools.product(stores, args.factories.split(",")):
             port = free_port()
-            proc = serve(store_env, port, 1)
+            if factory == "serve_app":
+                name = store_name
+                proc = serve(store_env, port, 1)
+            else:
+                name = f"{store_name} ({factory}: no GC freeze)"
+                proc = subprocess.Popen([str(BIN / "uvicorn"), f"api.app:{factory}", "--factory", "--port", str(port),
+                                         "--log-level", "warning"], env=store_env, cwd=REPO,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 wait_up(f"http://127.0.0.1:{port}/health", proc)
                 base = f"http://127.0.0.1:{port}"

@@ -10,25 +10,29 @@ from collections.abc import Iterable
 
 from kg.errors import AmbiguousNameError, UnknownNameError
 from kg.model import Entity
+from kg.search import name_strings
 from kg.types import normalize_name
 
 __all__ = ["name_keys", "NameIndex"]
 
 
-def name_keys(entity: Entity) -> set[str]:
+def name_keys(entity: Entity, search: tuple[str, tuple[str, ...]] | None = None) -> set[str]:
     """Every normalized name an entity answers to: name, aliases, id slug, codes.
 
     Sources answer only to their id: a title such as "MP Materials" names an article, not
     the firm, and must not make the firm's name ambiguous (search still finds titles).
+
+    ``search``: the entity's :func:`kg.search.search_keys`, if the caller has them — the same
+    strings normalized in the same order, so they are not normalized again (the Neo4j
+    writers compute both for every node).
     """
     if entity.type == "Source":
         return {normalize_name(entity.id), normalize_name(entity.id.split(":", 1)[1])}
-    keys = {entity.name, *entity.aliases, entity.id, entity.id.split(":", 1)[1]}
-    props = entity.properties
-    for code in ("symbol", "iso2", "iso3", "number", "legal_name"):
-        if props.get(code):
-            keys.add(str(props[code]))
-    return {normalize_name(k) for k in keys if k}
+    strings = name_strings(entity)
+    if search is None:
+        return {normalize_name(text) for text in strings if text}
+    name, others = search
+    return {key for text, key in zip(strings, (name, *others), strict=True) if text}
 
 
 class NameIndex:

@@ -11,10 +11,12 @@ the whitespace analyzer (one token per space-separated word).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kg.model import Entity
 from kg.types import normalize_name
 
-__all__ = ["TYPE_WEIGHT", "search_keys", "search_text", "matches_text", "score_keys", "score_name",
+__all__ = ["TYPE_WEIGHT", "NAME_CODES", "name_strings", "search_keys", "search_text", "matches_text", "score_keys", "score_name",
            "rank", "lucene_contains_query", "lucene_phrase"]
 
 #: Sources match queries through their titles; they rank below the things they describe.
@@ -23,15 +25,24 @@ TYPE_WEIGHT: dict[str, float] = {"Source": 0.6}
 _LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
 
 
+#: Properties whose values an entity also answers to (symbols, ISO codes, numbers, legal names).
+NAME_CODES = ("symbol", "iso2", "iso3", "number", "legal_name")
+
+
+def name_strings(entity: Entity) -> list[str]:
+    """The strings an entity is named by, not normalized, in this order: name, aliases, id, id
+    without its type, then the :data:`NAME_CODES` it has. :func:`search_keys` and
+    :func:`kg.resolve.name_keys` are both made from them."""
+    props = entity.properties
+    return [entity.name, *entity.aliases, entity.id, entity.id.split(":", 1)[1],
+            *(str(props[code]) for code in NAME_CODES if props.get(code))]
+
+
 def search_keys(entity: Entity) -> tuple[str, tuple[str, ...]]:
     """An entity's normalized name and its other normalized names (aliases, id, codes), as
     :func:`score_name` compares them; stores may precompute these."""
-    others = [normalize_name(a) for a in entity.aliases]
-    others += [normalize_name(entity.id), normalize_name(entity.id.split(":", 1)[1])]
-    for code in ("symbol", "iso2", "iso3", "number", "legal_name"):
-        if entity.properties.get(code):
-            others.append(normalize_name(str(entity.properties[code])))
-    return normalize_name(entity.name), tuple(others)
+    name, *others = (normalize_name(text) for text in name_strings(entity))
+    return name, tuple(others)
 
 
 def search_text(name: str, others: tuple[str, ...] | list[str]) -> str:
@@ -54,28 +65,39 @@ def score_keys(q: str, name: str, others: tuple[str, ...], type: str) -> float:
         return weight
     if q in others:
         return 0.95 * weight
-    q_words = q.split()
-    q_set = set(q_words)
+    q_words, q_set = _words(q)
+    n_q = len(q_words)
     best = 0.0
-    for i, cand in enumerate((name, *others)):
-        if i and best >= 0.9 * 0.9:
-            break  # an alias cannot beat this
-        factor = 1.0 if i == 0 else 0.9
+    factor = 1.0
+    for cand in (name, *others):
         if cand.startswith(q):
             score = 0.6 + 0.3 * len(q) / len(cand)
         else:
-            words = cand.split()
-            if q_set <= set(words):
-                score = 0.5 + 0.4 * len(q_words) / len(words)
+            words, word_set = _words(cand)
+            if q_set <= word_set:
+                score = 0.5 + 0.4 * n_q / len(words)
             elif q in cand:
                 score = 0.4 + 0.3 * len(q) / len(cand)
             else:
-                hits = sum(1 for w in q_words if w in words)
+                hits = sum(1 for w in q_words if w in word_set)
                 if not hits:
+                    factor = 0.9
                     continue
-                score = 0.35 * hits / len(q_words)
-        best = max(best, factor * score)
+                score = 0.35 * hits / n_q
+        if factor * score > best:
+            best = factor * score
+        if best >= 0.9 * 0.9:
+            break  # no alias can beat this (an alias scores at most 0.9 * 0.9)
+        factor = 0.9
     return best * weight
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(key: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A normalized key's words and their set (pure; cached, since the same keys are scored
+    against every query that finds them)."""
+    words = tuple(key.split())
+    return words, frozenset(words)
 
 
 def score_name(query: str, entity: Entity) -> float:

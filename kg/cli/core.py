@@ -295,5 +295,5 @@ def serve(
     import uvicorn
 
     err.print(f"rekg API on http://{host}:{port} (docs: http://{host}:{port}/docs)")
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("api.app:serve_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning")

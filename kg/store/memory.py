@@ -23,6 +23,8 @@ killed writer left behind (``.snapshot-*``) are removed by the next writer.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import logging
 import os
@@ -40,7 +42,7 @@ from kg.errors import DataError, StoreError
 from kg.model import Batch, Claim, Entity
 from kg.resolve import NameIndex
 from kg.schema import load_schema
-from kg.search import matches_text, score_keys, search_keys, search_text
+from kg.search import score_keys, search_keys, search_text
 from kg.store.base import (
     SearchHit,
     Store,
@@ -223,8 +225,13 @@ class MemoryStore(Store):
         self._search_keys = []
         for entity in self._sorted:
             name, others = search_keys(entity)
-            # every way score_keys can match needs a query word inside this text
-            self._search_keys.append((entity, name, others, search_text(name, others)))
+            self._search_keys.append((entity, name, others))
+        # every way score_keys can match needs a query word inside an entity's search_text: all
+        # of them in one string, one per line (a normalized word holds no newline, so a hit
+        # never spans two entities), and where each starts, to find a hit's entity by bisection
+        texts = [search_text(name, others) for _, name, others in self._search_keys]
+        self._search_corpus = "\n".join(texts)
+        self._search_starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
 
     def _fresh(self) -> None:
         """Before a read: pick up another process's write (unless a write here is under way)."""
@@ -350,16 +357,33 @@ class MemoryStore(Store):
     def search(self, query: str, type: str | None = None, limit: int = 20) -> list[SearchHit]:
         self._fresh()
         q = normalize_name(query)
-        words = q.split()
         hits = []
-        for entity, name, others, text in self._search_keys:
-            if (type is not None and entity.type != type) or not matches_text(words, text):
+        for i in self._search_candidates(q.split()):
+            entity, name, others = self._search_keys[i]
+            if type is not None and entity.type != type:
                 continue
             score = score_keys(q, name, others, entity.type)
             if score > 0:
                 hits.append(SearchHit(entity.id, entity.type, entity.name, score))
         hits.sort(key=lambda h: (-h.score, h.name, h.id))
         return hits[:limit]
+
+
+    def _search_candidates(self, words: list[str]) -> list[int]:
+        """Indexes (into ``_search_keys``) of the entities whose search text holds one of
+        ``words`` as a substring — :func:`kg.search.matches_text` for all of them at once: one
+        ``str.find`` per hit over the joined texts instead of a test per entity."""
+        corpus, starts = self._search_corpus, self._search_starts
+        found: set[int] = set()
+        for word in set(words):
+            at = corpus.find(word)
+            while at >= 0:
+                i = bisect.bisect_right(starts, at) - 1
+                found.add(i)
+                if i + 1 >= len(starts):
+                    break
+                at = corpus.find(word, starts[i + 1])  # the next entity's text
+        return sorted(found)
 
 
 class _WriteLock:

@@ -105,29 +105,11 @@ def source_labels(entities: Iterable[Entity]) -> dict[str, str]:
             for e in entities if e.type == "Source"}
 
 
-_CODES = ("symbol", "iso2", "iso3", "number", "legal_name")
-
-
-def _name_keys(entity: Entity, sname: str, sothers: tuple[str, ...]) -> set[str]:
-    """:func:`kg.resolve.name_keys` of ``entity`` given its :func:`kg.search.search_keys`
-    (which normalize the same strings, in this order), without normalizing them again: the
-    CSV export and the Bolt writes compute both for every node. tests/neo4j/test_codec.py
-    checks it against ``name_keys`` on the bundled graph and edge cases."""
-    if entity.type == "Source":
-        return name_keys(entity)  # Sources answer to their id alone
-    props = entity.properties
-    raw = [entity.name, *entity.aliases, entity.id, entity.id.split(":", 1)[1],
-           *(str(props[code]) for code in _CODES if props.get(code))]
-    if len(raw) != 1 + len(sothers):  # search_keys changed its keys: take the long way
-        return name_keys(entity)
-    return {key for text, key in zip(raw, (sname, *sothers), strict=True) if text}
-
-
 def node_props(entity: Entity) -> dict[str, Any]:
     props: dict[str, Any] = dict(entity.properties)
     _add_companions(props, _entity_dates(entity.type)[0])
     sname, sothers = _search.search_keys(entity)
-    keys = sorted(_name_keys(entity, sname, sothers))
+    keys = sorted(name_keys(entity, (sname, sothers)))
     props.update(id=entity.id, name=entity.name, aliases=list(entity.aliases),
                  sources=list(entity.sources), _keys=keys, _sname=sname, _sothers=list(sothers),
                  _search=_search.search_text(sname, sothers))
