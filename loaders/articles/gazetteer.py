@@ -145,7 +145,24 @@ def _variants(entity: Entity) -> list[str]:
             if " " in name and re.search(r"[a-z]{3,}s$", name) and not name.endswith("ss"):
                 extra.append(name[:-1])
         extra += material_forms(names)
+    # British and American spellings of the same name ("General licences" / "general licenses")
+    for name in names + list(extra):
+        swapped = _SPELLING_WORD.sub(lambda m: _swap_spelling(m.group(0)), name)
+        if swapped != name:
+            extra.append(swapped)
     return [n for n in dict.fromkeys(names + extra) if n]
+
+
+_SPELLINGS = {"licence": "license", "licences": "licenses", "programme": "program", "programmes": "programs",
+              "defence": "defense", "centre": "center", "organisation": "organization",
+              "organisations": "organizations"}
+_SPELLINGS.update({v: k for k, v in list(_SPELLINGS.items())})
+_SPELLING_WORD = re.compile(r"(?i)\b(?:" + "|".join(sorted(_SPELLINGS, key=len, reverse=True)) + r")\b")
+
+
+def _swap_spelling(word: str) -> str:
+    other = _SPELLINGS[word.lower()]
+    return other.capitalize() if word[0].isupper() else other
 
 
 #: heads of material names that news puts in the plural ("NdPr oxides", "NdFeB alloys")

@@ -41,7 +41,7 @@ ORG_HEADS = {
     "Group", "Holdings", "Resources", "Mining", "Minerals", "Metals", "Materials", "Technologies",
     "Technology", "Magnetics", "Industries", "Chemicals", "Chemical", "Corp", "AG", "SA", "NV",
     "GmbH", "Bhd", "Committee", "Organization", "Organisation", "Forum", "Consortium", "Trust",
-    "Securities", "Earths", "Motors", "Electric", "Systems", "Laboratory", "Laboratories",
+    "Securities", "Earths", "Motors", "Electric", "Systems", "Laboratory", "Laboratories", "House",
 }
 FACILITY_HEADS = {"Mine", "Project", "Refinery", "Plant", "Facility", "Complex", "Mill", "Smelter",
                   "Factory", "Hub"}
@@ -333,6 +333,8 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 continue
             if len(run) == 2 and run[1][0] == "Administration" and not run[0][0].isupper():
                 continue  # "Trump Administration": a government, not an organisation name
+            if run[cls[1]][0] == "House" and re.search(r"\b(?:at|in|outside|to)\s+(?:the\s+)?$", text[max(a - 12, 0):a]):
+                continue  # "signed … at the White House": the venue, not the office acting
             ctype, end = cls
             if end < 1 and ctype != "Firm":
                 continue

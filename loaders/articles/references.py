@@ -131,7 +131,7 @@ _NOUN_KINDS = [
     (re.compile(r"\b(?:executive\s+order|EO)\b", re.I), {"regulation"}, "Executive Order"),
     (re.compile(r"\bproclamation\b", re.I), {"regulation", "tariff"}, "Proclamation"),
     (re.compile(r"\b(?:(?:export|trade)\s+)?(?:controls?|restrictions?|curbs?|bans?|licen[cs]ing\s+"
-                r"(?:regime|requirements?|rules?)|measures?)\b", re.I),
+                r"(?:regime|requirements?|rules?)|measures?|general\s+licen[cs]es?)\b", re.I),
      {"export-control", "ban", "licence", "quota", "suspension"}, None),
     (re.compile(r"\b(?:agreement|deal|consensus|framework|arrangement|truce|accord|pact|memorandum|MoU)\b", re.I),
      {"agreement"}, None),

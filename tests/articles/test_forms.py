@@ -90,3 +90,17 @@ class TestMoreMaterialForms:
     def test_an_issuers_one_stockpile(self, gaz: Gazetteer) -> None:
         assert "policy:au-2025-critical-minerals-strategic-reserve" in \
             extract(gaz, "Australia's strategic reserve will hold rare earths.", published="2025-12-01").entity_ids()
+
+
+class TestSpellingsLicencesAndOffices:
+    def test_american_spelling_of_a_british_name_and_general_licences(self, gaz: Gazetteer) -> None:
+        assert ("general licenses for rare earth exports", "policy:cn-mofcom-2025-general-licences") in \
+            _ids(gaz, "China said it would issue general licenses for rare earth exports.")
+        assert ("general licences", "policy:cn-mofcom-2025-general-licences") in \
+            _ids(gaz, "MOFCOM said it will grant general licences to European firms.")
+
+    def test_the_white_house_acting_is_an_organisation_not_the_venue(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The White House described the agreement as a framework.")
+        assert [c.name for c in x.candidates] == ["White House"]
+        x = extract(gaz, "The two leaders signed an agreement at the White House on Monday.")
+        assert not x.candidates
