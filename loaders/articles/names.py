@@ -42,6 +42,10 @@ ORG_HEADS = {
     "Technology", "Magnetics", "Industries", "Chemicals", "Chemical", "Corp", "AG", "SA", "NV",
     "GmbH", "Bhd", "Committee", "Organization", "Organisation", "Forum", "Consortium", "Trust",
     "Securities", "Earths", "Motors", "Electric", "Systems", "Laboratory", "Laboratories", "House",
+    # government bodies and analysts news cites (issue 14, round 4)
+    "Cabinet", "Parliament", "Congress", "Senate", "Embassy", "Court", "Board", "Directorate",
+    "Secretariat", "Assembly", "Intelligence", "Analytics", "Consulting", "Advisory", "Research", "Motor",
+    "Elements", "Mines", "Steel",
 }
 FACILITY_HEADS = {"Mine", "Project", "Refinery", "Plant", "Facility", "Complex", "Mill", "Smelter",
                   "Factory", "Hub"}

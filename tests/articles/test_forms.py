@@ -104,3 +104,9 @@ class TestSpellingsLicencesAndOffices:
         assert [c.name for c in x.candidates] == ["White House"]
         x = extract(gaz, "The two leaders signed an agreement at the White House on Monday.")
         assert not x.candidates
+
+    def test_government_bodies_and_analysts_by_their_head(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "India's Union Cabinet approved the scheme on Wednesday.")
+        assert [c.name for c in x.candidates] == ["Union Cabinet"]
+        x = extract(gaz, "Analysts at Adamas Intelligence expect demand to double.")
+        assert [c.name for c in x.candidates] == ["Adamas Intelligence"]
