@@ -45,14 +45,15 @@ ORG_HEADS = {
     # government bodies and analysts news cites (issue 14, round 4)
     "Cabinet", "Parliament", "Congress", "Senate", "Embassy", "Court", "Board", "Directorate",
     "Secretariat", "Assembly", "Intelligence", "Analytics", "Consulting", "Advisory", "Research", "Motor",
-    "Elements", "Mines", "Steel",
+    "Elements", "Mines", "Steel", "Ventures", "Logistics",
 }
 FACILITY_HEADS = {"Mine", "Project", "Refinery", "Plant", "Facility", "Complex", "Mill", "Smelter",
-                  "Factory", "Hub"}
+                  "Factory", "Hub", "Deposit", "Works"}
 POLICY_HEADS = {"Act", "Law", "Regulations", "Regulation", "Rules", "Rule", "Order", "Proclamation",
                 "Framework", "Agreement", "Accord", "Plan", "Strategy", "Program", "Programme",
                 "Initiative", "Directive", "Decree", "Measures", "Catalogue", "Catalog", "List",
-                "Treaty", "Memorandum", "Pact", "Deal"}
+                "Treaty", "Memorandum", "Pact", "Deal", "Scheme", "Mechanism", "Roadmap", "Declaration",
+                "Guidelines", "Incentive", "Incentives", "Package", "Compact"}
 _FINANCE = {"Minerals", "Finance", "Financing", "Loan", "Credit", "Investment", "Funding", "Lending"}
 _CONNECT = {"of", "the", "and", "for", "on", "&", "de", "du", "des"}
 _LEAD_STOP = {

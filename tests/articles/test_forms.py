@@ -110,3 +110,9 @@ class TestSpellingsLicencesAndOffices:
         assert [c.name for c in x.candidates] == ["Union Cabinet"]
         x = extract(gaz, "Analysts at Adamas Intelligence expect demand to double.")
         assert [c.name for c in x.candidates] == ["Adamas Intelligence"]
+
+    def test_more_heads_for_facilities_and_policies(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The Kvanefjeld Deposit is in review.")
+        assert [(c.type, c.name) for c in x.candidates] == [("Facility", "Kvanefjeld Deposit")]
+        x = extract(gaz, "The Production Linked Incentive was launched.")
+        assert [(c.type, c.name) for c in x.candidates] == [("Policy", "Production Linked Incentive")]
