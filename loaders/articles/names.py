@@ -103,6 +103,11 @@ _SMALL_WORDS = _CONNECT | {"a", "an", "to", "in", "with", "at", "as", "by"}
 _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 
 
+#: a labelled field of a notice ("[Issuing Unit] National Security and Control Bureau"): its
+#: value is a name, not a headline
+_LABEL_LINE = re.compile(r"\s*\[[A-Z][\w ]{1,30}\]\s*[A-Z]")
+
+
 def _headline(sent: Sentence) -> bool:
     if sent.text.rstrip().endswith((".", "?", "!", '"', "”")):
         return False
@@ -303,7 +308,7 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
     prefixes = gaz.index.facility_prefixes
     for sent in sentences:
         runs = _runs(text, sent.start, sent.end)
-        if not runs or _headline(sent):
+        if not runs or (_headline(sent) and not _LABEL_LINE.match(sent.text)):
             continue
         linked_end = -1
         for run in runs:

@@ -116,3 +116,7 @@ class TestSpellingsLicencesAndOffices:
         assert [(c.type, c.name) for c in x.candidates] == [("Facility", "Kvanefjeld Deposit")]
         x = extract(gaz, "The Production Linked Incentive was launched.")
         assert [(c.type, c.name) for c in x.candidates] == [("Policy", "Production Linked Incentive")]
+
+    def test_a_labelled_notice_field_is_read_as_a_name(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "[Issuing Unit] National Security and Control Bureau\n[Issuing Date] October 9, 2025\n")
+        assert [(c.type, c.name) for c in x.candidates] == [("Firm", "National Security and Control Bureau")]
