@@ -258,6 +258,14 @@ _CUES += [
                r"customers|banks|lenders|investors|buyers|refiners|processors)\s+(?:such\s+as|including|like)\s+"
                r"([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,2})"),
 ]
+# an organisation right before a title and a person: "Iluka managing director Tom O'Leary",
+# "Benchmark's chief executive Simon Moores" (issue 14, round 4)
+_CUES += [
+    re.compile(r"(?<![\w.])((?!(?:The|A|An|Its|Their|Former|Then|Deputy|Acting|Interim|New)\b)[A-Z][\w&-]*"
+               r"(?:[ \t]+[A-Z][\w&-]*){0,2})(?:['’]s?)?[ \t]+(?:chief[ \t]+executive(?:[ \t]+officer)?|CEO|"
+               r"managing[ \t]+director|chairman|chairwoman|spokes(?:person|man|woman)|co-?founder|founder)"
+               r"[ \t]+[A-Z][a-z]+"),
+]
 _CUE_NEEDS.update({_CUES[0].pattern: ("according to",), _CUES[3].pattern: ("spokes",),
                    _CUES[1].pattern: ("said", "says", "told", "reported", "warned", "added", "noted"),
                    _CUES[4].pattern: ("director", "analyst", "chief executive", "CEO", "head", "president",
@@ -267,7 +275,8 @@ _CUE_NEEDS.update({_CUES[0].pattern: ("according to",), _CUES[3].pattern: ("spok
                    _CUES[5].pattern: ("report",),
                    _CUES[6].pattern: ("told", "reported by", "quoted by", "cited by"),
                    _CUES[7].pattern: _ends_in_capitals,
-                   _CUES[8].pattern: ("such", "including", "like")})
+                   _CUES[8].pattern: ("such", "including", "like"),
+                   _CUES[9].pattern: ("chief", "CEO", "managing", "chairman", "chairwoman", "spokes", "founder")})
 
 
 _LISTED_ITEM = r"([A-Z][\w&.-]*(?:[ -][A-Z][\w&.-]*)?)"

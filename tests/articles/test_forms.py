@@ -120,3 +120,8 @@ class TestSpellingsLicencesAndOffices:
     def test_a_labelled_notice_field_is_read_as_a_name(self, gaz: Gazetteer) -> None:
         x = extract(gaz, "[Issuing Unit] National Security and Control Bureau\n[Issuing Date] October 9, 2025\n")
         assert [(c.type, c.name) for c in x.candidates] == [("Firm", "National Security and Control Bureau")]
+
+    def test_an_organisation_before_a_title_and_a_person(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Benchmark's chief executive Simon Moores said prices would rise.")
+        assert [(c.type, c.name) for c in x.candidates] == [("Firm", "Benchmark")]
+        assert not extract(gaz, "Former chief executive John Smith left.").candidates
