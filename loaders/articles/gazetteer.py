@@ -108,6 +108,11 @@ class _Pattern:
     flag: str | None = None
 
 
+_MINISTRY_OF_COUNTRY = re.compile(r"^((?:Ministry|Department|Agency|Office)\s+of\s+.+?)\s+of\s+(?:the\s+)?"
+                                  r"(?:China|Japan|India|Korea|Malaysia|Australia|Canada|Vietnam|Brazil|"
+                                  r"(?:the\s+)?(?:People's\s+)?Republic\s+of\s+\w+)$")
+
+
 def _variants(entity: Entity) -> list[str]:
     names = [entity.name, *entity.aliases]
     props = entity.properties
@@ -130,6 +135,10 @@ def _variants(entity: Entity) -> list[str]:
         stripped = re.sub(r"\s+(?:of China|\([^)]*\))$", "", name)
         if stripped != name and len(stripped) > 6:
             extra.append(stripped)
+        # "Ministry of Economy, Trade and Industry of Japan" is written without its country
+        m = _MINISTRY_OF_COUNTRY.match(name)
+        if m:
+            extra.append(m.group(1))
     for name in names + list(extra):
         # "Ministry of Commerce" is also written "Commerce Ministry"; same for departments
         m = re.match(r"^(?:U\.S\. |US )?(Ministry|Department) of ([A-Z]\w+)$", name)

@@ -95,6 +95,12 @@ class NameHit:
     cue: str = "head"
 
 
+_BODY_OF = re.compile(r"(?:[A-Z][\w-]*\s+)*(?:Ministry|Department|Office|Commission|Committee|Agency|Bureau|"
+                      r"Council|Institute)\s+of\s+(?:the\s+)?[A-Z][\w-]*$")
+_COMMA_LIST = re.compile(r"(?:,[ \t]+[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*)?)+,?[ \t]+(?:and|&)[ \t]+[A-Z][\w-]*"
+                         r"(?:[ \t]+[A-Z][\w-]*)?")
+
+
 def _is_cap(tok: str) -> bool:
     return tok[:1].isupper() or (tok[:1].isdigit() and any(c.isupper() for c in tok))
 
@@ -432,6 +438,17 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 continue
             add(a, b, "Firm", "listed")
             known.add(name)
+    # "Ministry of Economy, Trade and Industry": a comma list after "of" ends the name at "and X"
+    for h in list(hits):
+        if not any(o is h for o in hits):
+            continue  # swallowed by a name extended before it
+        if h.id is None and h.type == "Firm" and _BODY_OF.match(h.text):
+            more = _COMMA_LIST.match(text, h.end)
+            if more and not overlaps_graph(h.end, more.end()):
+                h.end = more.end()
+                h.text = text[h.start:h.end]
+                swallowed = [o for o in hits if o is not h and h.start <= o.start and o.end <= h.end]
+                hits[:] = [o for o in hits if not any(o is w for w in swallowed)]
     # acronyms and names seen once count wherever they appear again
     extra: list[NameHit] = []
     taken = SpanIndex(hits)

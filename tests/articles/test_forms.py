@@ -125,3 +125,9 @@ class TestSpellingsLicencesAndOffices:
         x = extract(gaz, "Benchmark's chief executive Simon Moores said prices would rise.")
         assert [(c.type, c.name) for c in x.candidates] == [("Firm", "Benchmark")]
         assert not extract(gaz, "Former chief executive John Smith left.").candidates
+
+    def test_ministries_with_comma_lists(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Japan's Ministry of Economy, Trade and Industry said it would fund the plant.")
+        assert "firm:jp-meti" in x.entity_ids() and not x.candidates
+        x = extract(gaz, "Australia's Department of Industry, Science and Resources said the plan was on track.")
+        assert [c.name for c in x.candidates] == ["Department of Industry, Science and Resources"]
