@@ -272,6 +272,16 @@ _CUES += [
                r"managing[ \t]+director|chairman|chairwoman|spokes(?:person|man|woman)|co-?founder|founder)"
                r"[ \t]+[A-Z][a-z]+"),
 ]
+# an apposition naming the kind: "AlixPartners, a consultancy,", "Solvay, the Belgian chemicals group"
+_KINDS_AFTER = (r"firm|company|miner|group|consultancy|bank|lender|fund|investor|producer|maker|manufacturer|"
+                r"developer|supplier|refiner|processor|think[ \t-]+tank|association|regulator|brokerage|"
+                r"trader|carmaker|automaker|conglomerate|start-?up|agency")
+_CUES += [
+    re.compile(r"(?<![\w.])(?<!\b[Ii]n )(?<!\b[Aa]t )(?<!\b[Oo]n )(?<!\bof )(?<!\bfrom )(?<!\bto )(?<!\bnear )"
+               r"((?!(?:The|A|An|Its|Their|Meanwhile|However|Separately|Also|But|And|In|On|At|For|"
+               r"Last|This|That|Today|Now|Earlier|Later|Still|Yet)\b)[A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,2})"
+               r",[ \t]+(?:a|an|the)[ \t]+(?:[a-zA-Z][\w-]*[ \t]+){0,3}(?:" + _KINDS_AFTER + r")s?\b"),
+]
 _CUE_NEEDS.update({_CUES[0].pattern: ("according to",), _CUES[3].pattern: ("spokes",),
                    _CUES[1].pattern: ("said", "says", "told", "reported", "warned", "added", "noted"),
                    _CUES[4].pattern: ("director", "analyst", "chief executive", "CEO", "head", "president",
@@ -282,7 +292,8 @@ _CUE_NEEDS.update({_CUES[0].pattern: ("according to",), _CUES[3].pattern: ("spok
                    _CUES[6].pattern: ("told", "reported by", "quoted by", "cited by"),
                    _CUES[7].pattern: _ends_in_capitals,
                    _CUES[8].pattern: ("such", "including", "like"),
-                   _CUES[9].pattern: ("chief", "CEO", "managing", "chairman", "chairwoman", "spokes", "founder")})
+                   _CUES[9].pattern: ("chief", "CEO", "managing", "chairman", "chairwoman", "spokes", "founder"),
+                   _CUES[10].pattern: (", a ", ", an ", ", the ")})
 
 
 _LISTED_ITEM = r"([A-Z][\w&.-]*(?:[ -][A-Z][\w&.-]*)?)"

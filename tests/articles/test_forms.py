@@ -131,3 +131,9 @@ class TestSpellingsLicencesAndOffices:
         assert "firm:jp-meti" in x.entity_ids() and not x.candidates
         x = extract(gaz, "Australia's Department of Industry, Science and Resources said the plan was on track.")
         assert [c.name for c in x.candidates] == ["Department of Industry, Science and Resources"]
+
+    def test_an_apposition_naming_the_kind(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "AlixPartners, a consultancy, estimated the losses.")
+        assert [(c.type, c.name) for c in x.candidates] == [("Firm", "AlixPartners")]
+        # a place before the apposition is not an organisation
+        assert not extract(gaz, "In Texas, a US company builds magnets.").candidates
