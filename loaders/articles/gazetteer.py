@@ -11,7 +11,10 @@ Patterns come from the store's entities: names, aliases, official numbers of pol
 - element symbols only where unambiguous: ``NdPr`` (neodymium and praseodymium), a
   symbol before ``oxide``/``metal`` ("Dy oxide") or in brackets after a name ("(Dy)");
 - blockers: phrases that contain a name but do not name it ("South America",
-  "Rare Earth Exchanges" does not mention a firm called "Rare Earth").
+  "Rare Earth Exchanges" does not mention a firm called "Rare Earth");
+- variants of the names themselves: the ways news writes a material (:func:`material_forms`:
+  "rare-earth oxides", "NdPr oxides", "separated oxides", "magnet alloy"), British and
+  American spellings of any name ("general licenses"), a ministry without its country.
 
 Case: multi-word patterns match in any case; single-word patterns match as written (or
 in capitals), except element and material names, which also match in lower case. Single
