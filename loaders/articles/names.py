@@ -101,6 +101,10 @@ _COMMA_LIST = re.compile(r"(?:,[ \t]+[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*)?)+,?[ \t]+
                          r"(?:[ \t]+[A-Z][\w-]*)?")
 
 
+_ABROAD_BODY = re.compile(r"\b(?:Chamber|Embassy|Consulate|Delegation|Mission)\b")
+_IN_PLACE = re.compile(r"[ \t]+in[ \t]+(?:the[ \t]+)?[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*)?(?![\w-])")
+
+
 def _is_cap(tok: str) -> bool:
     return tok[:1].isupper() or (tok[:1].isdigit() and any(c.isupper() for c in tok))
 
@@ -460,6 +464,14 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 h.text = text[h.start:h.end]
                 swallowed = [o for o in hits if o is not h and h.start <= o.start and o.end <= h.end]
                 hits[:] = [o for o in hits if not any(o is w for w in swallowed)]
+    # "European Chamber of Commerce in China", "the US Embassy in Beijing": a body abroad keeps its place
+    for h in hits:
+        if h.id is None and h.type == "Firm" and _ABROAD_BODY.search(h.text):
+            place = _IN_PLACE.match(text, h.end)
+            if place:
+                h.end = place.end()
+                h.text = text[h.start:h.end]
+                nested.update(idx for idx, m in inside_of(h.start, h.end) if m.type == "Country")
     # acronyms and names seen once count wherever they appear again
     extra: list[NameHit] = []
     taken = SpanIndex(hits)

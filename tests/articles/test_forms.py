@@ -137,3 +137,8 @@ class TestSpellingsLicencesAndOffices:
         assert [(c.type, c.name) for c in x.candidates] == [("Firm", "AlixPartners")]
         # a place before the apposition is not an organisation
         assert not extract(gaz, "In Texas, a US company builds magnets.").candidates
+
+    def test_a_body_abroad_keeps_its_place(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The European Chamber of Commerce in China said members were short of magnets.")
+        assert [c.name for c in x.candidates] == ["European Chamber of Commerce in China"]
+        assert "country:CN" not in x.entity_ids()  # part of the name
