@@ -45,7 +45,7 @@ ORG_HEADS = {
     # government bodies and analysts news cites (issue 14, round 4)
     "Cabinet", "Parliament", "Congress", "Senate", "Embassy", "Court", "Board", "Directorate",
     "Secretariat", "Assembly", "Intelligence", "Analytics", "Consulting", "Advisory", "Research", "Motor",
-    "Elements", "Mines", "Steel", "Ventures", "Logistics",
+    "Elements", "Mines", "Steel", "Ventures", "Logistics", "Earth",
 }
 FACILITY_HEADS = {"Mine", "Project", "Refinery", "Plant", "Facility", "Complex", "Mill", "Smelter",
                   "Factory", "Hub", "Deposit", "Works"}
@@ -208,6 +208,8 @@ def _classify(run: list[tuple[str, int, int]]) -> tuple[str, int] | None:
         if w in POLICY_HEADS or w in FACILITY_HEADS or w in ORG_HEADS:
             if w == "Earths" and (k == 0 or words[k - 1] != "Rare"):
                 continue
+            if w == "Earth" and (k < 2 or words[k - 1] != "Rare"):
+                continue  # "Jiangxi Rare Earth", "American Rare Earth": a firm, not "Rare Earth" alone
             qualified = k + 1 < len(words) and words[k + 1] in {"of", "on", "for"}
             if k == 0 and not qualified:
                 return None

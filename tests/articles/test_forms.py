@@ -142,3 +142,8 @@ class TestSpellingsLicencesAndOffices:
         x = extract(gaz, "The European Chamber of Commerce in China said members were short of magnets.")
         assert [c.name for c in x.candidates] == ["European Chamber of Commerce in China"]
         assert "country:CN" not in x.entity_ids()  # part of the name
+
+    def test_a_firm_named_rare_earth(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Jiangxi Rare Earth signed a deal.")
+        assert [c.name for c in x.candidates] == ["Jiangxi Rare Earth"]
+        assert not extract(gaz, "Rare Earth prices rose.").candidates
