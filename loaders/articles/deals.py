@@ -26,12 +26,18 @@ __all__ = ["described_deals", "rules_deal_parties"]
 _DEAL_WORD = re.compile(
     r"\b(?:(?P<loan>loans?|debt financing|lend\w*)|(?P<equity>equity(?:\s+investment)?|stake|preferred\s+(?:stock|shares)|"
     r"investment|invest(?:s|ed|ing)?)|(?P<grant>grants?|funding|award(?:s|ed)?|"
-    r"Defense\s+Production\s+Act|DPA)|(?P<offtake>off-?take)|(?P<floor>price\s+floor))\b", re.I)
+    r"Defense\s+Production\s+Act|DPA)|(?P<offtake>off-?take|(?:buy|purchase)\s+(?:all|100\s?%)(?=\s+(?:of\s+)?the\b))|"
+    r"(?P<floor>price\s+floor|floor\s+price))\b", re.I)
 #: equity deals are left out: the annotated sets read "the Pentagon will take a stake in MP
 #: Materials" as OWNS, not as a mention of the equity deal (measured on the dev sets)
 #: stems every alternative of _DEAL_WORD contains (a cheap test before the regex)
 _DEAL_STEMS = ("loan", "debt", "lend", "equity", "stake", "preferred", "invest", "grant", "funding", "award",
-               "defense", "dpa", "take", "price")
+               "defense", "dpa", "take", "price", "buy", "purchase")
+#: instruments specific enough to be named by their beneficiary alone ("a price floor for MP
+#: Materials' NdPr products"): a firm rarely has two of them
+_BY_RECEIVER = {"floor", "offtake"}
+#: deal words that make a mention of the deal but no ISSUED_BY/AFFECTS (see described_deals)
+_REF_ONLY = re.compile(r"(?i)floor\s+price|buy|purchase")
 _KINDS = {"loan": {"loan"}, "equity": set(), "grant": {"subsidy"},
           "offtake": {"offtake"}, "floor": {"price-floor"}}
 
@@ -56,6 +62,21 @@ def _deals_for(gaz: Gazetteer, kinds: set[str], funders: set[str], receivers: se
     return out
 
 
+def _deals_by_receiver(gaz: Gazetteer, kinds: set[str], receivers: set[str],
+                       published: str | None) -> list[tuple[str, str, str]]:
+    """(policy, "", receiver) for deals of these instruments whose beneficiaries include a receiver."""
+    out = []
+    for pid, affected in gaz.index.affected.items():
+        entity = gaz.entities.get(pid)
+        if not (receivers & affected) or entity is None or entity.properties.get("instrument") not in kinds:
+            continue
+        announced = str(entity.properties.get("announced") or "")
+        if published and announced and announced[:len(published)] > published:
+            continue
+        out += [(pid, "", r) for r in receivers & affected]
+    return out
+
+
 def described_deals(gaz: Gazetteer, text: str, sentences: Sequence[Sentence], mentions: Sequence[Any],
                     published: str | None, sentence_of: Callable[[int], int]) -> list[Mention]:
     """Mentions (flag ``deal``) of funding deals described by their parties (see the module)."""
@@ -71,20 +92,34 @@ def described_deals(gaz: Gazetteer, text: str, sentences: Sequence[Sentence], me
         firms = {m.id for m in ms if m.type == "Firm"}
         funders = firms | {m.id for m in ms if m.type == "Country"}
         receivers = firms | {m.id for m in ms if m.type == "Facility"}
-        if not firms or len(funders | receivers) < 2:
+        # a party named only in the sentence before: "MP Materials announced a partnership with
+        # the DoD. The agreement includes a 10-year magnet offtake agreement."
+        before = by_sentence.get(k - 1, []) if k > 0 else []
+        firms_before = {m.id for m in before if m.type == "Firm"}
+        funders_before = funders | firms_before | {m.id for m in before if m.type == "Country"}
+        receivers_before = receivers | firms_before | {m.id for m in before if m.type == "Facility"}
+        if not (firms | firms_before) or len(funders_before | receivers_before) < 2 and not receivers:
             continue
         named = {m.id for m in ms if m.type == "Policy"}
         for word in _DEAL_WORD.finditer(sent.text):
             kind = next(g for g, v in word.groupdict().items() if v)
             if not _KINDS[kind]:
                 continue
-            found = _deals_for(gaz, _KINDS[kind], funders, receivers, published)
+            found = _deals_for(gaz, _KINDS[kind], funders, receivers, published) \
+                if firms and len(funders | receivers) >= 2 else []
+            # the sentence states who gives it to whom only when both parties are in it; the
+            # forms added in issue 14 round 4 name the deal without the dev gold's relations
+            stated = bool(found) and not _REF_ONLY.match(word.group(0))
+            if not found:
+                found = _deals_for(gaz, _KINDS[kind], funders_before, receivers_before, published)
+            if not found and kind in _BY_RECEIVER and receivers:
+                found = _deals_by_receiver(gaz, _KINDS[kind], receivers, published)
             pids = {pid for pid, _, _ in found}
             if len(pids) != 1 or pids & named:
                 continue
             pid = pids.pop()
             start, end = sent.start + word.start(), sent.start + word.end()
-            out.append(Mention(start, end, text[start:end], pid, "Policy", k, "deal"))
+            out.append(Mention(start, end, text[start:end], pid, "Policy", k, "deal" if stated else "deal-ref"))
             named.add(pid)
     return out
 

@@ -11,7 +11,10 @@ Patterns come from the store's entities: names, aliases, official numbers of pol
 - element symbols only where unambiguous: ``NdPr`` (neodymium and praseodymium), a
   symbol before ``oxide``/``metal`` ("Dy oxide") or in brackets after a name ("(Dy)");
 - blockers: phrases that contain a name but do not name it ("South America",
-  "Rare Earth Exchanges" does not mention a firm called "Rare Earth").
+  "Rare Earth Exchanges" does not mention a firm called "Rare Earth");
+- variants of the names themselves: the ways news writes a material (:func:`material_forms`:
+  "rare-earth oxides", "NdPr oxides", "separated oxides", "magnet alloy"), British and
+  American spellings of any name ("general licenses"), a ministry without its country.
 
 Case: multi-word patterns match in any case; single-word patterns match as written (or
 in capitals), except element and material names, which also match in lower case. Single
@@ -108,6 +111,11 @@ class _Pattern:
     flag: str | None = None
 
 
+_MINISTRY_OF_COUNTRY = re.compile(r"^((?:Ministry|Department|Agency|Office)\s+of\s+.+?)\s+of\s+(?:the\s+)?"
+                                  r"(?:China|Japan|India|Korea|Malaysia|Australia|Canada|Vietnam|Brazil|"
+                                  r"(?:the\s+)?(?:People's\s+)?Republic\s+of\s+\w+)$")
+
+
 def _variants(entity: Entity) -> list[str]:
     names = [entity.name, *entity.aliases]
     props = entity.properties
@@ -130,6 +138,10 @@ def _variants(entity: Entity) -> list[str]:
         stripped = re.sub(r"\s+(?:of China|\([^)]*\))$", "", name)
         if stripped != name and len(stripped) > 6:
             extra.append(stripped)
+        # "Ministry of Economy, Trade and Industry of Japan" is written without its country
+        m = _MINISTRY_OF_COUNTRY.match(name)
+        if m:
+            extra.append(m.group(1))
     for name in names + list(extra):
         # "Ministry of Commerce" is also written "Commerce Ministry"; same for departments
         m = re.match(r"^(?:U\.S\. |US )?(Ministry|Department) of ([A-Z]\w+)$", name)
@@ -144,7 +156,102 @@ def _variants(entity: Entity) -> list[str]:
         for name in list(names):
             if " " in name and re.search(r"[a-z]{3,}s$", name) and not name.endswith("ss"):
                 extra.append(name[:-1])
+        extra += material_forms(names)
+    # British and American spellings of the same name ("General licences" / "general licenses")
+    for name in names + list(extra):
+        swapped = _SPELLING_WORD.sub(lambda m: _swap_spelling(m.group(0)), name)
+        if swapped != name:
+            extra.append(swapped)
     return [n for n in dict.fromkeys(names + extra) if n]
+
+
+_SPELLINGS = {"licence": "license", "licences": "licenses", "programme": "program", "programmes": "programs",
+              "defence": "defense", "centre": "center", "organisation": "organization",
+              "organisations": "organizations"}
+_SPELLINGS.update({v: k for k, v in list(_SPELLINGS.items())})
+_SPELLING_WORD = re.compile(r"(?i)\b(?:" + "|".join(sorted(_SPELLINGS, key=len, reverse=True)) + r")\b")
+
+
+def _swap_spelling(word: str) -> str:
+    other = _SPELLINGS[word.lower()]
+    return other.capitalize() if word[0].isupper() else other
+
+
+#: heads of material names that news puts in the plural ("NdPr oxides", "NdFeB alloys")
+_COUNT_HEADS = {"oxide", "metal", "alloy", "magnet", "concentrate", "carbonate", "chloride", "technology"}
+_GROUP_WORD = re.compile(r"(?i)\brare(?:[- ])earths?\b")
+#: a chemical formula or symbol string as the first word: "NdFeB", "Nd2Fe14B", "NdPr"
+_FORMULA = re.compile(r"^(?=\w*[a-z0-9])(?:[A-Z][a-z]?\d*){2,}$")
+
+
+def material_forms(names: list[str]) -> list[str]:
+    """Other ways news writes a material's names (graph names and aliases in, variants out):
+
+    - "rare-earth" and "rare earth" for each other, and other hyphens between words as spaces
+      ("rare-earth oxides", "neodymium praseodymium oxide");
+    - the plural of a countable head ("NdPr oxides", "dysprosium oxides", "NdFeB alloys");
+    - without the group word after a qualifier ("separated oxides", "mixed concentrate"),
+      without a leading "mixed" ("rare earth carbonate", "rare-earth concentrate"), without a
+      leading formula ("NdFeB magnet alloy" → "magnet alloy");
+    - a bracketed short name between the long one and the shared head: "neodymium-praseodymium
+      (NdPr) oxide" from "neodymium-praseodymium oxide" and "NdPr oxide";
+    - "permanent" before a magnet head ("NdFeB permanent magnets");
+    - for a technology, the group word with the head alone or with "related": "rare earth
+      technologies", "rare earth-related technology".
+    Every variant keeps at least two words, so no single common word becomes a name.
+    """
+    out: list[str] = []
+    for name in names:
+        words = name.split()
+        if len(words) < 2 or " and " in name:
+            continue  # "rare earth compounds and metals" in text is mostly a coordination
+        forms = [name]
+        if _GROUP_WORD.search(name):
+            forms.append(re.sub(r"(?i)\b(rare)([- ])(earths?)\b",
+                                lambda m: m.group(1) + (" " if m.group(2) == "-" else "-") + m.group(3), name))
+        if re.search(r"[a-z]-[a-z]", name) and not _GROUP_WORD.search(name):
+            forms.append(re.sub(r"(?<=[a-z])-(?=[a-z])", " ", name))
+        for form in list(forms):
+            w = form.split()
+            lw = [x.lower() for x in w]
+            if len(w) >= 3 and lw[0] in {"separated", "mixed", "individual"} and _GROUP_WORD.fullmatch(
+                    " ".join(w[1:3]) if lw[1] == "rare" else w[1]):
+                rest = w[3:] if lw[1] == "rare" else w[2:]
+                if rest:
+                    forms.append(" ".join([w[0], *rest]))
+            if len(w) >= 3 and lw[0] == "mixed":
+                forms.append(" ".join(w[1:]))
+            if len(w) >= 3 and _FORMULA.match(w[0]):
+                forms.append(" ".join(w[1:]))
+            if lw[-1] == "technology" and _GROUP_WORD.match(form):
+                group = _GROUP_WORD.match(form)
+                assert group is not None
+                for tail in ("technology", "technologies", "related technology", "related technologies",
+                             "-related technology", "-related technologies"):
+                    sep = "" if tail.startswith("-") else " "
+                    forms.append(group.group(0) + sep + tail)
+        for form in list(forms):
+            w = form.split()
+            # "NdFeB permanent magnets", "samarium-cobalt permanent magnet" (not after the group
+            # word: "rare earth permanent magnet production" names the group)
+            if len(w) == 2 and w[-1].lower() in {"magnet", "magnets"} and not _GROUP_WORD.search(form):
+                forms += [f"{w[0]} permanent {w[1]}", f"{w[0]} permanent {w[1].rstrip('s')}"]
+        for form in list(forms):
+            w = form.split()
+            if len(w) >= 2 and w[-1].lower() in _COUNT_HEADS:
+                plural = "technologies" if w[-1].lower() == "technology" else w[-1] + "s"
+                forms.append(" ".join([*w[:-1], plural]))
+        out += forms[1:]
+    # "neodymium-praseodymium (NdPr) oxide": a long and a short name with the same head
+    for a in names:
+        for b in names:
+            wa, wb = a.split(), b.split()
+            if a != b and len(wa) == 2 and len(wb) == 2 and wa[1].lower() == wb[1].lower() and \
+                    _FORMULA.match(wb[0]) and not _FORMULA.match(wa[0]):
+                out.append(f"{wa[0]} ({wb[0]}) {wa[1]}")
+                if wa[1].lower() in _COUNT_HEADS:
+                    out.append(f"{wa[0]} ({wb[0]}) {wa[1]}s")
+    return out
 
 
 class Gazetteer:

@@ -41,14 +41,19 @@ ORG_HEADS = {
     "Group", "Holdings", "Resources", "Mining", "Minerals", "Metals", "Materials", "Technologies",
     "Technology", "Magnetics", "Industries", "Chemicals", "Chemical", "Corp", "AG", "SA", "NV",
     "GmbH", "Bhd", "Committee", "Organization", "Organisation", "Forum", "Consortium", "Trust",
-    "Securities", "Earths", "Motors", "Electric", "Systems", "Laboratory", "Laboratories",
+    "Securities", "Earths", "Motors", "Electric", "Systems", "Laboratory", "Laboratories", "House",
+    # government bodies and analysts news cites (issue 14, round 4)
+    "Cabinet", "Parliament", "Congress", "Senate", "Embassy", "Court", "Board", "Directorate",
+    "Secretariat", "Assembly", "Intelligence", "Analytics", "Consulting", "Advisory", "Research", "Motor",
+    "Elements", "Mines", "Steel", "Ventures", "Logistics", "Earth",
 }
 FACILITY_HEADS = {"Mine", "Project", "Refinery", "Plant", "Facility", "Complex", "Mill", "Smelter",
-                  "Factory", "Hub"}
+                  "Factory", "Hub", "Deposit", "Works"}
 POLICY_HEADS = {"Act", "Law", "Regulations", "Regulation", "Rules", "Rule", "Order", "Proclamation",
                 "Framework", "Agreement", "Accord", "Plan", "Strategy", "Program", "Programme",
                 "Initiative", "Directive", "Decree", "Measures", "Catalogue", "Catalog", "List",
-                "Treaty", "Memorandum", "Pact", "Deal"}
+                "Treaty", "Memorandum", "Pact", "Deal", "Scheme", "Mechanism", "Roadmap", "Declaration",
+                "Guidelines", "Incentive", "Incentives", "Package", "Compact"}
 _FINANCE = {"Minerals", "Finance", "Financing", "Loan", "Credit", "Investment", "Funding", "Lending"}
 _CONNECT = {"of", "the", "and", "for", "on", "&", "de", "du", "des"}
 _LEAD_STOP = {
@@ -90,12 +95,27 @@ class NameHit:
     cue: str = "head"
 
 
+_BODY_OF = re.compile(r"(?:[A-Z][\w-]*\s+)*(?:Ministry|Department|Office|Commission|Committee|Agency|Bureau|"
+                      r"Council|Institute)\s+of\s+(?:the\s+)?[A-Z][\w-]*$")
+_COMMA_LIST = re.compile(r"(?:,[ \t]+[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*)?)+,?[ \t]+(?:and|&)[ \t]+[A-Z][\w-]*"
+                         r"(?:[ \t]+[A-Z][\w-]*)?")
+
+
+_ABROAD_BODY = re.compile(r"\b(?:Chamber|Embassy|Consulate|Delegation|Mission)\b")
+_IN_PLACE = re.compile(r"[ \t]+in[ \t]+(?:the[ \t]+)?[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*)?(?![\w-])")
+
+
 def _is_cap(tok: str) -> bool:
     return tok[:1].isupper() or (tok[:1].isdigit() and any(c.isupper() for c in tok))
 
 
 _SMALL_WORDS = _CONNECT | {"a", "an", "to", "in", "with", "at", "as", "by"}
 _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+#: a labelled field of a notice ("[Issuing Unit] National Security and Control Bureau"): its
+#: value is a name, not a headline
+_LABEL_LINE = re.compile(r"\s*\[[A-Z][\w ]{1,30}\]\s*[A-Z]")
 
 
 def _headline(sent: Sentence) -> bool:
@@ -188,6 +208,8 @@ def _classify(run: list[tuple[str, int, int]]) -> tuple[str, int] | None:
         if w in POLICY_HEADS or w in FACILITY_HEADS or w in ORG_HEADS:
             if w == "Earths" and (k == 0 or words[k - 1] != "Rare"):
                 continue
+            if w == "Earth" and (k < 2 or words[k - 1] != "Rare"):
+                continue  # "Jiangxi Rare Earth", "American Rare Earth": a firm, not "Rare Earth" alone
             qualified = k + 1 < len(words) and words[k + 1] in {"of", "on", "for"}
             if k == 0 and not qualified:
                 return None
@@ -248,6 +270,24 @@ _CUES += [
                r"customers|banks|lenders|investors|buyers|refiners|processors)\s+(?:such\s+as|including|like)\s+"
                r"([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,2})"),
 ]
+# an organisation right before a title and a person: "Iluka managing director Tom O'Leary",
+# "Benchmark's chief executive Simon Moores" (issue 14, round 4)
+_CUES += [
+    re.compile(r"(?<![\w.])((?!(?:The|A|An|Its|Their|Former|Then|Deputy|Acting|Interim|New)\b)[A-Z][\w&-]*"
+               r"(?:[ \t]+[A-Z][\w&-]*){0,2})(?:['’]s?)?[ \t]+(?:chief[ \t]+executive(?:[ \t]+officer)?|CEO|"
+               r"managing[ \t]+director|chairman|chairwoman|spokes(?:person|man|woman)|co-?founder|founder)"
+               r"[ \t]+[A-Z][a-z]+"),
+]
+# an apposition naming the kind: "AlixPartners, a consultancy,", "Solvay, the Belgian chemicals group"
+_KINDS_AFTER = (r"firm|company|miner|group|consultancy|bank|lender|fund|investor|producer|maker|manufacturer|"
+                r"developer|supplier|refiner|processor|think[ \t-]+tank|association|regulator|brokerage|"
+                r"trader|carmaker|automaker|conglomerate|start-?up|agency")
+_CUES += [
+    re.compile(r"(?<![\w.])(?<!\b[Ii]n )(?<!\b[Aa]t )(?<!\b[Oo]n )(?<!\bof )(?<!\bfrom )(?<!\bto )(?<!\bnear )"
+               r"((?!(?:The|A|An|Its|Their|Meanwhile|However|Separately|Also|But|And|In|On|At|For|"
+               r"Last|This|That|Today|Now|Earlier|Later|Still|Yet)\b)[A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){0,2})"
+               r",[ \t]+(?:a|an|the)[ \t]+(?:[a-zA-Z][\w-]*[ \t]+){0,3}(?:" + _KINDS_AFTER + r")s?\b"),
+]
 _CUE_NEEDS.update({_CUES[0].pattern: ("according to",), _CUES[3].pattern: ("spokes",),
                    _CUES[1].pattern: ("said", "says", "told", "reported", "warned", "added", "noted"),
                    _CUES[4].pattern: ("director", "analyst", "chief executive", "CEO", "head", "president",
@@ -257,7 +297,9 @@ _CUE_NEEDS.update({_CUES[0].pattern: ("according to",), _CUES[3].pattern: ("spok
                    _CUES[5].pattern: ("report",),
                    _CUES[6].pattern: ("told", "reported by", "quoted by", "cited by"),
                    _CUES[7].pattern: _ends_in_capitals,
-                   _CUES[8].pattern: ("such", "including", "like")})
+                   _CUES[8].pattern: ("such", "including", "like"),
+                   _CUES[9].pattern: ("chief", "CEO", "managing", "chairman", "chairwoman", "spokes", "founder"),
+                   _CUES[10].pattern: (", a ", ", an ", ", the ")})
 
 
 _LISTED_ITEM = r"([A-Z][\w&.-]*(?:[ -][A-Z][\w&.-]*)?)"
@@ -298,7 +340,7 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
     prefixes = gaz.index.facility_prefixes
     for sent in sentences:
         runs = _runs(text, sent.start, sent.end)
-        if not runs or _headline(sent):
+        if not runs or (_headline(sent) and not _LABEL_LINE.match(sent.text)):
             continue
         linked_end = -1
         for run in runs:
@@ -333,6 +375,8 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 continue
             if len(run) == 2 and run[1][0] == "Administration" and not run[0][0].isupper():
                 continue  # "Trump Administration": a government, not an organisation name
+            if run[cls[1]][0] == "House" and re.search(r"\b(?:at|in|outside|to)\s+(?:the\s+)?$", text[max(a - 12, 0):a]):
+                continue  # "signed … at the White House": the venue, not the office acting
             ctype, end = cls
             if end < 1 and ctype != "Firm":
                 continue
@@ -411,6 +455,25 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 continue
             add(a, b, "Firm", "listed")
             known.add(name)
+    # "Ministry of Economy, Trade and Industry": a comma list after "of" ends the name at "and X"
+    for h in list(hits):
+        if not any(o is h for o in hits):
+            continue  # swallowed by a name extended before it
+        if h.id is None and h.type == "Firm" and _BODY_OF.match(h.text):
+            more = _COMMA_LIST.match(text, h.end)
+            if more and not overlaps_graph(h.end, more.end()):
+                h.end = more.end()
+                h.text = text[h.start:h.end]
+                swallowed = [o for o in hits if o is not h and h.start <= o.start and o.end <= h.end]
+                hits[:] = [o for o in hits if not any(o is w for w in swallowed)]
+    # "European Chamber of Commerce in China", "the US Embassy in Beijing": a body abroad keeps its place
+    for h in hits:
+        if h.id is None and h.type == "Firm" and _ABROAD_BODY.search(h.text):
+            place = _IN_PLACE.match(text, h.end)
+            if place:
+                h.end = place.end()
+                h.text = text[h.start:h.end]
+                nested.update(idx for idx, m in inside_of(h.start, h.end) if m.type == "Country")
     # acronyms and names seen once count wherever they appear again
     extra: list[NameHit] = []
     taken = SpanIndex(hits)

@@ -120,20 +120,31 @@ arrangement truce accord pact memorandum""".split())
 #: stems every alternative of _EXPORTISH, _AGREE and "order|proclamation" contains, and those of
 #: each _NOUN_KINDS pattern (substring tests before the case-insensitive regexes: speed)
 _POLICY_STEMS = ("export", "control", "restrict", "curb", "licen", "agreement", "deal", "consensus", "framework",
-                 "arrangement", "truce", "accord", "pact", "order", "proclamation")
+                 "arrangement", "truce", "accord", "pact", "order", "proclamation", "law", "act", "regulation",
+                 "legislation", "decree", "plan", "strateg", "stockpile", "reserve")
 _NOUN_STEMS = [("executive", "eo"), ("proclamation",),
                ("control", "restriction", "curb", "ban", "licen", "measure"),
                ("agreement", "deal", "consensus", "framework", "arrangement", "truce", "accord", "pact", "memorandum",
-                "mou")]
+                "mou"),
+               ("law", "act", "regulation", "legislation", "decree"), ("plan", "strateg"), ("stockpile", "reserve")]
 _NOUN_KINDS = [
     (re.compile(r"\b(?:executive\s+order|EO)\b", re.I), {"regulation"}, "Executive Order"),
     (re.compile(r"\bproclamation\b", re.I), {"regulation", "tariff"}, "Proclamation"),
     (re.compile(r"\b(?:(?:export|trade)\s+)?(?:controls?|restrictions?|curbs?|bans?|licen[cs]ing\s+"
-                r"(?:regime|requirements?|rules?)|measures?)\b", re.I),
+                r"(?:regime|requirements?|rules?)|measures?|general\s+licen[cs]es?)\b", re.I),
      {"export-control", "ban", "licence", "quota", "suspension"}, None),
     (re.compile(r"\b(?:agreement|deal|consensus|framework|arrangement|truce|accord|pact|memorandum|MoU)\b", re.I),
      {"agreement"}, None),
+    # "A new EU law has set targets to … process 40% of the bloc's critical minerals needs"
+    (re.compile(r"\b(?:laws?|[Aa]ct|regulations?|legislation|decree)\b"), {"regulation"}, None),
+    (re.compile(r"\b(?:action\s+plan|plan|strategy)\b", re.I), {"strategy"}, None),
+    (re.compile(r"\b(?:stockpiles?|strategic\s+reserves?|reserves?)\b", re.I), {"stockpile"}, None),
 ]
+#: kinds (indices in _NOUN_KINDS) an issuer right before the noun names when it has one of them
+_BY_ISSUER_KINDS = {4, 5, 6}
+_ISSUER_BEFORE_NOUN = re.compile(r"(?:['’]s?)?\s+(?:(?:new|recent|landmark|flagship)\s+)?")
+_LAWISH = re.compile(r"\b(?:laws?|[Aa]ct|regulations?|legislation|decree|plan|strategy|stockpiles?|reserves?)\b",
+                     re.I)
 
 
 def _to_date(text: str) -> dt.date | None:
@@ -215,7 +226,8 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
         lowered = s.lower()
         if not has_any(lowered, _POLICY_STEMS):
             continue  # none of the words the tests below need (speed)
-        if not _EXPORTISH.search(s) and not _AGREE.search(s) and not re.search(r"(?i)order|proclamation", s):
+        if not _EXPORTISH.search(s) and not _AGREE.search(s) and not re.search(r"(?i)order|proclamation", s) \
+                and not _LAWISH.search(s):
             continue
         low = ""
         cues = None
@@ -228,6 +240,8 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
             if not low:
                 low = s.lower()
                 for m in by_sentence.get(k, []):  # words of names are not what a policy is about
+                    if m.type == "Material":
+                        continue  # … except the controlled items ("rare earth-related technologies")
                     a, b = m.start - sent.start, m.end - sent.start
                     low = low[:a] + " " * (b - a) + low[b:]
             if instruments & {"export-control"} and not _EXPORTISH.search(s):
@@ -242,7 +256,7 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
             pool = pools[kind]
             if not pool:
                 continue
-            dated = False
+            dated = resolved = False
             if cues is None:
                 cues = list(_DATE_CUE.finditer(s))
             for cue in cues:
@@ -271,8 +285,11 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 for e in chosen:
                     for n in near:
                         out.append(Ref(sent.start + n.start(), sent.start + n.end(), e.id, "descriptive"))
-            if dated:
+                        resolved = True
+            if dated and resolved:
                 continue
+            # a date that fits no policy is the statement's ("…, the minister said on Tuesday"):
+            # the sentence is read as undated
             # no date: an issuer named in the sentence, and a word of the policy's name that no
             # other policy of that issuer has ("superhard", "lithium", "raw")
             if any(abs(sidx - k) <= 2 for sidx in named_sentences):
@@ -291,6 +308,14 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
                     own = _own_words(gaz, e.id, c)
                     if own and any(_has_word(low, w) for w in own):
                         hits.append(e)
+                # "a new EU law", "the US stockpile": the issuer right before the noun, and the
+                # issuer has one policy of that kind
+                if kind in _BY_ISSUER_KINDS and not hits:
+                    known = [e for e in group if not (pub_year and str(e.properties["announced"])[:4] > pub_year)]
+                    if len(known) == 1 and any(
+                            m.id == c and _ISSUER_BEFORE_NOUN.fullmatch(s[m.end - sent.start:n.start()])
+                            for m in by_sentence.get(k, []) for n in nouns if m.end - sent.start <= n.start()):
+                        hits.append(known[0])
             n = nouns[0]
             for e in {h.id: h for h in hits}.values():
                 out.append(Ref(sent.start + n.start(), sent.start + n.end(), e.id, "descriptive"))

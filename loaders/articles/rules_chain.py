@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from loaders.articles import ownership as own
 from loaders.articles.records import Mention, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
 from loaders.articles.sentences import Sentence, has_any
@@ -28,18 +29,6 @@ _OPERATED_BY = re.compile(r"^\W*(?:\w+\W+){0,2}?(operated|owned|run|developed|bu
                           r"(?:is|was|are|were|has\s+been|have\s+been|is\s+being|are\s+being|will\s+be)\s+"
                           r"(?:(?:jointly|currently|now)\s+)?(operated|run|developed|built|"
                           r"constructed|managed)\s+by\s+(?:the\s+)?$", re.I)
-_STAKE = re.compile(r"\b(stake|equity|shares|preferred stock|interest)\b", re.I)
-_STAKE_VERB = re.compile(r"\b(tak\w*|took|acquir\w*|receiv\w*|hold\w*|bought|buy\w*|purchas\w*|"
-                         r"get|gets|obtain\w*)\b", re.I)
-_SHAREHOLDER = re.compile(r"\b(largest|biggest|major|top|controlling)\s+(shareholder|stakeholder|"
-                          r"owner)\s+(?:in|of)\b", re.I)
-_BECOME_OWNER = re.compile(r"\b(?:become|becomes|became|is|was)\s+(?:the\s+)?$")
-_OWNER_AFTER = re.compile(r"^['’]s?\s+(?:largest|biggest|major|top|controlling)\s+(?:shareholder|owner|stakeholder)\b", re.I)
-_SHARE_PCT = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|per ?cent|percent)\s+(?:stake|equity|interest|of the shares)"
-                        r"|(?:stake|interest)\s+of\s+(?:up\s+to\s+|about\s+|around\s+)?(\d+(?:\.\d+)?)\s?"
-                        r"(?:%|per ?cent|percent)", re.I)
-_STOCK_AFTER = re.compile(r"^['’]?s?\s+(?:convertible\s+)?(?:preferred\s+|common\s+)?(?:stock|shares|equity)\b",
-                          re.I)
 _SUPPLY_TO = re.compile(r"\b(suppl(?:y|ies|ied|ying)|supplier(?=s?\s+(?:[\w-]+\s+){0,3}?to\b)|sell\w*|sold|ship\w*|"
                         r"deliver\w*|export\w*)\b", re.I)
 _BUY_FROM = re.compile(r"\b(buy\w*|bought|purchas\w*|sourc\w*|procur\w*|offtake)\b", re.I)
@@ -67,8 +56,7 @@ _ATTRIBUTIVE_BEFORE = re.compile(r"(?i)\b(?:the|a|an|its|their|of|for|on|and|or|
                                  r"bought|ship\w*|deliver\w*|export\w*|import\w*|purchas\w*)\s+$")
 #: a country naming a plant's place, not an actor: "the US plant", "Malaysian refinery"
 _FACILITY_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}(?:plant|mine|facility|refinery|project|site|operations?)s?\b")
-#: stems the prefilters of rules_owns and rules_supplies need (a cheap test before their regexes)
-_OWNS_STEMS = ("tak", "took", "acquir", "receiv", "hold", "bought", "buy", "purchas", "get", "obtain", "own")
+#: stems the prefilter of rules_supplies needs (a cheap test before its regexes; OWNS: loaders.articles.ownership)
 _SUPPLY_STEMS = ("suppl", "sell", "sold", "ship", "deliver", "export", "buy", "bought", "purchas", "sourc",
                  "procur", "offtake")
 _SHARE_OF_CUE = re.compile(r"(?i)\baccount|\bsuppl")
@@ -128,15 +116,15 @@ def rules_operates(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
 def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
     s = sent.text
     low = s.lower()
-    if not has_any(low, _OWNS_STEMS):
+    if not has_any(low, own.OWNS_STEMS):
         return  # none of the words the tests below need (speed)
-    if not (_STAKE_VERB.search(s) or re.search(r"(?i)\bown|holder\b", s)):
+    if not (own.STAKE_VERB.search(s) or re.search(r"(?i)\bown|holder\b", s)):
         return
     owners = [m for m in ms if m.type in {"Firm", "Country"}]
     owned = [m for m in ms if m.type in {"Firm", "Facility"}]
     if not owners or not owned or len({m.id for m in owners + owned}) < 2:
         return
-    pct = _SHARE_PCT.search(s)
+    pct = own.SHARE_PCT.search(s)
     value = float(pct.group(1) or pct.group(2)) if pct else None
     share = value / 100 if value is not None and value <= 100 else None
     for o in owners:
@@ -149,13 +137,13 @@ def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> N
             if len(between) > 120 or any(oe <= q.start - sent.start < ts for q in owners
                                          if q.id not in (t.id, o.id)):
                 continue
-            stake = (_STAKE_VERB.search(between) and _STAKE.search(between)
+            stake = (own.STAKE_VERB.search(between) and own.STAKE.search(between)
                      and re.search(r"\b(in|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", between))
-            stock = _STAKE_VERB.search(between) and _STOCK_AFTER.match(s[te:te + 40])
+            stock = own.STAKE_VERB.search(between) and own.STOCK_AFTER.match(s[te:te + 40])
             direct = re.fullmatch(r"\s+(?:also\s+)?(?:owns|owned|acquired|has acquired|bought)\s+(?:the\s+)?",
                                   between)
-            reverse = _BECOME_OWNER.search(between[-40:]) and _OWNER_AFTER.match(s[te:te + 40])
-            if stake or stock or direct or reverse or _SHAREHOLDER.search(between):
+            reverse = own.BECOME_OWNER.search(between[-40:]) and own.OWNER_AFTER.match(s[te:te + 40])
+            if stake or stock or direct or reverse or own.SHAREHOLDER.search(between):
                 ctx.emit(o, "OWNS", t, i, os_, te, 0.7, "stake-in",
                          properties={"share": share if (stake or stock) else None})
 

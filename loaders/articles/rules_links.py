@@ -16,8 +16,12 @@
   to name after "Through its subsidiary, B,"), "A-owned B", "B, (which is) owned by A",
   "A completed the acquisition of B", "B's parent (company) A".
 
-Size (~420 lines): the seat, ownership and supply rules share the list, apposition and
+Size (~400 lines): the seat, ownership and supply rules share the list, apposition and
 "its" helpers and the speed prefilters; split by predicate they would import each other.
+
+The pair loops of the seat, ownership, supply and production-noun rules go through
+:func:`_ordered_pairs` (they differ only in which mentions may stand between the two ends);
+the OWNS patterns of this module and of :mod:`rules_chain` live in :mod:`ownership`.
 
 Every hit goes through :meth:`RuleContext.emit` (domain and range of the schema, negation and
 hedges), except conjuncts, which copy a checked hit to an entity of the same type.
@@ -26,7 +30,10 @@ hedges), except conjuncts, which copy a checked hit to an entity of the same typ
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
+from loaders.articles import ownership as own
 from loaders.articles.records import Mention, RelationHit, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
 from loaders.articles.sentences import Sentence, has_any
@@ -46,64 +53,56 @@ _APPOS_BEFORE_DEMONYM = re.compile(r"^" + _LEGAL_TAIL + r"(?:\s*\([^()]{0,30}\))
 _APPOS_BEFORE_COUNTRY = re.compile(r"^" + _LEGAL_TAIL + r"(?:\s*\([^()]{0,30}\))?\s*,\s+(?:(?:a|an|the)\s+)?$")
 _GRAPH_SEAT = re.compile(r"^\s+(?:in|of|from)\s+(?:the\s+)?$")
 
-_OWNED = r"(?:(?:wholly|majority|fully|partly|100\s?%)[- ]owned\s+|(?:\w+\s+)?)"
-_SUB = r"(?:subsidiar(?:y|ies)|unit|affiliate|arm|division)"
-_A_S_SUB_B = re.compile(rf"^['’]s?\s+{_OWNED}{_SUB}\s*,?\s+(?:the\s+)?$", re.I)
-_B_SUB_OF_A = re.compile(rf"^\s*,\s+(?:a|an|the)\s+{_OWNED}{_SUB}\s+of\s+(?:the\s+)?$", re.I)
-_ITS_SUB = re.compile(rf"\b(?:its|their)\s+(?:[\w.-]+\s+){{0,2}}?{_SUB}\s*,?\s+$", re.I)
-_A_OWNED_B = re.compile(r"^-(?:owned|controlled)\s+(?:[\w-]+\s+){0,3}$")
-_OWNED_BY = re.compile(r"^\s*,?\s+(?:which\s+is\s+|is\s+|was\s+)?(?:wholly\s+|majority[- ]|partly\s+|fully\s+)?"
-                       r"owned\s+by\s+(?:the\s+)?$")
-_ACQUIRED = re.compile(r"^\s+(?:has\s+|had\s+)?(?:completed|closed|finali[sz]ed)\s+(?:the|its)\s+(?:\$[\d.,]+\s+\w+\s+)?"
-                       r"(?:acquisition|takeover|purchase)\s+of\s+(?:the\s+)?$|^\s+(?:has\s+)?(?:took|taken)\s+over\s+$")
-_PCT_OF = re.compile(r"^\s+(?:now\s+|also\s+)?(?:owns|owned|holds|held|has|had|controls|acquired|bought|took)\s+(?:a\s+|an\s+)?"
-                     r"(?:about\s+|around\s+|nearly\s+|roughly\s+|almost\s+)?(\d+(?:\.\d+)?)\s?(?:%|per ?cent|percent)"
-                     r"\s+(?:stake\s+|interest\s+)?(?:of|in)\s+(?:the\s+)?$")
 _DEAL_WITH = re.compile(r"\b(?P<kind>supply|sales?|purchase|procurement)\s+(?:agreement|deal|contract|pact|arrangement)s?"
                         r"\s+with\s+(?:the\s+)?$", re.I)
 _PRODUCTION_AFTER = re.compile(r"\s+(?:production|output)\b")
-_WHICH_OWNS = re.compile(r"^\s*,\s+which\s+(?:also\s+|now\s+)?(?:owns|controls|acquired|bought|(?:holds|has|took|acquired)\s+(?:a\s+)?(?:[\w%.-]+\s+){0,2}"
-                         r"(?:stake|interest)\s+in)\s+(?:(?:a\s+|an\s+)?(?:about\s+|around\s+)?\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)\s+"
-                         r"(?:stake\s+|interest\s+)?(?:of|in)\s+)?(?:the\s+)?$", re.I)
-_OWNER_OF = re.compile(r"^\s*,\s+(?:the|a|an|its)\s+(?:largest\s+|biggest\s+|major\s+|majority\s+|controlling\s+|sole\s+|new\s+)?"
-                       r"(?:shareholder|owner|stakeholder|parent(?:\s+company)?)\s+(?:of|in)\s+(?:the\s+)?$", re.I)
-_OWNER_S = re.compile(r"['’]s?\s+(?:largest\s+|biggest\s+|major\s+|majority\s+|controlling\s+|sole\s+|new\s+)?"
-                      r"(?:shareholder|owner|stakeholder|parent(?:\s+company)?)\b", re.I)
-_IN_WHICH = re.compile(r"^\s*,\s+in\s+which\s+$")
-_HOLDS_STAKE = re.compile(r"\s+(?:now\s+|also\s+)?(?:holds|has|owns|took|acquired|bought)\s+(?:a|an)\s+(?:[\w%.-]+\s+){0,3}"
-                          r"(?:stake|interest|shareholding)\b")
-_JV_OF = re.compile(r"^\s*(?:,\s+)?(?:is\s+|was\s+)?(?:a|an|the)\s+(?:[\w-]+\s+){0,2}joint\s+venture\s+"
-                    r"(?:between|of|by|owned\s+by)\s+(?:the\s+)?$", re.I)
-_STAKE_NOUN = re.compile(r"^['’]s?\s+(?:(?:about\s+|around\s+|nearly\s+)?\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)\s+|"
-                         r"(?:new\s+|minority\s+|majority\s+|controlling\s+|equity\s+|indirect\s+|direct\s+)+)?"
-                         r"(?:stake|shareholding|holding|equity\s+interest|interest|ownership)\s+in\s+(?:the\s+)?$", re.I)
-_HAS_STAKE = re.compile(r"^\s+(?:now\s+|also\s+|still\s+)?(?:has|had|have|holds|held|owns|retains|keeps|took|acquired|bought)\s+"
-                        r"(?:a|an)\s+(?:[\w%.-]+\s+){0,3}(?:stake|interest|shareholding)\s+in\s+(?:the\s+)?$", re.I)
-_IS_OWNER_OF = re.compile(r"^\s+(?:is|was|became|becomes|remains)\s+(?:now\s+)?(?:the|a|an|its)\s+(?:largest\s+|biggest\s+|"
-                          r"major\s+|majority\s+|controlling\s+|sole\s+|new\s+)?(?:shareholder|owner|stakeholder|"
-                          r"parent(?:\s+company)?)\s+(?:of|in)\s+(?:the\s+)?$", re.I)
-_IS_SUB_OF = re.compile(rf"^\s+(?:is|was|became|becomes|remains)\s+(?:now\s+)?(?:a|an|the)\s+{_OWNED}{_SUB}\s+of\s+(?:the\s+)?$", re.I)
-_PCT_OWNED_BY = re.compile(r"^\s*,?\s+(?:which\s+is\s+|is\s+|was\s+)?(?:about\s+)?\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)"
-                           r"[- ]owned\s+by\s+(?:the\s+)?$", re.I)
-_OWNER_AFTER_B = re.compile(r"^['’]s?\s+(?:largest\s+|biggest\s+|major\s+|majority\s+|controlling\s+|sole\s+|new\s+)?"
-                            r"(?:shareholder|owner|parent(?:\s+company)?)\s*,?\s+(?:the\s+)?$", re.I)
-_STATE_OWNED = re.compile(r"^(?:['’]s)?\s+(?:[a-z][\w-]*\s+)?(?:state|government)[- ](?:owned|controlled|run)\s+(?:[a-z][\w-]*\s+){0,2}$")
-#: a superset of the words the OWNS patterns need, to skip sentences without any (speed)
-_OWNS_WORDS = ("subsidiar", "unit", "affiliate", "arm", "division", "owned", "controlled", "acqui", "takeover",
-               "purchase", "took", "taken", "%", "cent", "own", "control", "bought", "stake", "interest", "holder",
-               "parent", "holding", "venture", "run")
-#: the same for the SUPPLIES patterns
+#: where the end-anchored "its subsidiary" / "its customers" searches may start
 _ITS_WORD = re.compile(r"(?i)\b(?:its|their)\b")
-_SUB_WORD = re.compile(r"(?i)subsidiar|unit|affiliate|arm|division")
 _DEAL_KIND_WORD = re.compile(r"(?i)supply|sale|purchase|procurement")
+#: a superset of the words the SUPPLIES patterns need, to skip sentences without any (speed)
 _SUPPLY_WORDS = ("suppl", "provid", "customer", "client", "buyer", "offtake", "receiv", "get", "obtain")
-_PARENT = re.compile(r"^['’]s?\s+parent(?:\s+company)?\s*,?\s+$", re.I)
 
 
 #: rules that read a possessive or a pre-modifier: its scope over a list is ambiguous
 #: ("the Australian government's Strategy and the G7 Plan", "Australia's Lynas and MP")
 _NOT_SPREAD = {"possessive-issuer", "country-firm", "country-s-facility", "its-facility",
                "possessive-facility", "described-facility-owner", "known-location"}
+
+
+class _Partner(NamedTuple):
+    """One mention paired with an anchor by :func:`_ordered_pairs` (spans relative to the sentence)."""
+
+    m: Mention
+    start: int
+    end: int
+    gap: str  # the sentence text between the two mentions
+    first: bool  # ``m`` stands before the anchor
+
+
+def _ordered_pairs(anchor: Mention, others: list[Mention], sent: Sentence, *,
+                   before: Sequence[Mention] | None = None,
+                   after: Sequence[Mention] | None = None) -> Iterator[_Partner]:
+    """The mentions of ``others`` (in their order, other entities than ``anchor``'s) that stand
+    wholly before or wholly after ``anchor`` with no mention of a blocking list starting between
+    the two. ``before`` blocks the partners that stand before the anchor, ``after`` those after
+    it; ``None`` (the default) leaves out that side altogether, an empty list blocks nothing.
+    Overlapping mentions are never paired. The rules differ only in what may stand between
+    the two ends ("A, a unit of B" allows no other firm; "Lynas' NdPr production" anything).
+    """
+    s, off = sent.text, sent.start
+    xs, xe = anchor.start - off, anchor.end - off
+    for m in others:
+        if m.id == anchor.id:
+            continue
+        ms, me = m.start - off, m.end - off
+        if me <= xs:
+            if before is None or any(me <= o.start - off < xs for o in before):
+                continue
+            yield _Partner(m, ms, me, s[me:xs], True)
+        elif xe <= ms:
+            if after is None or any(xe <= o.start - off < ms for o in after):
+                continue
+            yield _Partner(m, ms, me, s[xe:ms], False)
 
 
 def _anchored(rx: re.Pattern[str], s: str, starts: list[int], end: int) -> re.Match[str] | None:
@@ -203,17 +202,15 @@ def rules_hq_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -
     firms = [m for m in ms if m.type == "Firm" and not m.id.startswith("candidate:")
              and not firm_is_agency(ctx.gaz, m.id)]
     seats = ctx.gaz.index.hq
+    # "Country … Firm": no firm or facility between them; "Firm … Country": no country either
+    block_before = [o for o in ms if o.type in {"Firm", "Facility"}]
+    block_after = [o for o in ms if o.type in {"Firm", "Country", "Facility"}]
     for f in firms:
         fs, fe = rel_span(f, sent)
-        for c in countries:
-            cs, ce = rel_span(c, sent)
-            if ce <= fs:
-                if c.flag != "demonym" and _BASED.match(s[ce:fs]) and not any(
-                        ce <= o.start - sent.start < fs for o in ms if o.type in {"Firm", "Facility"}):
+        for c, cs, ce, gap, first in _ordered_pairs(f, countries, sent, before=block_before, after=block_after):
+            if first:
+                if c.flag != "demonym" and _BASED.match(gap):
                     ctx.emit(f, "HEADQUARTERED_IN", c, i, cs, fe, 0.7, "country-based-firm", local=True)
-                continue
-            gap = s[fe:cs]
-            if any(fe <= o.start - sent.start < cs for o in ms if o.type in {"Firm", "Country", "Facility"}):
                 continue
             if c.flag == "demonym" and _APPOS_BEFORE_DEMONYM.match(gap) and \
                     re.match(r"\s+[a-z]", s[ce:ce + 3]):
@@ -236,7 +233,7 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
     """OWNS from ownership nouns and phrases (see the module docstring)."""
     s = sent.text
     low = s.lower()
-    if not has_any(low, _OWNS_WORDS):
+    if not has_any(low, own.OWNS_WORDS):
         return  # every pattern below needs one of these words (speed)
     firms = [m for m in ms if m.type == "Firm"]
     owned = [m for m in ms if m.type in {"Firm", "Facility"}]
@@ -245,48 +242,39 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
     owners = firms + [m for m in ms if m.type == "Country"]
     # the end-anchored "its subsidiary" search is costly: only when its words are in the sentence
     its_at = [m.start() for m in _ITS_WORD.finditer(s)]
-    its_sub_possible = bool(its_at) and _SUB_WORD.search(s) is not None
+    its_sub_possible = bool(its_at) and own.SUB_WORD.search(s) is not None
     for b in owned:
         bs, be = rel_span(b, sent)
-        for a in owners:
-            if a.id == b.id:
-                continue
-            as_, ae = rel_span(a, sent)
-            if ae <= bs:
-                gap = s[ae:bs]
-                if any(ae <= o.start - sent.start < bs for o in owned if o is not b):
-                    continue
-                pct = _PCT_OF.match(gap)
+        # "A … B": no other firm or facility between; "B … A": no other firm
+        for a, as_, ae, gap, first in _ordered_pairs(b, owners, sent, before=owned, after=firms):
+            if first:
+                pct = own.PCT_OF.match(gap)
                 if pct and float(pct.group(1)) <= 100:
                     ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "owns-percent-of",
                              properties={"share": round(float(pct.group(1)) / 100, 4)})
-                elif _A_S_SUB_B.match(gap) or _A_OWNED_B.match(gap) or _ACQUIRED.match(gap):
-                    ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "owner-noun", local=_ACQUIRED.match(gap) is None)
-                elif _STAKE_NOUN.match(gap):  # "Shenghe's 8% stake in MP Materials"
+                elif own.A_S_SUB_B.match(gap) or own.A_OWNED_B.match(gap) or own.ACQUIRED.match(gap):
+                    ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "owner-noun", local=own.ACQUIRED.match(gap) is None)
+                elif own.STAKE_NOUN.match(gap):  # "Shenghe's 8% stake in MP Materials"
                     ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "possessive-stake", local=True)
-                elif a.type == "Country" and _STATE_OWNED.match(gap):  # "Chinese state-owned miner X"
+                elif a.type == "Country" and own.STATE_OWNED.match(gap):  # "Chinese state-owned miner X"
                     ctx.emit(a, "OWNS", b, i, as_, be, 0.65, "state-owned", local=True)
-                elif _HAS_STAKE.match(gap) or _IS_OWNER_OF.match(gap):
+                elif own.HAS_STAKE.match(gap) or own.IS_OWNER_OF.match(gap):
                     ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "has-stake-in")
-                elif _WHICH_OWNS.match(gap) or _OWNER_OF.match(gap):
+                elif own.WHICH_OWNS.match(gap) or own.OWNER_OF.match(gap):
                     ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "owner-which-owns", local=True)
-                elif re.fullmatch(r"\s*,\s+", gap) and _OWNER_S.match(s, be):
+                elif re.fullmatch(r"\s*,\s+", gap) and own.OWNER_S.match(s, be):
                     # "Shenghe, MP Materials' largest shareholder, …"
                     ctx.emit(a, "OWNS", b, i, as_, be + 40, 0.7, "owner-apposition", local=True)
-            elif be <= as_:
-                gap = s[be:as_]
-                if any(be <= o.start - sent.start < as_ for o in firms if o is not a):
-                    continue
-                if (_IN_WHICH.match(gap) and _HOLDS_STAKE.match(s, ae)) or _JV_OF.match(gap) or \
-                        _PCT_OWNED_BY.match(gap) or _OWNER_AFTER_B.match(gap):
-                    ctx.emit(a, "OWNS", b, i, bs, ae + 40, 0.7, "in-which-owner", local=True)
-                elif _IS_SUB_OF.match(gap):  # "Less Common Metals is a unit of USA Rare Earth"
-                    ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "is-unit-of")
-                elif _B_SUB_OF_A.match(gap) or _OWNED_BY.match(gap):
-                    ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "owned-by-noun", local=True)
-                elif _PARENT.match(gap):
-                    ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "parent-of", local=True)
-        its = _anchored(_ITS_SUB, s, its_at, bs) if b.type == "Firm" and its_sub_possible else None
+            elif (own.IN_WHICH.match(gap) and own.HOLDS_STAKE.match(s, ae)) or own.JV_OF.match(gap) or \
+                    own.PCT_OWNED_BY.match(gap) or own.OWNER_AFTER_B.match(gap):
+                ctx.emit(a, "OWNS", b, i, bs, ae + 40, 0.7, "in-which-owner", local=True)
+            elif own.IS_SUB_OF.match(gap):  # "Less Common Metals is a unit of USA Rare Earth"
+                ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "is-unit-of")
+            elif own.B_SUB_OF_A.match(gap) or own.OWNED_BY.match(gap):
+                ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "owned-by-noun", local=True)
+            elif own.PARENT.match(gap):
+                ctx.emit(a, "OWNS", b, i, bs, ae, 0.7, "parent-of", local=True)
+        its = _anchored(own.ITS_SUB, s, its_at, bs) if b.type == "Firm" and its_sub_possible else None
         if its:
             pool = [f for f in reversed(firms) if f.end - sent.start <= its.start()]
             if re.match(r"\s*Through\b", s[:its.start()], re.I) or not pool:
@@ -347,9 +335,8 @@ def rules_production_nouns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Me
     products = [m for m in ms if m.type in {"Material", "Element"}]
     for p in makers:
         ps, pe = rel_span(p, sent)
-        for q in products:
-            qs, qe = rel_span(q, sent)
-            if qs < pe or not re.fullmatch(r"['’]s?\s+(?:[a-z][\w-]*\s+){0,2}", s[pe:qs]):
+        for q, _qs, qe, gap, _first in _ordered_pairs(p, products, sent, after=()):
+            if not re.fullmatch(r"['’]s?\s+(?:[a-z][\w-]*\s+){0,2}", gap):
                 continue
             tail = _PRODUCTION_AFTER.match(s, qe)
             if tail is None:
@@ -388,25 +375,18 @@ def rules_supplies_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
     its_at = [m.start() for m in _ITS_WORD.finditer(s)]
     for b in actors:
         bs, be = rel_span(b, sent)
-        for a in actors:
-            if a.id == b.id:
-                continue
-            as_, ae = rel_span(a, sent)
-            if ae <= bs:
-                if any(ae <= o.start - sent.start < bs for o in actors if o is not b and o is not a):
-                    continue
-                gap = s[ae:bs]
-                if _SUPPLY_DIRECT.match(gap) and not re.match(r"['’]s?\s", s[be:be + 3]):
-                    ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "a-supplies-b")
-                elif _RECEIVES_FROM.match(gap) and a.type != "Facility" and b.type != "Facility":
-                    ctx.emit(b, "SUPPLIES", a, i, as_, be, 0.65, "receives-from")
-                elif _CUSTOMERS.match(gap):
-                    ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "customers-include", local=True)
-                elif _IS_SUPPLIER.match(gap) and \
-                        re.match(r"['’]s?\s+(?:[\w-]+\s+){0,3}suppliers?\b", s[be:]):
-                    ctx.emit(a, "SUPPLIES", b, i, as_, be + 40, 0.7, "is-b-s-supplier", local=True)
-                elif _SUPPLIER_OF_B.match(gap):  # "B's main supplier, A": here a is B
-                    ctx.emit(b, "SUPPLIES", a, i, as_, be, 0.7, "b-s-supplier", local=True)
+        for a, as_, _ae, gap, _first in _ordered_pairs(b, actors, sent, before=actors):  # "A … B", no actor between
+            if _SUPPLY_DIRECT.match(gap) and not re.match(r"['’]s?\s", s[be:be + 3]):
+                ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "a-supplies-b")
+            elif _RECEIVES_FROM.match(gap) and a.type != "Facility" and b.type != "Facility":
+                ctx.emit(b, "SUPPLIES", a, i, as_, be, 0.65, "receives-from")
+            elif _CUSTOMERS.match(gap):
+                ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "customers-include", local=True)
+            elif _IS_SUPPLIER.match(gap) and \
+                    re.match(r"['’]s?\s+(?:[\w-]+\s+){0,3}suppliers?\b", s[be:]):
+                ctx.emit(a, "SUPPLIES", b, i, as_, be + 40, 0.7, "is-b-s-supplier", local=True)
+            elif _SUPPLIER_OF_B.match(gap):  # "B's main supplier, A": here a is B
+                ctx.emit(b, "SUPPLIES", a, i, as_, be, 0.7, "b-s-supplier", local=True)
         its = _anchored(_ITS_CUSTOMER, s, its_at, bs) if its_at and b.type in {"Firm", "Country"} else None
         if its:
             pool = [f for f in reversed(actors) if f.type == "Firm" and f.end - sent.start <= its.start()]

@@ -1,0 +1,149 @@
+"""Issue 14, round 4: generic ways news names materials and policies (against the graph of data/)."""
+
+from __future__ import annotations
+
+from loaders.articles import Gazetteer
+from loaders.articles.gazetteer import material_forms
+from tests.articles.test_references import extract, triples
+
+
+def _ids(gaz: Gazetteer, text: str) -> list[tuple[str, str]]:
+    return [(m.text, m.id) for m in extract(gaz, text).mentions]
+
+
+class TestMaterialForms:
+    def test_variants_of_names(self) -> None:
+        forms = set(f.lower() for f in material_forms(["Separated rare-earth oxides", "NdPr oxide", "neodymium-praseodymium oxide",
+                                    "Mixed rare-earth concentrate", "NdFeB magnet alloy", "HREE ionic clay",
+                                    "rare-earth compounds and metals"]))  # (the matcher is case-free)
+        assert {"separated oxides", "separated rare earth oxides", "ndpr oxides",
+                "neodymium praseodymium oxide", "neodymium-praseodymium (ndpr) oxide", "rare-earth concentrate",
+                "rare earth concentrates", "magnet alloy"} <= forms
+        # an all-capitals abbreviation is not a formula; a coordinated name gets no variants
+        assert "ionic clay" not in forms and "rare earth compounds and metals" not in forms
+        assert all(len(f.split()) >= 2 for f in forms)
+
+    def test_plurals_hyphens_and_short_forms_in_text(self, gaz: Gazetteer) -> None:
+        assert _ids(gaz, "The plant makes separated oxides and NdPr oxides.") == [
+            ("separated oxides", "material:separated-reo"), ("NdPr oxides", "material:ndpr-oxide")]
+        assert _ids(gaz, "It will produce rare-earth oxides and magnet alloy.") == [
+            ("rare-earth oxides", "material:separated-reo"), ("magnet alloy", "material:ndfeb-alloy")]
+        assert ("Neodymium-praseodymium (NdPr) oxide", "material:ndpr-oxide") in \
+            _ids(gaz, "Neodymium-praseodymium (NdPr) oxide prices rose.")
+        assert ("rare earth concentrate", "material:mixed-re-concentrate") in \
+            _ids(gaz, "Arafura will ship rare earth concentrate from Nolans.")
+
+    def test_technologies_are_the_controlled_material_and_still_describe_the_policy(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "China's Ministry of Commerce imposed export controls on rare earth-related technologies "
+                         "on October 9.", published="2025-10-10")
+        assert "material:ree-processing-technology" in x.entity_ids()
+        assert ("policy:cn-mofcom-2025-62", "TARGETS", "material:ree-processing-technology") in triples(x)
+
+
+class TestPolicyForms:
+    def test_floor_price_and_a_purchase_of_all_output_name_the_deals(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The Defense Department sets a ten-year floor price of $110 per kilogram for MP Materials' "
+                         "NdPr products. For ten years the Defense Department will buy all the magnets from "
+                         "MP Materials' planned 10X plant.", published="2025-07-20")
+        assert {"policy:us-dod-2025-mp-ndpr-price-floor", "policy:us-dod-2025-mp-10x-offtake"} <= set(x.entity_ids())
+        # a mention only: the dev gold does not annotate these deals' issuer and beneficiary
+        assert not {t for t in triples(x) if t[0].startswith("policy:")}
+
+    def test_parties_in_the_sentence_before_or_the_beneficiary_alone(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "MP Materials announced a partnership with the U.S. Department of Defense. "
+                         "The agreement includes a 10-year magnet offtake agreement.", published="2025-07-20")
+        assert "policy:us-dod-2025-mp-10x-offtake" in x.entity_ids()
+        x = extract(gaz, "One key component is a price floor of $110 per kilogram for MP Materials' NdPr products.",
+                    published="2025-07-20")
+        assert "policy:us-dod-2025-mp-ndpr-price-floor" in x.entity_ids()
+        # a loan needs its lender in view: the beneficiary alone does not pick one
+        x = extract(gaz, "MP Materials expects to receive a $150 million loan.", published="2025-07-20")
+        assert not [m for m in x.mentions if m.type == "Policy"]
+
+    def test_a_date_that_fits_no_policy_is_the_statements(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Malaysia will ban exports of rare earth raw materials, the minister said on Tuesday.",
+                    published="2023-10-24")
+        assert "policy:my-2024-raw-ree-export-ban" in x.entity_ids()
+
+    def test_the_one_law_of_an_issuer(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "A new EU law has set targets to mine 10% and recycle 25% of the bloc's critical minerals "
+                         "needs.", published="2024-08-01")
+        assert "policy:eu-2024-1252-crma" in x.entity_ids()
+        # an issuer with several regulations: no guess
+        x = extract(gaz, "A new Chinese regulation took effect.", published="2025-08-01")
+        assert not [m for m in x.mentions if m.type == "Policy"]
+
+
+class TestMoreMaterialForms:
+    def test_permanent_magnets_and_shared_heads(self, gaz: Gazetteer) -> None:
+        assert _ids(gaz, "NdFeB permanent magnets and samarium-cobalt permanent magnets.") == [
+            ("NdFeB permanent magnets", "material:ndfeb-magnet"),
+            ("samarium-cobalt permanent magnets", "material:smco-magnet")]
+        assert _ids(gaz, "It makes dysprosium and terbium oxides and samarium, dysprosium and terbium metals.") == [
+            ("dysprosium", "material:dy-oxide"), ("terbium oxides", "material:tb-oxide"),
+            ("samarium", "material:sm-metal"), ("dysprosium", "material:dy-metal"),
+            ("terbium metals", "material:tb-metal")]
+        # without the shared head the elements stay elements
+        assert _ids(gaz, "Exports of dysprosium and terbium fell.") == [
+            ("dysprosium", "element:Dy"), ("terbium", "element:Tb")]
+
+    def test_an_issuers_one_stockpile(self, gaz: Gazetteer) -> None:
+        assert "policy:au-2025-critical-minerals-strategic-reserve" in \
+            extract(gaz, "Australia's strategic reserve will hold rare earths.", published="2025-12-01").entity_ids()
+
+
+class TestSpellingsLicencesAndOffices:
+    def test_american_spelling_of_a_british_name_and_general_licences(self, gaz: Gazetteer) -> None:
+        assert ("general licenses for rare earth exports", "policy:cn-mofcom-2025-general-licences") in \
+            _ids(gaz, "China said it would issue general licenses for rare earth exports.")
+        assert ("general licences", "policy:cn-mofcom-2025-general-licences") in \
+            _ids(gaz, "MOFCOM said it will grant general licences to European firms.")
+
+    def test_the_white_house_acting_is_an_organisation_not_the_venue(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The White House described the agreement as a framework.")
+        assert [c.name for c in x.candidates] == ["White House"]
+        x = extract(gaz, "The two leaders signed an agreement at the White House on Monday.")
+        assert not x.candidates
+
+    def test_government_bodies_and_analysts_by_their_head(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "India's Union Cabinet approved the scheme on Wednesday.")
+        assert [c.name for c in x.candidates] == ["Union Cabinet"]
+        x = extract(gaz, "Analysts at Adamas Intelligence expect demand to double.")
+        assert [c.name for c in x.candidates] == ["Adamas Intelligence"]
+
+    def test_more_heads_for_facilities_and_policies(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The Kvanefjeld Deposit is in review.")
+        assert [(c.type, c.name) for c in x.candidates] == [("Facility", "Kvanefjeld Deposit")]
+        x = extract(gaz, "The Production Linked Incentive was launched.")
+        assert [(c.type, c.name) for c in x.candidates] == [("Policy", "Production Linked Incentive")]
+
+    def test_a_labelled_notice_field_is_read_as_a_name(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "[Issuing Unit] National Security and Control Bureau\n[Issuing Date] October 9, 2025\n")
+        assert [(c.type, c.name) for c in x.candidates] == [("Firm", "National Security and Control Bureau")]
+
+    def test_an_organisation_before_a_title_and_a_person(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Benchmark's chief executive Simon Moores said prices would rise.")
+        assert [(c.type, c.name) for c in x.candidates] == [("Firm", "Benchmark")]
+        assert not extract(gaz, "Former chief executive John Smith left.").candidates
+
+    def test_ministries_with_comma_lists(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Japan's Ministry of Economy, Trade and Industry said it would fund the plant.")
+        assert "firm:jp-meti" in x.entity_ids() and not x.candidates
+        x = extract(gaz, "Australia's Department of Industry, Science and Resources said the plan was on track.")
+        assert [c.name for c in x.candidates] == ["Department of Industry, Science and Resources"]
+
+    def test_an_apposition_naming_the_kind(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "AlixPartners, a consultancy, estimated the losses.")
+        assert [(c.type, c.name) for c in x.candidates] == [("Firm", "AlixPartners")]
+        # a place before the apposition is not an organisation
+        assert not extract(gaz, "In Texas, a US company builds magnets.").candidates
+
+    def test_a_body_abroad_keeps_its_place(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The European Chamber of Commerce in China said members were short of magnets.")
+        assert [c.name for c in x.candidates] == ["European Chamber of Commerce in China"]
+        assert "country:CN" not in x.entity_ids()  # part of the name
+
+    def test_a_firm_named_rare_earth(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Jiangxi Rare Earth signed a deal.")
+        assert [c.name for c in x.candidates] == ["Jiangxi Rare Earth"]
+        assert not extract(gaz, "Rare Earth prices rose.").candidates
