@@ -225,6 +225,13 @@ class ResultCache:
     Each store owns its cache (:attr:`Store.results`), so two stores never share results, and
     a change of :attr:`Store.revision` empties it. Callers get deep copies: mutating a result
     cannot change what the next caller sees.
+
+    One computation per key and revision at a time: callers asking for a result that another
+    thread is computing wait for it instead of computing it again. Without that, every
+    concurrent request recomputed an expensive analysis whenever the revision moved (Neo4j's
+    once a minute): 64 concurrent SPOF requests on a loaded API became 64 whole-graph reads at
+    once, stalling the server for seconds (bench/README.md, issue 18, round 4). If the
+    computation fails, each waiting caller computes for itself (and gets its own error).
     """
 
     def __init__(self, size: int = 128) -> None:
@@ -232,6 +239,7 @@ class ResultCache:
         self._revision: int | None = None
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[tuple[int, Hashable], threading.Event] = {}
 
     def get_or_compute(self, key: Hashable, revision: int | None, compute: Callable[[], Any]) -> Any:
         """The cached result for ``key`` at ``revision``, else ``compute()`` (stored when
@@ -245,13 +253,28 @@ class ResultCache:
             elif key in self._items:
                 self._items.move_to_end(key)
                 return copy.deepcopy(self._items[key])
-        result = compute()
-        with self._lock:
-            if revision == self._revision:
-                self._items[key] = copy.deepcopy(result)
-                while len(self._items) > self.size:
-                    self._items.popitem(last=False)
-        return result
+            done = self._computing.get((revision, key))
+            leader = done is None
+            if done is None:
+                done = self._computing[(revision, key)] = threading.Event()
+        if not leader:
+            done.wait()
+            with self._lock:
+                if revision == self._revision and key in self._items:
+                    return copy.deepcopy(self._items[key])
+            return compute()  # the computation failed, or the revision moved on meanwhile
+        try:
+            result = compute()
+            with self._lock:
+                if revision == self._revision:
+                    self._items[key] = copy.deepcopy(result)
+                    while len(self._items) > self.size:
+                        self._items.popitem(last=False)
+            return result
+        finally:
+            with self._lock:
+                del self._computing[(revision, key)]
+            done.set()
 
 
 class Store(ABC):
