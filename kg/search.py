@@ -16,8 +16,8 @@ from functools import lru_cache
 from kg.model import Entity
 from kg.types import normalize_name
 
-__all__ = ["TYPE_WEIGHT", "NAME_CODES", "name_strings", "search_keys", "search_text", "matches_text", "score_keys", "score_name",
-           "rank", "lucene_contains_query", "lucene_phrase"]
+__all__ = ["TYPE_WEIGHT", "NAME_CODES", "name_strings", "search_keys", "search_text", "matches_text",
+           "score_keys", "score_name", "rank", "lucene_contains_query", "lucene_phrase"]
 
 #: Sources match queries through their titles; they rank below the things they describe.
 TYPE_WEIGHT: dict[str, float] = {"Source": 0.6}

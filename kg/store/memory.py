@@ -368,7 +368,6 @@ class MemoryStore(Store):
         hits.sort(key=lambda h: (-h.score, h.name, h.id))
         return hits[:limit]
 
-
     def _search_candidates(self, words: list[str]) -> list[int]:
         """Indexes (into ``_search_keys``) of the entities whose search text holds one of
         ``words`` as a substring — :func:`kg.search.matches_text` for all of them at once: one
