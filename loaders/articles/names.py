@@ -307,6 +307,22 @@ _LISTED_AFTER = re.compile(r"(?:,\s*|\s+and\s+|,\s+and\s+)" + _LISTED_ITEM + r"(
 _LISTED_BEFORE = re.compile(_LISTED_ITEM + r"(?:,\s*|\s+and\s+|,\s+and\s+)$")
 
 
+_JOINERS = {"and", "&", "or"}
+
+
+def _coordinated_firms(run: list[tuple[str, int, int]], inside: list[Any]) -> bool:
+    """Whether a capitalised run that starts like a facility's longer name is two firms joined
+    instead: "Phoenix Tailings and Energy Fuels" (a graph firm after the joiner), or "Phoenix
+    Tailings and Acme" (the two prefix words are a graph firm's whole name, then a joiner)."""
+    joins = [a for word, a, _ in run[2:] if word in _JOINERS]
+    if not joins:
+        return False
+    if any(m.type == "Firm" and m.start > joins[0] for m in inside):
+        return True
+    return run[2][0] in _JOINERS and any(
+        m.type == "Firm" and m.start == run[0][1] and m.end == run[1][2] for m in inside)
+
+
 def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                mentions: list[Any]) -> tuple[list[NameHit], set[int]]:
     """Candidates and graph-linked names found by form; and the indexes of ``mentions``
@@ -348,7 +364,7 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
             inside = overlaps_graph(a, b)
             # a facility named by a longer form of its name: the run is that facility
             if len(run) >= 3 and (run[0][0], run[1][0]) in prefixes and \
-                    not any(m.type == "Facility" for m in inside):
+                    not any(m.type == "Facility" for m in inside) and not _coordinated_firms(run, inside):
                 fid = prefixes[(run[0][0], run[1][0])]
                 hits.append(NameHit(a, b, text[a:b], "Facility", fid, cue="prefix"))
                 for idx, _m in inside_of(a, b):

@@ -147,3 +147,24 @@ class TestSpellingsLicencesAndOffices:
         x = extract(gaz, "Jiangxi Rare Earth signed a deal.")
         assert [c.name for c in x.candidates] == ["Jiangxi Rare Earth"]
         assert not extract(gaz, "Rare Earth prices rose.").candidates
+
+
+class TestFacilityPrefixes:
+    """A capitalised run that starts with the first two words of a facility's longer name is
+    that facility ("Phoenix Tailings Exeter facility") — unless it is two firms joined."""
+
+    def test_two_firms_joined_are_not_a_facility(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Phoenix Tailings and Energy Fuels signed a supply deal.")
+        assert x.entity_ids() == ["firm:energy-fuels", "firm:phoenix-tailings"]
+        x = extract(gaz, "Noveon Magnetics and MP Materials signed a deal.")
+        assert x.entity_ids() == ["firm:mp-materials", "firm:noveon"]
+
+    def test_a_graph_firm_and_an_unknown_name_are_not_a_facility(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Phoenix Tailings and Acme Magnets signed a supply deal.")
+        assert x.entity_ids() == ["firm:phoenix-tailings"]
+        assert [c.name for c in x.candidates] == ["Acme Magnets"]
+
+    def test_the_longer_name_still_names_the_facility(self, gaz: Gazetteer) -> None:
+        assert extract(gaz, "The Phoenix Tailings Exeter Facility opened.").entity_ids() == ["facility:phoenix-exeter"]
+        assert extract(gaz, "Mountain Pass Rare Earth Mine and Processing Facility is in California.") \
+            .entity_ids() == ["facility:mountain-pass"]
