@@ -205,8 +205,14 @@ class Claim(BaseModel):
         return holds_on(self.valid_from, self.valid_to, as_of)
 
     def provenance(self) -> dict[str, Any]:
-        """The provenance fields that are set."""
-        return {k: getattr(self, k) for k in CLAIM_FIELDS if getattr(self, k) not in (None, [])}
+        """The provenance fields that are set (one ``getattr`` per field: the Neo4j writers call
+        this for every claim)."""
+        out = {}
+        for k in CLAIM_FIELDS:
+            v = getattr(self, k)
+            if v is not None and v != []:
+                out[k] = v
+        return out
 
 
 class Batch(BaseModel):

@@ -133,10 +133,7 @@ def rel_props(claim: Claim, sources: Mapping[str, str] | None = None) -> dict[st
     """A claim's relationship properties. With ``sources`` (:func:`source_labels` of the
     Source records), also ``source_urls``: a Source missing from it shows its id."""
     props = dict(claim.properties)
-    for k in CLAIM_FIELDS:  # claim.provenance() inlined (one getattr per field): the set ones
-        v = getattr(claim, k)
-        if v is not None and v != []:
-            props[k] = v
+    props.update(claim.provenance())
     props["confidence"] = claim.confidence
     props["sources"] = list(claim.sources)
     props["id"] = claim.id

@@ -96,6 +96,10 @@ def _cell(value: Any, where: str, name: str) -> str:
 
 #: The element types of a list of strings, the common array (others take :func:`_cell`).
 _STR_ONLY = {str}
+#: The column type of a value of each exact type the fast paths handle (what
+#: :func:`_column_type` gives them; a list here is a list of strings).
+_COLUMN_OF: dict[type, str] = {str: "string", int: "int", float: "double", bool: "boolean",
+                               dt.date: "date", list: "string[]"}
 _QUOTE = '"'
 #: Rows a group keeps in memory before they are appended to its file.
 _FLUSH_ROWS = 20_000
@@ -131,11 +135,8 @@ def _typed_cells(props: dict[str, Any], skip: str | None, where: str
             else:
                 column((k, _column_type([v])))
                 cell(_cell(v, where, k))
-        elif t is int:
-            column((k, "int"))
-            cell(str(v))
-        elif t is float:
-            column((k, "double"))
+        elif t is int or t is float:
+            column((k, _COLUMN_OF[t]))
             cell(str(v))
         elif t is bool:
             column((k, "boolean"))
@@ -149,7 +150,7 @@ def _typed_cells(props: dict[str, Any], skip: str | None, where: str
     return tuple(signature), cells
 
 
-_FAST_TYPES = {str, int, float, bool, dt.date, list, type(None)}
+_FAST_TYPES = {*_COLUMN_OF, type(None)}
 
 
 class _Shapes:
@@ -168,8 +169,7 @@ class _Shapes:
             return None
         kept = sorted((k, i) for i, (k, t) in enumerate(zip(keys, types, strict=True))
                       if t is not type(None) and k != self.skip)
-        column = {str: "string", int: "int", float: "double", bool: "boolean", dt.date: "date", list: "string[]"}
-        signature = tuple((k, column[types[i]]) for k, i in kept)
+        signature = tuple((k, _COLUMN_OF[types[i]]) for k, i in kept)
         order = [i for _, i in kept]
         if len(order) == 1:
             only = order[0]
