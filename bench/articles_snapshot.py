@@ -4,7 +4,7 @@
     .venv/bin/python bench/articles_snapshot.py --check /tmp/before.json
 
 Extracts every article of every set (data/articles/ = ``dev``, tests/articles/dev/ = ``dev2``,
-tests/articles/dev3/, tests/articles/heldout2/ — outputs only: no gold is read) and, so that
+tests/articles/dev3/, tests/articles/dev4/ — outputs only: no gold is read) and, so that
 long texts are covered too, the bundled articles joined 10 at a time as
 ``bench/articles_throughput.py --join 10`` builds them. For each it records
 :meth:`Extraction.to_json` plus what that leaves out (sentence spans, every mention in order
@@ -25,7 +25,7 @@ from loaders.articles import Article, Gazetteer, extract_article, read_articles 
 from tests.articles.fixture import ARTICLES_DIR, data_store  # noqa: E402
 
 HERE = Path(__file__).resolve().parent.parent / "tests" / "articles"
-FOLDERS = {"dev": ARTICLES_DIR, "dev2": HERE / "dev", "dev3": HERE / "dev3", "heldout2": HERE / "heldout2"}
+FOLDERS = {"dev": ARTICLES_DIR, "dev2": HERE / "dev", "dev3": HERE / "dev3", "dev4": HERE / "dev4"}
 
 
 def _articles() -> list[tuple[str, Article]]:
