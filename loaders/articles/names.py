@@ -323,6 +323,23 @@ def _coordinated_firms(run: list[tuple[str, int, int]], inside: list[Any]) -> bo
         m.type == "Firm" and m.start == run[0][1] and m.end == run[1][2] for m in inside)
 
 
+#: a capitalised word that places the name after it: "Minnesota-based PolarStar Magnetics"
+_PLACED = ("-based", "-headquartered", "-listed", "-registered")
+
+
+def _place_lead(run: list[tuple[str, int, int]], inside: list[Any]) -> int:
+    """How many leading tokens of a run place the name instead of being part of it:
+    "Minnesota-based PolarStar Magnetics", "China-based Jinan Yuxiao Group", "the UK's Vision
+    Blue Resources" (a country the gazetteer found, then a possessive). 0 when none."""
+    for k, (word, a, b) in enumerate(run[:-1]):
+        if word.endswith(_PLACED):
+            return k + 1
+        if word.endswith(_POSSESSIVE) and any(
+                m.type in {"Country", "Region"} and m.start >= a and m.end <= b for m in inside):
+            return k + 1
+    return 0
+
+
 def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                mentions: list[Any]) -> tuple[list[NameHit], set[int]]:
     """Candidates and graph-linked names found by form; and the indexes of ``mentions``
@@ -386,6 +403,14 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                     if m.id in _GROUPS or (m.type == "Country" and m.flag != "demonym" and any(
                             not _JOINED.search(text[min(m.end, f.end):max(m.start, f.start)]) for f in named)):
                         nested.add(idx)  # not across "and": "Kia in South Korea and Siemens Gamesa"
+            lead = _place_lead(run, inside)
+            if lead:
+                run = run[lead:]
+                while run and (run[0][0] in _LEAD_STOP or run[0][0] in _CONNECT):
+                    run = run[1:]
+                if len(run) < 2:
+                    continue
+                a = run[0][1]
             cls = _classify(run)
             if cls is None:
                 continue

@@ -168,3 +168,16 @@ class TestFacilityPrefixes:
         assert extract(gaz, "The Phoenix Tailings Exeter Facility opened.").entity_ids() == ["facility:phoenix-exeter"]
         assert extract(gaz, "Mountain Pass Rare Earth Mine and Processing Facility is in California.") \
             .entity_ids() == ["facility:mountain-pass"]
+
+
+class TestRound5Names:
+    """Issue 14, round 5 (written from dev4 errors, the former heldout2)."""
+
+    def test_a_place_before_the_name_is_not_part_of_it(self, gaz: Gazetteer) -> None:
+        for text, name in (("Minnesota-based PolarStar Magnetics makes magnets.", "PolarStar Magnetics"),
+                           ("The buyer, China-based Jinan Yuxiao Group, declined to comment.", "Jinan Yuxiao Group"),
+                           ("The firm is backed by Denham Capital and the UK's Vision Blue Resources Ltd, it said.",
+                            "Vision Blue Resources Ltd")):
+            names = [c.name for c in extract(gaz, text).candidates]
+            assert name in names, (text, names)
+            assert not any(n != name and n.endswith(name) for n in names), names
