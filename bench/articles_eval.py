@@ -52,7 +52,7 @@ from tests.articles.fixture import ARTICLES_DIR, data_store, load_gold  # noqa: 
 HERE = Path(__file__).resolve().parent.parent / "tests" / "articles"
 #: set name → (gold file, article folder); ``dev`` reads data/articles/.
 SETS = {"dev2": (HERE / "dev.yaml", HERE / "dev"), "dev3": (HERE / "dev3.yaml", HERE / "dev3"),
-        "dev4": (HERE / "dev4.yaml", HERE / "dev4")}
+        "dev4": (HERE / "dev4.yaml", HERE / "dev4"), "heldout3": (HERE / "heldout3.yaml", HERE / "heldout3")}
 HELD_OUT = {"heldout3"}
 
 #: Relations are scored at this operating point: claims the extractor itself marks as not

@@ -136,7 +136,7 @@ class TestReading:
         text = "Highlights\n- one item that is fairly long\n- another item that is long too\n"
         assert unwrap_paragraphs(text) == text
 
-    @pytest.mark.parametrize("folder", ["dev3", "dev4"])
+    @pytest.mark.parametrize("folder", ["dev3", "dev4", "heldout3"])
     def test_evaluation_files_read(self, folder: str) -> None:
         here = Path(__file__).parent / folder
         for path in sorted(here.iterdir()):
