@@ -21,7 +21,7 @@ from loaders.articles.gazetteer import Gazetteer
 from loaders.articles.records import Mention, RuleContext, rel_span
 from loaders.articles.sentences import Sentence, has_any
 
-__all__ = ["described_deals", "rules_deal_parties"]
+__all__ = ["described_deals", "rules_deal_parties", "rules_funds"]
 
 _DEAL_WORD = re.compile(
     r"\b(?:(?P<loan>loans?|debt financing|lend\w*)|(?P<equity>equity(?:\s+investment)?|stake|preferred\s+(?:stock|shares)|"
@@ -124,10 +124,15 @@ def described_deals(gaz: Gazetteer, text: str, sentences: Sequence[Sentence], me
     return out
 
 
+#: the graph's policy instruments → the FUNDS claim's funding_instrument (an offtake is a sale,
+#: not funding)
+_INSTRUMENT_FUNDS = {"loan": "loan", "subsidy": "grant", "investment": "equity", "price-floor": "price-floor"}
+
+
 def rules_deal_parties(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
     """A deal found by :func:`described_deals` is ISSUED_BY its funder and AFFECTS (role
     beneficiary) its receiver, as the sentence names them; a country funds only when no
-    agency of it is named."""
+    agency of it is named. The funder also FUNDS the receiver (with the deal as its policy)."""
     index = ctx.gaz.index
     for p in (m for m in ms if m.type == "Policy" and m.flag == "deal"):
         issuers = index.issuers.get(p.id, set())
@@ -139,7 +144,168 @@ def rules_deal_parties(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mentio
         for f in funders:
             fs, fe = rel_span(f, sent)
             ctx.emit(p, "ISSUED_BY", f, i, min(ps, fs), max(pe, fe), 0.65, "deal-funder")
+        instrument = _INSTRUMENT_FUNDS.get(str(ctx.instrument(p.id)))
         for r in (m for m in ms if m.id in affected and m.type in {"Firm", "Facility"}):
             rs, re_ = rel_span(r, sent)
             ctx.emit(p, "AFFECTS", r, i, min(ps, rs), max(pe, re_), 0.65, "deal-beneficiary",
                      properties={"role": "beneficiary"})
+            for f in funders if instrument else ():
+                fs, fe = rel_span(f, sent)
+                ctx.emit(f, "FUNDS", r, i, min(fs, rs), max(fe, re_), 0.65, "deal-funds",
+                         properties={"funding_instrument": instrument, "policy": p.id, **_amount(sent.text)})
+
+
+#: money: "$565 million", "US$1.2 billion", "A$1.05 billion", "€30m", "JPY 10 billion"
+_MONEY = re.compile(r"(?:(?:US|A|C|NZ|HK)?\$|€|£|¥|\b(?:USD|AUD|EUR|CAD|JPY|GBP)\s?)\s?(\d[\d,]*(?:\.\d+)?)"
+                    r"(?:\s*(million|billion|bn|mn|m|b)\b)?", re.I)
+_SCALE = {"million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9}
+_CURRENCY = {"$": "USD", "us$": "USD", "a$": "AUD", "c$": "CAD", "nz$": "NZD", "hk$": "HKD", "€": "EUR",
+             "£": "GBP", "¥": "JPY"}
+
+
+def _amount(text: str) -> dict[str, Any]:
+    """The first sum of money in a text as FUNDS properties ``amount`` and ``amount_unit``
+    (empty when there is none or its currency is not one the schema lists)."""
+    m = _MONEY.search(text)
+    if m is None:
+        return {}
+    sign = m.group(0)[: m.start(1) - m.start()].strip().lower()
+    unit = _CURRENCY.get(sign, sign.upper() if sign.isalpha() else "USD")
+    if unit not in {"USD", "AUD", "EUR", "JPY", "CAD", "GBP"}:
+        return {}
+    value = float(m.group(1).replace(",", "")) * _SCALE.get((m.group(2) or "").lower(), 1)
+    return {"amount": value, "amount_unit": unit}
+
+
+#: words that say money is given, and the instrument they name (first group that matches)
+_FUND_WORD = re.compile(
+    r"\b(?:(?P<loan>loans?|debt|credit\s+facility|financing\s+facility|lend\w*|lent|financing|financed|finance)|"
+    r"(?P<grant>grants?|award(?:s|ed)?|funding|funded|subsid\w+)|"
+    r"(?P<equity>equity|(?:preferred|convertible)\s+(?:stock|shares)|invest(?:s|ed|ing|ment)?))\b", re.I)
+_FUND_STEMS = ("loan", "debt", "credit", "financ", "lend", "lent", "grant", "award", "fund", "subsid", "equity",
+               "stock", "shares", "invest")
+#: "<receiver> secured/received/won … <money word> … from <funder>"
+_GETS = re.compile(r"\b(?:secured|secures|securing|received|receives|receive|won|wins|obtained|obtains|"
+                   r"gets|got|get|landed|lands|raised|raises|was\s+awarded|has\s+been\s+awarded|"
+                   r"will\s+use|use[sd]?|backed\s+by\s+a|drew|draws)\b", re.I)
+#: "<funder> will lend/provide/invest … (to|in|into|for) <receiver>"
+_GIVES = re.compile(r"\b(?:lend|lends|lent|provide[sd]?|providing|invest(?:s|ed|ing)?|grant(?:s|ed)?|"
+                    r"award(?:s|ed)?|extend(?:s|ed)?|approved?|approves|committed|commits|pledged?|"
+                    r"pledges|offer(?:s|ed)|agreed|agrees|signed|signs|finances|financed|funds|funded|"
+                    r"announce[sd]?)\b", re.I)
+#: "<funder> (agreed to) buy $400 million of <receiver>'s preferred stock"
+_BUYS_STOCK = re.compile(r"\b(?:buy|buying|buys|bought|purchase[sd]?|purchasing|acquire[sd]?|acquiring)\s+"
+                         r"(?:up\s+to\s+)?\S*\d\S*(?:\s+(?:million|billion|bn|m))?\s+(?:of|in)\s+", re.I)
+_STOCK = re.compile(r"\s*(?:(?:preferred|common|convertible|new)\s+)?(?:stock|shares|equity)\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:while|but|and\s+(?:it|the|a)\b|which|who)\b|\bwhile\b")
+
+
+def _subject_firm(ctx: RuleContext, i: int, back: int = 8) -> Mention | None:
+    """The graph firm that opens the nearest of the ``back`` sentences before sentence ``i``
+    that opens with one: what a list of deal terms under it is about ("MP Materials has executed a
+    partnership with the DoD. … - A $150 million loan.")."""
+    for k in range(i - 1, max(-1, i - back - 1), -1):
+        sent = ctx.sentences[k]
+        firms = [m for m in ctx.by_sentence.get(k, []) if m.type == "Firm" and not m.id.startswith("candidate:")
+                 and re.fullmatch(r"[-*•\s]*(?:on\s+[^,]{3,25},\s+)?(?:the\s+)?", ctx.text[sent.start:m.start], re.I)]
+        if firms:
+            return firms[0]
+    return None
+
+
+def _instrument(words: str) -> str | None:
+    m = _FUND_WORD.search(words)
+    if m is None:
+        return None
+    return next(k for k, v in m.groupdict().items() if v)
+
+
+def rules_funds(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
+    """FUNDS(funder, receiver) where the sentence says who gives money to whom, whether or not
+    the graph holds the deal:
+
+    - "Serra Verde secured a $565 million loan from the US International Development Finance
+      Corporation", "the company will use the funding from the DFC" (receiver, a getting verb,
+      a money word, then "from" the funder);
+    - "a $1 billion financing facility from JPMorgan and Goldman Sachs" for the firm that the
+      sentence (or, in a bare list item, the sentence before) is about;
+    - "The DFC will lend $100 million to Aclara", "Iwatani and JOGMEC invested in Caremag"
+      (the funder, a giving verb, a money word or the verb itself, then to/in the receiver);
+    - "the Department of Defense agreed to buy $400 million of MP Materials preferred stock"
+      (equity bought by the funder).
+
+    The instrument comes from the money word (loan/debt/financing → loan, grant/award/funding →
+    grant, equity/investment/preferred stock → equity); the amount is the first sum in the
+    sentence. Confidence 0.6; hedges ("could", "is in talks") apply as for every rule.
+    """
+    s = sent.text
+    low = s.lower()
+    if not has_any(low, _FUND_STEMS) or not _FUND_WORD.search(s):
+        return
+    funders = [m for m in ms if m.type in {"Firm", "Country"}]
+    receivers = [m for m in ms if m.type in {"Firm", "Facility"}]
+    if not funders:
+        return
+    amount = _amount(s)
+    subject = _subject_firm(ctx, i)
+    for f in funders:
+        fs, fe = rel_span(f, sent)
+        # "… from <funder>": the receiver is before, with a getting verb, or the sentence's subject
+        before = s[:fs]
+        frm = re.search(r"\bfrom\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$", before)
+        if frm and (f.flag != "demonym"):
+            word = _FUND_WORD.search(before[max(0, frm.start() - 80):frm.start()])
+            if word is not None:
+                lo = max(0, frm.start() - 80) + word.start()
+                for r in receivers:
+                    rs, re_ = rel_span(r, sent)
+                    if re_ > lo or r.id == f.id:
+                        continue
+                    between = s[re_:lo]
+                    if _CLAUSE_BREAK.search(between) or any(o.type in {"Firm", "Facility"} and re_ < o.start - sent.start < lo
+                                                             and o.id != r.id for o in receivers):
+                        continue
+                    if _GETS.search(between) or re.fullmatch(r"['’]s?\s+(?:[\w$.,-]+\s+){0,5}", between):
+                        ctx.emit(f, "FUNDS", r, i, rs, fe, 0.6, "funds-from",
+                                 properties={"funding_instrument": _instrument(s[lo:frm.start()]), **amount})
+                        break
+                else:
+                    # a list item or a sentence about the firm before: "A committed financing
+                    # facility of at least $1 billion from JPMorgan and Goldman Sachs."
+                    if subject is not None and subject.id != f.id and \
+                            not any(r.id != f.id and r.start < f.start and r not in funders for r in receivers) and \
+                            not re.search(r"\b(?:it|they|we|he|she)\b", before[:lo], re.I) and \
+                            re.match(r"(?i)\s*(?:[-*•]\s*)?(?:an?|the)\s", s):
+                        ctx.emit(f, "FUNDS", subject, i, lo, fe, 0.55, "funds-from-subject",
+                                 properties={"funding_instrument": _instrument(s[lo:frm.start()]), **amount})
+        # "$400 million of … preferred stock purchased by the DoD" (a list item about the firm before)
+        if subject is not None and subject.id != f.id and not any(r.type == "Firm" and r.id != f.id for r in receivers) \
+                and re.search(r"\b(?:stock|shares|equity)\s+(?:(?:was|were|is|are|to\s+be)\s+)?"
+                              r"(?:purchased|bought|acquired|taken)\s+by\s+(?:the\s+)?$", before, re.I) \
+                and _MONEY.match(s.lstrip("-*• ")):
+            ctx.emit(f, "FUNDS", subject, i, 0, fe, 0.55, "funds-stock-bought-by",
+                     properties={"funding_instrument": "equity", **amount})
+        # "<funder> will lend $N to <receiver>"
+        for r in receivers:
+            rs, re_ = rel_span(r, sent)
+            if rs <= fe or r.id == f.id:
+                continue
+            between = s[fe:rs]
+            if len(between) > 120 or _CLAUSE_BREAK.search(between) or \
+                    any(o.type in {"Firm", "Country"} and o.flag != "demonym" and fe < o.start - sent.start < rs
+                        for o in ms):
+                continue
+            buys = _BUYS_STOCK.search(between)
+            if buys is not None and re.fullmatch(r"(?:the\s+)?", between[buys.end():]) and \
+                    _STOCK.match(s, re_ + (2 if s[re_:re_ + 2] in {"'s", "’s"} else 0)):
+                ctx.emit(f, "FUNDS", r, i, fs, re_, 0.6, "funds-buys-stock",
+                         properties={"funding_instrument": "equity", **amount})
+                continue
+            verb = _GIVES.search(between)
+            if verb is None or not re.search(r"\b(?:to|in|into|for|with)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", between):
+                continue
+            kind = _instrument(between)
+            if kind is None:
+                continue
+            ctx.emit(f, "FUNDS", r, i, fs, re_, 0.6, "funds-to",
+                     properties={"funding_instrument": kind, **amount})

@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import re
 
-from loaders.articles.deals import rules_deal_parties
+from loaders.articles.deals import rules_deal_parties, rules_funds
 from loaders.articles.gazetteer import Gazetteer
 from loaders.articles.mentions import find_all_mentions
 from loaders.articles.readers import Article
@@ -139,6 +139,7 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
                 rules_parties(ctx, i, sent, ms)
             rules_owns(ctx, i, sent, ms)
             rules_owns_more(ctx, i, sent, ms, last_firm)
+            rules_funds(ctx, i, sent, ms)
             rules_supplies(ctx, i, sent, ms)
             rules_supply_deals(ctx, i, sent, ms)
             rules_supplies_more(ctx, i, sent, ms, last_firm)

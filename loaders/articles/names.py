@@ -323,6 +323,10 @@ def _coordinated_firms(run: list[tuple[str, int, int]], inside: list[Any]) -> bo
         m.type == "Firm" and m.start == run[0][1] and m.end == run[1][2] for m in inside)
 
 
+#: last words that make a capitalised run a company, whatever it starts with
+_FIRM_ENDINGS = {"Group", "Corp", "Corporation", "Inc", "Ltd", "Limited", "Holdings", "Company", "Co", "plc",
+                 "PLC", "LLC", "AG", "SA", "NV", "GmbH", "Bhd", "Pty"}
+
 #: a capitalised word that places the name after it: "Minnesota-based PolarStar Magnetics"
 _PLACED = ("-based", "-headquartered", "-listed", "-registered")
 
@@ -381,7 +385,8 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
             inside = overlaps_graph(a, b)
             # a facility named by a longer form of its name: the run is that facility
             if len(run) >= 3 and (run[0][0], run[1][0]) in prefixes and \
-                    not any(m.type == "Facility" for m in inside) and not _coordinated_firms(run, inside):
+                    not any(m.type == "Facility" for m in inside) and not _coordinated_firms(run, inside) and \
+                    run[-1][0].rstrip(".") not in _FIRM_ENDINGS:  # "Serra Verde Group": the firm, not its mine
                 fid = prefixes[(run[0][0], run[1][0])]
                 hits.append(NameHit(a, b, text[a:b], "Facility", fid, cue="prefix"))
                 for idx, _m in inside_of(a, b):
@@ -403,9 +408,9 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                     if m.id in _GROUPS or (m.type == "Country" and m.flag != "demonym" and any(
                             not _JOINED.search(text[min(m.end, f.end):max(m.start, f.start)]) for f in named)):
                         nested.add(idx)  # not across "and": "Kia in South Korea and Siemens Gamesa"
-            lead = _place_lead(run, inside)
-            if lead:
-                run = run[lead:]
+            placed = _place_lead(run, inside)
+            if placed:
+                run = run[placed:]
                 while run and (run[0][0] in _LEAD_STOP or run[0][0] in _CONNECT):
                     run = run[1:]
                 if len(run) < 2:

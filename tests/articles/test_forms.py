@@ -181,3 +181,44 @@ class TestRound5Names:
             names = [c.name for c in extract(gaz, text).candidates]
             assert name in names, (text, names)
             assert not any(n != name and n.endswith(name) for n in names), names
+
+
+class TestFunds:
+    """FUNDS from the sentence that says who gives money to whom (issue 14, round 5)."""
+
+    def test_lend_to_and_a_loan_from(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The Australian government will lend a further A$400 million to Iluka Resources.",
+                    published="2024-12-20")
+        (hit,) = [r for r in x.relations if r.predicate == "FUNDS"]
+        assert (hit.subject, hit.object) == ("country:AU", "firm:iluka")
+        assert hit.properties == {"funding_instrument": "loan", "amount": 400e6, "amount_unit": "AUD"}
+        x = extract(gaz, "Ucore Rare Metals secured a $18.4 million grant from the U.S. Department of Defense.")
+        assert ("firm:us-dod", "FUNDS", "firm:ucore") in triples(x)
+
+    def test_equity_bought_and_a_list_item_about_the_firm(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The Department of Defense agreed to buy $400 million of MP Materials preferred stock.")
+        assert ("firm:us-dod", "FUNDS", "firm:mp-materials") in triples(x)
+        x = extract(gaz, "MP Materials signed agreements with the DoD.\n\nKey funding components:\n"
+                         "- A committed financing facility of at least $1 billion from JPMorgan and Goldman Sachs.\n")
+        assert {("firm:jpmorgan", "FUNDS", "firm:mp-materials"),
+                ("firm:goldman-sachs", "FUNDS", "firm:mp-materials")} <= set(triples(x))
+
+    def test_hedged_or_unrelated_money_is_not_funding(self, gaz: Gazetteer) -> None:
+        assert not [t for t in triples(extract(gaz, "Export Finance Australia could lend $100 million to Arafura."))
+                    if t[1] == "FUNDS"]
+        assert not [t for t in triples(extract(gaz, "Lynas shares fell after MP Materials raised $500 million."))
+                    if t[1] == "FUNDS"]
+
+    def test_funds_claims_validate_against_the_schema(self, gaz: Gazetteer) -> None:
+        from loaders.articles import article_batch
+
+        x = extract(gaz, "The Office of Strategic Capital will lend $620 million to Vulcan Elements.")
+        batch = article_batch(x)
+        (claim,) = [c for c in batch.claims if c.predicate == "FUNDS"]
+        assert claim.properties["funding_instrument"] == "loan"
+
+    def test_a_firm_named_group_is_not_its_mine(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Serra Verde Group secured a $565 million loan from the US International Development "
+                         "Finance Corporation.")
+        assert "firm:serra-verde" in x.entity_ids() and "facility:pela-ema" not in x.entity_ids()
+        assert ("firm:us-dfc", "FUNDS", "firm:serra-verde") in triples(x)
