@@ -230,7 +230,7 @@ _JOINED = re.compile(r"\s(?:and|&)\s|,|^-based\s")
 
 
 _KIND_BEFORE_NAME = re.compile(
-    r"\s+(?:[a-z][\w-]*\s+){0,2}(?:firm|company|miner|group|carmaker|automaker|maker|producer|manufacturer|"
+    r"\s+(?:(?:Arabian|African|Korean|Zealand(?:er)?)\s+)?(?:[a-z][\w-]*\s+){0,2}(?:firm|company|miner|group|carmaker|automaker|maker|producer|manufacturer|"
     r"developer|bank|lender|fund|investor|conglomerate|giant|start-?up|refiner|processor|supplier|smelter|"
     r"trader|trading house|utility|chipmaker|agency)\s+([A-Z][\w&.-]*(?:[ \t]+[A-Z][\w&.-]*){0,3})")
 

@@ -45,7 +45,7 @@ _YEAR = re.compile(r"\b(20[0-3]\d)\b")
 _DIGIT = re.compile(r"\d")
 _QTY_OF = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:metric\s+)?(?:tonnes|tons|t)\s+(?:a|per)\s+"
                      r"(?:year|annum)\s+of\s+")
-_HQ_GAP = re.compile(r"(?:['’]s?)?\s+(?:[a-z][\w-]*\s+){0,4}")
+_HQ_GAP = re.compile(r"(?:['’]s?)?\s+(?:(?:Arabian|African|Korean|Zealand(?:er)?)\s+)?(?:[a-z][\w-]*\s+){0,4}")
 _FEEDS_CUE = re.compile(r"\b(?:receiv\w*|tak\w*|get\w*|sourc\w*|ship\w*|feed\w*|fed|process\w*|suppl\w*|"
                         r"comes?|coming)\b[^.;]{0,60}?\bfrom\s+(?:the\s+|its\s+|[A-Z][\w.-]*['’]s?\s+)?"
                         r"(?:[\w-]+\s+){0,3}$")

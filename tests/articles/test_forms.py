@@ -222,3 +222,8 @@ class TestFunds:
                          "Finance Corporation.")
         assert "firm:serra-verde" in x.entity_ids() and "facility:pela-ema" not in x.entity_ids()
         assert ("firm:us-dfc", "FUNDS", "firm:serra-verde") in triples(x)
+
+    def test_a_two_word_demonym_before_a_kind_of_firm(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "MP Materials will build a refinery with state-owned Saudi Arabian mining company Maaden.")
+        assert [(c.type, c.name) for c in x.candidates] == [("Firm", "Maaden")]
+        assert ("candidate:Firm:Maaden", "HEADQUARTERED_IN", "country:SA") in triples(x)
