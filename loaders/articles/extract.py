@@ -82,6 +82,7 @@ from loaders.articles.rules_chain import (
 )
 from loaders.articles.rules_links import (
     rules_conjuncts,
+    rules_exports,
     rules_hq_more,
     rules_owns_more,
     rules_production_nouns,
@@ -146,6 +147,7 @@ def extract_article(article: Article, gaz: Gazetteer) -> Extraction:
             rules_production_nouns(ctx, i, sent, ms)
             rules_supply_shares(ctx, i, sent, ms)
             if "Country" in types:
+                rules_exports(ctx, i, sent, ms)
                 rules_hq(ctx, i, sent, ms)
                 rules_hq_more(ctx, i, sent, ms)
             if "Facility" in types:

@@ -53,8 +53,10 @@ A_S_SUB_B = re.compile(rf"^['’]s?\s+{OWNED}{SUB}\s*,?\s+(?:the\s+)?$", re.I)
 B_SUB_OF_A = re.compile(rf"^\s*,\s+(?:a|an|the)\s+{OWNED}{SUB}\s+of\s+(?:the\s+)?$", re.I)
 ITS_SUB = re.compile(rf"\b(?:its|their)\s+(?:[\w.-]+\s+){{0,2}}?{SUB}\s*,?\s+$", re.I)
 A_OWNED_B = re.compile(r"^-(?:owned|controlled)\s+(?:[\w-]+\s+){0,3}$")
-OWNED_BY = re.compile(r"^\s*,?\s+(?:which\s+is\s+|is\s+|was\s+)?(?:wholly\s+|majority[- ]|partly\s+|fully\s+)?"
-                      r"owned\s+by\s+(?:the\s+)?$")
+OWNED_BY = re.compile(r"^(?:\s+(?:vehicle|unit|venture|subsidiary|company|firm))?\s*,?\s+(?:which\s+is\s+|is\s+|was\s+|are\s+)?(?:wholly\s+|majority[- ]|partly\s+|fully\s+|"
+                      r"jointly\s+|co-)?owned\s+by\s+(?:the\s+)?(?:(?:private|state|investment|equity|"
+                      r"[a-z]+-owned|(?:[A-Z]\w+(?:ese|ian|an|ish|i)))\s+){0,3}"
+                      r"(?:(?:firms?|groups?|funds?|companies|company|investors?|partners?|entities|entity)\s+)?$")
 ACQUIRED = re.compile(r"^\s+(?:has\s+|had\s+)?(?:completed|closed|finali[sz]ed)\s+(?:the|its)\s+(?:\$[\d.,]+\s+\w+\s+)?"
                       r"(?:acquisition|takeover|purchase)\s+of\s+(?:the\s+)?$|^\s+(?:has\s+)?(?:took|taken)\s+over\s+$")
 PCT_OF = re.compile(r"^\s+(?:now\s+|also\s+)?(?:owns|owned|holds|held|has|had|controls|acquired|bought|took)\s+(?:a\s+|an\s+)?"

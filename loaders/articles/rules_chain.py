@@ -31,7 +31,8 @@ _OPERATED_BY = re.compile(r"^\W*(?:\w+\W+){0,2}?(operated|owned|run|developed|bu
                           r"constructed|managed)\s+by\s+(?:the\s+)?$", re.I)
 _SUPPLY_TO = re.compile(r"\b(suppl(?:y|ies|ied|ying)|supplier(?=s?\s+(?:[\w-]+\s+){0,3}?to\b)|sell\w*|sold|ship\w*|"
                         r"deliver\w*|export\w*)\b", re.I)
-_BUY_FROM = re.compile(r"\b(buy\w*|bought|purchas\w*|sourc\w*|procur\w*|offtake)\b", re.I)
+_BUY_FROM = re.compile(r"\b(buy\w*|bought|purchas\w*|sourc\w*|procur\w*|offtake|import(?:s|ed|ing)?|"
+                       r"secur\w*(?=\s+(?:[\w-]+\s+){0,2}(?:supply|supplies|feedstock|feed)\b))\b", re.I)
 _PRODUCE = re.compile(r"\b((?!products?\b)(?!refiner(?:y|ies)\b)produc\w*|output|mak\w*|made|churn\w* out|refin\w*|separat\w*|"
                       r"manufactur\w*)\b", re.I)
 _CAPACITY = re.compile(r"(?:capacity\s+(?:of|to\s+\w+)\s+(?:up\s+to\s+|about\s+|around\s+)?|"
@@ -58,7 +59,7 @@ _ATTRIBUTIVE_BEFORE = re.compile(r"(?i)\b(?:the|a|an|its|their|of|for|on|and|or|
 _FACILITY_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}(?:plant|mine|facility|refinery|project|site|operations?)s?\b")
 #: stems the prefilter of rules_supplies needs (a cheap test before its regexes; OWNS: loaders.articles.ownership)
 _SUPPLY_STEMS = ("suppl", "sell", "sold", "ship", "deliver", "export", "buy", "bought", "purchas", "sourc",
-                 "procur", "offtake")
+                 "procur", "offtake", "import", "feedstock")
 _SHARE_OF_CUE = re.compile(r"(?i)\baccount|\bsuppl")
 _AMOUNT = (r"(?:about\s+|around\s+|nearly\s+|some\s+|roughly\s+|over\s+|more than\s+)?"
            r"(?:\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)|half|a third|a quarter|two-thirds|most|much)"
@@ -178,8 +179,12 @@ def rules_supplies(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) 
                 # output of the firm that holds the agreements (a government holding one buys)
                 ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "offtake-with",
                          properties={"material": material})
-            elif _BUY_FROM.search(between) and (
+            elif (buy := _BUY_FROM.search(between)) and \
+                    not (buy.group(1)[0] in "iIsS" and (buy.start() > 40 or any(
+                        ae <= q.start - sent.start < bs for q in ms if q.type in {"Region", "Country"}))) and \
+                    not any(q is not b and q.type in {"Firm", "Country"} and q.start == b.start for q in actors) and (
                     re.search(r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", between)
+                    or re.search(r"\bfrom\s+(?:the\s+)?[\w-]+-based\s+(?:[\w-]+\s+){0,2}$", between)
                     or re.search(r"\b(?:made|produced|manufactured)\s+(?:at|in|by)\s+(?:the\s+)?"
                                  r"(?:[\w-]+\s+){0,3}$", between)
                     or re.search(r"\boff-?take\s+(?:agreement|deal|contract)s?\s+with\s+$", between)):

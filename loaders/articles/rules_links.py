@@ -38,7 +38,7 @@ from loaders.articles.records import Mention, RelationHit, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
 from loaders.articles.sentences import Sentence, has_any
 
-__all__ = ["rules_conjuncts", "rules_hq_more", "rules_owns_more", "rules_production_nouns", "rules_supplies_more",
+__all__ = ["rules_conjuncts", "rules_exports", "rules_hq_more", "rules_owns_more", "rules_production_nouns", "rules_supplies_more",
            "rules_supply_deals"]
 
 _CONJ = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as\s+well\s+as|&)\s+)(?:the\s+)?")
@@ -396,3 +396,67 @@ def rules_supplies_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
                 pool = [last_firm]
             if pool and pool[0].id != b.id:
                 ctx.emit(pool[0], "SUPPLIES", b, i, its.start(), be, 0.65, "its-customer", local=True)
+
+
+#: "exports", "shipments", "export destinations" (the nouns of a country's trade figures)
+_EXPORT_NOUN = re.compile(r"\b(?:exports|shipments|export\s+volumes?)\b", re.I)
+#: "… to the United States": a destination after "to" within the clause of the export noun
+_TO_DEST = re.compile(r"\b(?:exports|shipments|exported|shipped|sales)\s+(?:[\w%.,-]+\s+){0,6}?to\s+(?:the\s+)?$", re.I)
+#: "Germany, the U.S. and India were the top five export destinations for Chinese magnets"
+_DESTINATIONS = re.compile(r"^\s*(?:were|are|was|is|remained|became)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}"
+                           r"(?:export\s+)?(?:destinations|markets|buyers|importers)\s+(?:for|of)\s+", re.I)
+
+
+def rules_exports(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
+    """A country's exports and where they go, from trade figures: "China's rare earth magnet
+    exports fell 5.2%, but shipments to the United States surged" and "Germany, the U.S. and
+    India were the top five export destinations for Chinese rare earth magnets" → SUPPLIES
+    (exporter, destination), with the material named in the sentence.
+
+    The exporter is a country written with a possessive right before the export noun
+    ("China's … exports", up to four words between) or as a demonym right before the material
+    after "destinations for"; a destination is a country after "to" in the same clause as an
+    export noun, or a country listed before "were the … destinations for". Confidence 0.6.
+    """
+    s = sent.text
+    low = s.lower()
+    if not ("export" in low or "shipment" in low):
+        return
+    countries = [m for m in ms if m.type == "Country"]
+    if len(countries) < 2:
+        return
+    material = next((m.id for m in ms if m.type == "Material"), None)
+    exporter: Mention | None = None
+    for c in countries:
+        cs, ce = rel_span(c, sent)
+        if c.flag != "demonym" and re.match(r"['’]s\s+(?:[\w-]+\s+){0,4}?(?:exports|shipments)\b", s[ce:]):
+            exporter = c
+            break
+    dests = re.search(r"\b(?:destinations|markets|buyers|importers)\s+(?:for|of)\s+", s)
+    if exporter is None and dests is not None:
+        after = [c for c in countries if c.flag == "demonym" and rel_span(c, sent)[0] >= dests.end()
+                 and rel_span(c, sent)[0] - dests.end() <= 4]
+        exporter = after[0] if after else None
+    if exporter is None:
+        return
+    es, ee = rel_span(exporter, sent)
+    for d in countries:
+        if d.id == exporter.id or d.flag == "demonym":
+            continue
+        ds, de = rel_span(d, sent)
+        before = s[max(0, ds - 80):ds]
+        if _TO_DEST.search(before) and not re.search(r"[;:]|\bfrom\b", before[-40:]):
+            ctx.emit(exporter, "SUPPLIES", d, i, min(es, ds), max(ee, de), 0.6, "exports-to",
+                     properties={"material": material})
+            continue
+        if dests is not None and de <= dests.start():
+            # a member of the list before "were the … destinations"
+            tail = s[de:dests.start()]
+            if _DESTINATIONS.match(s[de:]) or re.fullmatch(
+                    r"(?:\s*,\s*(?:and\s+)?(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})*"
+                    r"(?:\s*,?\s+and\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?\s*"
+                    r"(?:were|are|was|is|remained|became)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:export\s+)?",
+                    tail):
+                ctx.emit(exporter, "SUPPLIES", d, i, ds, max(ee, de), 0.6, "export-destinations",
+                         properties={"material": material})
+

@@ -227,3 +227,34 @@ class TestFunds:
         x = extract(gaz, "MP Materials will build a refinery with state-owned Saudi Arabian mining company Maaden.")
         assert [(c.type, c.name) for c in x.candidates] == [("Firm", "Maaden")]
         assert ("candidate:Firm:Maaden", "HEADQUARTERED_IN", "country:SA") in triples(x)
+
+
+class TestRound5Relations:
+    """Ownership, supply and trade forms written from dev4 errors (issue 14, round 5)."""
+
+    def test_owned_by_a_kind_of_owner_and_co_owned(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Serra Verde is owned by private equity groups Denham Capital and Vision Blue.")
+        assert ("firm:denham-capital", "OWNS", "firm:serra-verde") in triples(x)
+        x = extract(gaz, "Japan's JARE vehicle, co-owned by Sojitz and JOGMEC, financed Lynas' expansion.")
+        assert {("firm:sojitz", "OWNS", "firm:jare"), ("firm:jp-jogmec", "OWNS", "firm:jare")} <= triples(x)
+
+    def test_imports_and_feedstock_from_a_supplier(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Sojitz Corporation has begun importing dysprosium and terbium from Lynas Rare Earths.")
+        assert ("firm:lynas", "SUPPLIES", "firm:sojitz") in triples(x)
+        x = extract(gaz, "Neo has also been securing feedstock from Colorado-based uranium producer Energy Fuels.")
+        assert ("firm:energy-fuels", "SUPPLIES", "firm:neo-performance") in triples(x)
+        # the importer is the subject of the verb, not a firm named before a clause about the EU
+        x = extract(gaz, "Solvay believes the launch is well timed, given moves by the EU to cut imports from China.")
+        assert not {t for t in triples(x) if t[1] == "SUPPLIES" and t[2] == "firm:solvay"}
+
+    def test_exports_to_and_export_destinations(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "China's rare earth magnet exports fell 5.2% in October, but shipments to the United "
+                         "States surged to a nine-month high.")
+        assert ("country:CN", "SUPPLIES", "country:US") in triples(x)
+        x = extract(gaz, "Germany, the U.S., South Korea, Vietnam and India were the top five export destinations "
+                         "for Chinese rare earth magnets.")
+        assert {("country:CN", "SUPPLIES", c) for c in ("country:DE", "country:US", "country:KR", "country:VN",
+                                                         "country:IN")} <= triples(x)
+        # imports are not exports: "Japan's imports from China" says nothing here
+        assert not {t for t in triples(extract(gaz, "Japan's exports of cars to Germany rose.")) if t[1] == "SUPPLIES"
+                    and t[0] == "country:DE"}
