@@ -292,7 +292,8 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
         before = [p for p in producers if p.end - sent.start <= verb.start()
                   and not (p.type in {"Country", "Region"} and _FACILITY_AFTER.match(s, p.end - sent.start))
                   and not (p.type in {"Country", "Region"} and (
-                      re.search(r"\b(?:in|at|from|of|across|throughout)\s+(?:the\s+)?$", s[:p.start - sent.start])
+                      re.search(r"\b(?:in|at|from|of|across|throughout|outside|beyond|except|including|than|like)\s+"
+                                r"(?:the\s+)?$", s[:p.start - sent.start])
                       or re.match(r"['’]s?\s", s[p.end - sent.start:])))]
         at_fac = [p for p in producers if p.type == "Facility" and p.start - sent.start > verb.end()
                   and re.search(r"\bat\s+(?:its\s+|the\s+)?(?:[\w-]+\s+){0,3}$",

@@ -325,10 +325,33 @@ def rules_supply_deals(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mentio
         ctx.emit(seller, "SUPPLIES", buyer, i, as_, be, 0.65, "supply-deal-with", properties={"material": material})
 
 
+#: "<product> separation plant at <facility>", "its rare earths production line at the La Rochelle facility"
+_PLANT_AT = re.compile(r"\s+(?:(?:separation|processing|refining|production|manufacturing|magnet|metal|oxide)\s+)?"
+                       r"(?:plant|facility|line|refinery|circuit|factory|capacity)\s+(?:[\w-]+\s+){0,2}?"
+                       r"(?:at|in)\s+(?:the\s+|its\s+)?$", re.I)
+
+
 def rules_production_nouns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
     """"Lynas' NdPr production", "Mountain Pass's rare earth oxide output" → PRODUCES (a firm
-    or a facility; a country's output counts only as a share, see the share rule)."""
+    or a facility; a country's output counts only as a share, see the share rule); "a light
+    rare earth separation plant at Silmet", "its rare earths production line for permanent
+    magnets at the La Rochelle facility" → PRODUCES (the named facility, the product before
+    the plant noun)."""
     s = sent.text
+    for fac in (m for m in ms if m.type == "Facility" and not m.id.startswith("candidate:")):
+        fs, fe = rel_span(fac, sent)
+        for q in ms:
+            if q.type not in {"Material", "Element"} or q.end > fac.start:
+                continue
+            qs, qe = rel_span(q, sent)
+            gap = s[qe:fs]
+            if re.search(r"(?:^|\s)[A-Z0-9][\w-]*\s+$", s[:qs]):
+                continue  # "The Phase 1 REE separation circuit": inside a name
+            if len(gap) > 90 or not (_PLANT_AT.fullmatch(gap) or re.fullmatch(
+                    r"\s+(?:production|separation|processing|refining)\s+line\s+(?:for\s+(?:[\w-]+\s+){1,3})?"
+                    r"(?:at|in)\s+(?:the\s+|its\s+)?", gap, re.I)):
+                continue
+            ctx.emit(fac, "PRODUCES", q, i, qs, fe, 0.6, "product-plant-at", local=True)
     if "production" not in s and "output" not in s:
         return
     makers = [m for m in ms if m.type in {"Firm", "Facility"}]
@@ -423,23 +446,32 @@ def rules_exports(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -
     if not ("export" in low or "shipment" in low):
         return
     countries = [m for m in ms if m.type == "Country"]
-    if len(countries) < 2:
+    if not countries:
         return
     material = next((m.id for m in ms if m.type == "Material"), None)
     exporter: Mention | None = None
+    product: tuple[int, int] = (0, 0)  # where the exported product is named
     for c in countries:
         cs, ce = rel_span(c, sent)
-        if c.flag != "demonym" and re.match(r"['’]s\s+(?:[\w-]+\s+){0,4}?(?:exports|shipments)\b", s[ce:]):
-            exporter = c
+        noun = re.match(r"['’]s\s+((?:[\w-]+\s+){0,4}?)(?:exports|shipments)\b", s[ce:], re.I)
+        if c.flag != "demonym" and noun:
+            exporter, product = c, (ce + noun.start(1), ce + noun.end(1))
             break
     dests = re.search(r"\b(?:destinations|markets|buyers|importers)\s+(?:for|of)\s+", s)
     if exporter is None and dests is not None:
         after = [c for c in countries if c.flag == "demonym" and rel_span(c, sent)[0] >= dests.end()
                  and rel_span(c, sent)[0] - dests.end() <= 4]
-        exporter = after[0] if after else None
+        if after:
+            exporter = after[0]
+            product = (rel_span(exporter, sent)[1], rel_span(exporter, sent)[1] + 40)
     if exporter is None:
         return
     es, ee = rel_span(exporter, sent)
+    # what a country exports it makes: "China's rare earth magnet exports" → PRODUCES magnets
+    for q in ms:
+        if q.type in {"Material", "Element"} and product[0] <= q.start - sent.start < product[1] and \
+                q.id not in {"material:rare-earths"}:
+            ctx.emit(exporter, "PRODUCES", q, i, es, rel_span(q, sent)[1], 0.55, "exporter-produces", local=True)
     for d in countries:
         if d.id == exporter.id or d.flag == "demonym":
             continue

@@ -258,3 +258,20 @@ class TestRound5Relations:
         # imports are not exports: "Japan's imports from China" says nothing here
         assert not {t for t in triples(extract(gaz, "Japan's exports of cars to Germany rose.")) if t[1] == "SUPPLIES"
                     and t[0] == "country:DE"}
+
+    def test_production_nouns_and_what_a_country_exports(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Once operating, the Eneabba refinery will be one of the few facilities outside China able to produce "
+                         "heavy rare earth oxides such as dysprosium and terbium.")
+        assert {("facility:iluka-eneabba", "PRODUCES", "element:Dy"),
+                ("facility:iluka-eneabba", "PRODUCES", "element:Tb")} <= triples(x)
+        assert not {t for t in triples(x) if t[0] == "country:CN"}
+        x = extract(gaz, "Neo already runs a 3,000 t/yr light rare earth separation plant at Silmet.")
+        assert ("facility:neo-silmet", "PRODUCES", "material:light-rare-earths") in triples(x)
+        x = extract(gaz, "Germany and India were the top export destinations for Chinese rare earth magnets.")
+        assert ("country:CN", "PRODUCES", "material:ndfeb-magnet") in triples(x)
+        # inside a name the product is not the plant's: "The Phase 1 REE separation circuit at the mill"
+        x = extract(gaz, "The Phase 1 REE separation circuit at the White Mesa mill was completed in 2024.")
+        assert not {t for t in triples(x) if t[1] == "PRODUCES"}
+
+    def test_total_rare_earth_oxides_is_the_reo_total(self, gaz: Gazetteer) -> None:
+        assert "material:reo" in extract(gaz, "It expects about 6,500 tonnes of total rare earth oxides a year.").entity_ids()
