@@ -276,6 +276,8 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
     for verb in _PRODUCE.finditer(s):
         if any(a <= verb.start() < b for a, b in inside):
             continue  # "Eneabba Refinery", "Lynas Rare Earths Producer": a name, not a verb
+        if verb.group(0)[0].isupper() and s[:verb.start()].strip():
+            continue  # "the Scheme to Promote Manufacturing of Sintered …": a title's word, not a verb
         if verb.group(0).lower().endswith("ed") and any(p.start - sent.start == verb.end() + 1 for p in products) \
                 and _ATTRIBUTIVE_BEFORE.search(s[:verb.start()]):
             continue  # "will supply refined rare earth oxides": an adjective of the product

@@ -275,3 +275,10 @@ class TestRound5Relations:
 
     def test_total_rare_earth_oxides_is_the_reo_total(self, gaz: Gazetteer) -> None:
         assert "material:reo" in extract(gaz, "It expects about 6,500 tonnes of total rare earth oxides a year.").entity_ids()
+
+    def test_sintered_permanent_magnets_and_a_title_word_is_not_a_verb(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The Union Cabinet approved the Scheme to Promote Manufacturing of Sintered Rare Earth "
+                         "Permanent Magnets.")
+        assert "material:sintered-ndfeb-magnet" in x.entity_ids()
+        assert not {t for t in triples(x) if t[1] == "PRODUCES"}
+        assert "material:ndpr-oxide" in extract(gaz, "It will make 800tpy of neodymium and praseodymium oxide.").entity_ids()
