@@ -261,8 +261,11 @@ def _read_html(path: Path, result: ReadResult) -> None:
     import trafilatura
 
     html = _decode(_read_bytes(path), path)
+    # dates only from the page's metadata (meta tags, structured data, the url): htmldate's
+    # extensive search guesses from the text, and reads "© 2026" in a footer as 2026-01-01
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                      include_tables=False)
+                                      include_tables=False,
+                                      date_extraction_params={"extensive_search": False, "original_date": True})
     keys = ("text", "url", "title", "date", "sitename")
     if doc is None:
         fields: dict[str, Any] = {}

@@ -90,6 +90,15 @@ class TestHtml:
         assert "dysprosium oxide" in art.text and "Copyright" not in art.text
         assert (art.url, art.published, art.publisher) == ("https://example.org/lynas", "2025-05-16", "Ex News")
 
+    def test_no_date_is_guessed_from_a_copyright_footer(self, tmp_path: Path) -> None:
+        html = """<html><head><title>Plant update</title></head><body><article><h1>Plant update</h1>
+        <p>USA Rare Earth said its hydrometallurgical demonstration facility at Round Top has begun
+        operating, a step toward commercial production of separated rare earth oxides.</p>
+        <p>The company plans a larger plant once the pilot has run for a year, it said.</p>
+        </article><footer>&copy; 2026 The Example Miner. All rights reserved.</footer></body></html>"""
+        art = read_articles(write(tmp_path, "b.html", html)).articles[0]
+        assert art.published is None  # not 2026-01-01 from the footer
+
     def test_no_text(self, tmp_path: Path) -> None:
         with pytest.raises(DataError, match="no main text"):
             read_articles(write(tmp_path, "a.html", "<html><body><script>var a = 1;</script></body></html>"))
