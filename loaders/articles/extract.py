@@ -19,7 +19,12 @@ PRODUCES   "X produces Y", "first production of Y at X", capacities ("23,000 ton
 HEADQUARTERED_IN "Australia's Lynas", "Australian miner Lynas" (not for agencies)
 LOCATED_IN "a plant in Malaysia", "Myanmar's mining belt", "In the U.S., Mountain Pass …"
 FEEDS      "… processes concentrate from the Mt Weld mine", "That plant will receive material from …"
-SUPPLIES   also "A accounted for 57% of B's imports", "B imported … from A"
+SUPPLIES   also "A accounted for 57% of B's imports", "B imported … from A", "B has begun importing
+           Dy from A", "securing feedstock from A"; between countries from trade figures
+           ("shipments to the United States", "the top export destinations for Chinese magnets")
+FUNDS      "R secured a $565 million loan from F", "F will lend $620 million to R", "F agreed to buy
+           $400 million of R preferred stock", a funding deal the graph resolves; with
+           ``funding_instrument`` (loan/grant/equity), ``amount`` and ``amount_unit``
 ========== ==================================================================================
 
 :mod:`rules_links` adds forms read off the schema and the graph rather than one article: a
@@ -29,7 +34,8 @@ and Kia in South Korea and Siemens Gamesa"); seats by apposition, "-based", "bas
 in B", "B, a unit of A", "A's customers include B", "one of its customers, B"); supply deals
 decided by which side the graph knows as a producer; "Lynas' NdPr production". :mod:`deals`
 resolves funding deals described by their parties (a loan, grant, offtake or price floor
-between an issuer and a beneficiary the graph records) and gives them ISSUED_BY and AFFECTS.
+between an issuer and a beneficiary the graph records) and gives them ISSUED_BY and AFFECTS,
+and reads FUNDS from the sentences that say who gives money to whom.
 :func:`~loaders.articles.rules_policy.rules_destinations` makes a control policy AFFECTS (role
 target) the country its exports go to.
 
