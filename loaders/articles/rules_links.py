@@ -44,7 +44,7 @@ __all__ = ["rules_conjuncts", "rules_exports", "rules_hq_more", "rules_owns_more
 _CONJ = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as\s+well\s+as|&)\s+)(?:the\s+)?")
 _IN_PLACE = re.compile(r"\s+(?:in|of|from)\s+(?:the\s+)?")
 
-_BASED = re.compile(r"^-?\s?(?:based|headquartered)\s+(?:[a-z][\w-]*\s+){0,3}$")
+_BASED = re.compile(r"^-?\s?(?:based|headquartered|registered|domiciled)\s+(?:[a-z][\w-]*\s+){0,3}$")
 _SEAT_AFTER = re.compile(r"^\s*,?\s+(?:which\s+is\s+|is\s+)?(?:based|headquartered)\s+in\s+(?:the\s+)?"
                          r"(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?,\s+)?$")
 _LEGAL_TAIL = r"(?:\s+(?:Ltd|Limited|Inc|Corp|Corporation|Co|plc|PLC|LLC|AG|SA|NV|Pty|Bhd|Holdings)\.?)*"
@@ -199,8 +199,7 @@ def rules_hq_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -
     countries = [m for m in ms if m.type == "Country"]
     if not countries:
         return
-    firms = [m for m in ms if m.type == "Firm" and not m.id.startswith("candidate:")
-             and not firm_is_agency(ctx.gaz, m.id)]
+    firms = [m for m in ms if m.type == "Firm" and not firm_is_agency(ctx.gaz, m.id)]
     seats = ctx.gaz.index.hq
     # "Country … Firm": no firm or facility between them; "Firm … Country": no country either
     block_before = [o for o in ms if o.type in {"Firm", "Facility"}]
@@ -212,6 +211,8 @@ def rules_hq_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -
                 if c.flag != "demonym" and _BASED.match(gap):
                     ctx.emit(f, "HEADQUARTERED_IN", c, i, cs, fe, 0.7, "country-based-firm", local=True)
                 continue
+            if f.id.startswith("candidate:"):
+                continue  # a name found by its form: only "<Country>-based <name>" places it
             if c.flag == "demonym" and _APPOS_BEFORE_DEMONYM.match(gap) and \
                     re.match(r"\s+[a-z]", s[ce:ce + 3]):
                 ctx.emit(f, "HEADQUARTERED_IN", c, i, fs, ce, 0.7, "firm-apposition-demonym", local=True)

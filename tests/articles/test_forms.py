@@ -282,3 +282,7 @@ class TestRound5Relations:
         assert "material:sintered-ndfeb-magnet" in x.entity_ids()
         assert not {t for t in triples(x) if t[1] == "PRODUCES"}
         assert "material:ndpr-oxide" in extract(gaz, "It will make 800tpy of neodymium and praseodymium oxide.").entity_ids()
+
+    def test_a_registered_seat_places_a_name_found_by_its_form(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The fund is controlled by the chair of the mainland China-based Jinan Yuxiao Group.")
+        assert ("candidate:Firm:Jinan Yuxiao Group", "HEADQUARTERED_IN", "country:CN") in triples(x)
