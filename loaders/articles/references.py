@@ -576,7 +576,7 @@ def antecedents(gaz: Gazetteer, text: str, seen: Sequence[_Seen],
     """"The company", "the plant", "the ministry" → the nearest earlier compatible mention."""
     out: list[Ref] = []
     ordered = sorted(seen, key=lambda m: m.start)
-    for m in _ANAPHOR_NP.finditer(text):
+    for m in finditer_at(_ANAPHOR_NP, text, literal_starts(text, ("the", "The"))):  # tried only there
         noun = m.group("noun").lower()
         sidx = sentence_of(m.start())
         if noun in {"plant", "facility", "refinery", "mill", "mine", "project", "site"}:
