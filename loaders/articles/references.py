@@ -212,30 +212,6 @@ def _has_word(low: str, word: str) -> bool:
     return word in low and _word_re(word).search(low) is not None
 
 
-class _StemsBySentence:
-    """Which sentences hold which stems (substrings of the lower-cased sentence): each tuple of
-    stems is looked up once in the lower-cased text and its places mapped to sentences, instead
-    of a substring test per sentence. A stem starts with a letter and holds no white space, and
-    only white space lies between sentences, so a stem found in the text lies in one sentence.
-    When lower-casing moves characters (:func:`~loaders.articles.sentences.lowered`) it tests
-    each sentence as before."""
-
-    def __init__(self, text: str, sentences: list[Sentence]) -> None:
-        self.low = lowered(text)
-        self.sentences = sentences
-        self.starts = [x.start for x in sentences]
-        self.found: dict[tuple[str, ...], set[int]] = {}
-
-    def has(self, k: int, words: tuple[str, ...]) -> bool:
-        if self.low is None:
-            return has_any(self.sentences[k].text.lower(), words)
-        where = self.found.get(words)
-        if where is None:
-            where = self.found[words] = {bisect.bisect_right(self.starts, at) - 1
-                                         for at in literal_starts(self.low, words)}
-        return k in where
-
-
 def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
                        published: str | None, seen: Sequence[_Seen]) -> list[Ref]:
     """Policies described by what they are, when, and what they control ("the April export
@@ -249,10 +225,10 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
     for m in seen:
         by_sentence.setdefault(m.sentence, []).append(m)
     out: list[Ref] = []
-    stems = _StemsBySentence(text, sentences)
     for k, sent in enumerate(sentences):
         s = sent.text
-        if not stems.has(k, _POLICY_STEMS):
+        lowered = s.lower()
+        if not has_any(lowered, _POLICY_STEMS):
             continue  # none of the words the tests below need (speed)
         if not _EXPORTISH.search(s) and not _AGREE.search(s) and not re.search(r"(?i)order|proclamation", s) \
                 and not _LAWISH.search(s):
@@ -260,7 +236,7 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
         low = ""
         cues = None
         for kind, (rx, instruments, marker) in enumerate(_NOUN_KINDS):
-            if not stems.has(k, _NOUN_STEMS[kind]):
+            if not has_any(lowered, _NOUN_STEMS[kind]):
                 continue  # (speed: the kind's nouns cannot match)
             nouns = list(rx.finditer(s))
             if not nouns:
