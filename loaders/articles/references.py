@@ -212,6 +212,63 @@ def _has_word(low: str, word: str) -> bool:
     return word in low and _word_re(word).search(low) is not None
 
 
+_AGREE = re.compile(r"\b(?:agreement|deal|consensus|framework|arrangement|truce|accord|pact)\b", re.I)
+_ORDERISH = re.compile(r"(?i)order|proclamation")
+#: (pattern, text it is tried in: "low" the lower-cased text or "text" as it is, the words every
+#: match starts with): the sentence gate of described policies, then each of _NOUN_KINDS
+_GATE_FIRST: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
+    (_EXPORTISH, "low", ("export", "control", "restrict", "curb", "licen")),
+    (_AGREE, "low", ("agreement", "deal", "consensus", "framework", "arrangement", "truce", "accord", "pact")),
+    (_ORDERISH, "low", ("order", "proclamation")),
+    (_LAWISH, "low", ("law", "act", "regulation", "legislation", "decree", "plan", "strategy", "stockpile",
+                      "reserve")),
+]
+_KIND_FIRST: list[tuple[str, tuple[str, ...]]] = [
+    ("low", ("executive", "eo")), ("low", ("proclamation",)),
+    ("low", ("export", "trade", "control", "restriction", "curb", "ban", "licen", "measure", "general")),
+    ("low", ("agreement", "deal", "consensus", "framework", "arrangement", "truce", "accord", "pact",
+             "memorandum", "mou")),
+    ("text", ("law", "act", "Act", "regulation", "legislation", "decree")),  # case-sensitive pattern
+    ("low", ("action", "plan", "strategy")), ("low", ("stockpile", "strategic", "reserve")),
+]
+
+
+class _PolicySentences:
+    """Which sentences a pattern can match in, found with one pass over the whole text (the
+    pattern tried only where its first words occur, :func:`finditer_at`) instead of a search
+    per sentence. Only white space lies between sentences, so a match of the pattern in a
+    sentence is found by the pass too: the pass then finds a match in that sentence or one
+    that reaches into it (across white space); the sentences a match touches all count, and
+    the caller still runs the pattern on each selected sentence. ``low`` is None when
+    lower-casing moves characters (the caller then tests every sentence as before)."""
+
+    def __init__(self, text: str, sentences: list[Sentence]) -> None:
+        self.text = text
+        self.low = lowered(text)
+        self.starts = [x.start for x in sentences]
+        self.kinds: dict[int, set[int]] = {}
+        self.gate: set[int] = set()
+        if self.low is not None:
+            for rx, where, first in _GATE_FIRST:
+                self.gate |= self._touched(rx, where, first)
+
+    def _touched(self, rx: re.Pattern[str], where: str, first: tuple[str, ...]) -> set[int]:
+        assert self.low is not None
+        out: set[int] = set()
+        for m in finditer_at(rx, self.text, literal_starts(self.low if where == "low" else self.text, first)):
+            a = max(bisect.bisect_right(self.starts, m.start()) - 1, 0)
+            b = max(bisect.bisect_right(self.starts, m.end() - 1) - 1, 0)
+            out.update(range(a, b + 1))
+        return out
+
+    def has_kind(self, k: int, kind: int) -> bool:
+        found = self.kinds.get(kind)
+        if found is None:
+            where, first = _KIND_FIRST[kind]
+            found = self.kinds[kind] = self._touched(_NOUN_KINDS[kind][0], where, first)
+        return k in found
+
+
 def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
                        published: str | None, seen: Sequence[_Seen]) -> list[Ref]:
     """Policies described by what they are, when, and what they control ("the April export
@@ -225,18 +282,26 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
     for m in seen:
         by_sentence.setdefault(m.sentence, []).append(m)
     out: list[Ref] = []
+    # (speed) the sentences the tests below can pass, found in one pass over the text
+    select = _PolicySentences(text, sentences)
     for k, sent in enumerate(sentences):
         s = sent.text
         lowered = s.lower()
-        if not has_any(lowered, _POLICY_STEMS):
+        if select.low is not None:
+            if k not in select.gate:
+                continue
+        elif not has_any(lowered, _POLICY_STEMS):
             continue  # none of the words the tests below need (speed)
-        if not _EXPORTISH.search(s) and not _AGREE.search(s) and not re.search(r"(?i)order|proclamation", s) \
+        elif not _EXPORTISH.search(s) and not _AGREE.search(s) and not _ORDERISH.search(s) \
                 and not _LAWISH.search(s):
             continue
         low = ""
         cues = None
         for kind, (rx, instruments, marker) in enumerate(_NOUN_KINDS):
-            if not has_any(lowered, _NOUN_STEMS[kind]):
+            if select.low is not None:
+                if not select.has_kind(k, kind):
+                    continue  # (speed: the kind's nouns do not occur in the sentence)
+            elif not has_any(lowered, _NOUN_STEMS[kind]):
                 continue  # (speed: the kind's nouns cannot match)
             nouns = list(rx.finditer(s))
             if not nouns:
@@ -326,7 +391,6 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
     return out
 
 
-_AGREE = re.compile(r"\b(?:agreement|deal|consensus|framework|arrangement|truce|accord|pact)\b", re.I)
 
 
 def described_agreements(gaz: Gazetteer, text: str, sentences: list[Sentence],
