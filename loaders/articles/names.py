@@ -320,6 +320,11 @@ _CUE_WINDOWS: dict[str, tuple[tuple[str, ...] | re.Pattern[str], re.Pattern[str]
 }
 
 
+#: cues whose need test (:data:`_CUE_NEEDS`) their windows make already: no window, no scan
+_NEED_IN_WINDOWS = {pattern for pattern, (trigger, _) in _CUE_WINDOWS.items()
+                    if trigger == _CUE_NEEDS.get(pattern)} | {_CUES[7].pattern}
+
+
 def _cue_matches(rx: re.Pattern[str], text: str, rev: str) -> list[re.Match[str]]:
     """``list(rx.finditer(text))``, scanning only the windows around the cue's trigger words
     when the cue has them (:data:`_CUE_WINDOWS`); ``rev`` is ``text[::-1]``."""
@@ -532,7 +537,7 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
         if add(a, a + len(name), "Firm", "kind") is not None:
             known.add(name)
     for rx in cues:
-        need = _CUE_NEEDS.get(rx.pattern)
+        need = _CUE_NEEDS.get(rx.pattern) if rx.pattern not in _NEED_IN_WINDOWS else None
         if need is not None and not (need(text) if callable(need) else any(w in text for w in need)):
             continue  # the cue's literal words are not in the text (speed)
         for m in _cue_matches(rx, text, rev):
