@@ -36,6 +36,7 @@ import ahocorasick
 from kg.errors import CleanError
 from kg.model import Claim, Entity
 from kg.types import ELEMENTS, clean_country
+from loaders.articles.sentences import finditer_at, literal_starts
 
 __all__ = ["CAPITALS", "COMMON_WORDS", "COUNTRY_VARIANTS", "DEMONYMS", "Gazetteer", "Match"]
 
@@ -88,6 +89,19 @@ _SYMBOL_RE = re.compile(
     r"\b(NdPr|PrNd)\b|\b(" + "|".join(_SAFE_SYMBOLS) + r")(?=(?:\s|-)(?:oxides?|metals?)\b)"
     r"|\((" + "|".join(_SAFE_SYMBOLS) + r")\)"
 )
+assert all(1 <= len(sym) <= 2 for sym in _SAFE_SYMBOLS)
+
+
+def _symbol_starts(text: str) -> list[int]:
+    """Every place a match of :data:`_SYMBOL_RE` can start (speed: the pattern is tried only
+    there): "NdPr"/"PrNd", "(", and one or two letters before a space or hyphen and
+    "oxide"/"metal" (a symbol is one or two letters long)."""
+    starts = literal_starts(text, ("NdPr", "PrNd", "("))
+    for at in literal_starts(text, ("oxide", "metal")):
+        starts += [x for x in (at - 3, at - 2) if x >= 0]
+    return sorted(set(starts))
+
+
 _TYPE_PRIORITY = {"Country": 0, "Element": 1, "Material": 2, "Policy": 3, "Firm": 4,
                   "Facility": 5, "Region": 6}
 
@@ -381,7 +395,7 @@ class Gazetteer:
                 if pat.exact is not None and text[start:stop] not in pat.exact:
                     continue
                 found.append((start, stop, pat))
-        for m in _SYMBOL_RE.finditer(text):
+        for m in finditer_at(_SYMBOL_RE, text, _symbol_starts(text)):
             if m.group(1):
                 ids = tuple(self._symbols[s] for s in ("Nd", "Pr") if s in self._symbols)
                 span = m.span(1)

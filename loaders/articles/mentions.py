@@ -28,7 +28,7 @@ from loaders.articles.references import (
     described_policies,
     numbered_policies,
 )
-from loaders.articles.sentences import Sentence, split_sentences
+from loaders.articles.sentences import Sentence, finditer_at, literal_starts, split_sentences
 from loaders.articles.spans import SpanIndex
 
 __all__ = ["ArticleMentions", "find_all_mentions"]
@@ -38,6 +38,8 @@ _AGREEMENT_REF = re.compile(
     r"(?P<b>China|Chinese|Beijing|U\.S\.|US|United States|Washington)\b"
     r"(?P<mid>(?:\s+[\w-]+){0,3}?)\s+(?P<kw>agreements?|deals?|truce|framework|arrangements?|accord|pact|"
     r"consensus)\b")
+#: the words every match of _AGREEMENT_REF starts with (it is tried only where they occur)
+_AGREEMENT_REF_FIRST = ("U.S.", "US", "United States", "America", "Washington", "China", "Beijing")
 _COUNTRY_OF = {"u.s.": "country:US", "us": "country:US", "united states": "country:US",
                "america": "country:US", "washington": "country:US", "china": "country:CN",
                "chinese": "country:CN", "beijing": "country:CN"}
@@ -56,7 +58,7 @@ def _find_mentions(gaz: Gazetteer, text: str, sentences: list[Sentence],
         for eid in m.ids:
             entity = gaz.entities[eid]
             out.append(Mention(m.start, m.end, m.text, eid, entity.type, sentence_of(m.start), m.flag))
-    for ref in _AGREEMENT_REF.finditer(text):
+    for ref in finditer_at(_AGREEMENT_REF, text, literal_starts(text, _AGREEMENT_REF_FIRST)):
         a = _COUNTRY_OF.get(ref.group("a").lower())
         b = _COUNTRY_OF.get(ref.group("b").lower())
         if not a or not b or a == b:

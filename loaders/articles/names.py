@@ -302,6 +302,69 @@ _CUE_NEEDS.update({_CUES[0].pattern: ("according to",), _CUES[3].pattern: ("spok
                    _CUES[10].pattern: (", a ", ", an ", ", the ")})
 
 
+#: cues scanned only in windows (speed): the cue's literal trigger words (or a regex of its
+#: trigger) and a regex of a character no match of the cue can contain. Every match holds a
+#: trigger and lies inside one maximal run of characters without such a character, so
+#: scanning just the runs that hold a trigger finds exactly what a scan of the whole text
+#: finds (a run ends at such a character, which is no word character, so ``\b`` and the
+#: look-aheads read the run's end as the text's; look-behinds still see the text before it).
+_CUE_WINDOWS: dict[str, tuple[tuple[str, ...] | re.Pattern[str], re.Pattern[str]]] = {
+    _CUES[0].pattern: (("according to",), re.compile(r"[^\w& \t-]")),
+    _CUES[3].pattern: (("spokes",), re.compile(r"[^\w& \t-]")),
+    _CUES[4].pattern: (_CUE_NEEDS[_CUES[4].pattern], re.compile(r"[^\w&\s-]")),
+    _CUES[5].pattern: (("report",), re.compile(r"[^\w\s]")),
+    _CUES[6].pattern: (_CUE_NEEDS[_CUES[6].pattern], re.compile(r"[^\w\s-]")),
+    _CUES[8].pattern: (_CUE_NEEDS[_CUES[8].pattern], re.compile(r"[^\w&\s-]")),
+    _CUES[9].pattern: (_CUE_NEEDS[_CUES[9].pattern], re.compile(r"[^\w&'’ \t-]")),
+    _CUES[10].pattern: (re.compile(r",[ \t]+(?:a|an|the)[ \t]"), re.compile(r"[^\w&, \t-]")),
+}
+
+
+#: cues whose need test (:data:`_CUE_NEEDS`) their windows make already: no window, no scan
+_NEED_IN_WINDOWS = {pattern for pattern, (trigger, _) in _CUE_WINDOWS.items()
+                    if trigger == _CUE_NEEDS.get(pattern)} | {_CUES[7].pattern}
+
+
+def _cue_matches(rx: re.Pattern[str], text: str, rev: str) -> list[re.Match[str]]:
+    """``list(rx.finditer(text))``, scanning only the windows around the cue's trigger words
+    when the cue has them (:data:`_CUE_WINDOWS`); ``rev`` is ``text[::-1]``."""
+    if rx is _CUES[7]:  # a credit line: only lines that end in three capitals can hold one
+        out7: list[re.Match[str]] = []
+        lo = 0
+        for line in text.split("\n"):
+            tail = line.rstrip(" \t")[-3:]
+            if len(tail) == 3 and "A" <= tail[0] <= "Z" and "A" <= tail[1] <= "Z" and "A" <= tail[2] <= "Z":
+                out7 += rx.finditer(text, lo, lo + len(line))  # "^" and "$" see the line's ends
+            lo += len(line) + 1
+        return out7
+    spec = _CUE_WINDOWS.get(rx.pattern)
+    if spec is None:
+        return list(rx.finditer(text))
+    trigger, outside = spec
+    if isinstance(trigger, re.Pattern):
+        points = [m.start() for m in trigger.finditer(text)]
+    else:
+        points = []
+        for word in trigger:
+            at = text.find(word)
+            while at >= 0:
+                points.append(at)
+                at = text.find(word, at + 1)
+        points.sort()
+    n = len(text)
+    out: list[re.Match[str]] = []
+    hi = -1
+    for at in points:
+        if at < hi:
+            continue  # inside the window already scanned
+        before = outside.search(rev, n - at)  # the last character before ``at`` outside the run
+        lo = n - before.start() if before else 0
+        after = outside.search(text, at)
+        hi = after.start() if after else n
+        out += rx.finditer(text, lo, hi)
+    return out
+
+
 _LISTED_ITEM = r"([A-Z][\w&.-]*(?:[ -][A-Z][\w&.-]*)?)"
 _LISTED_AFTER = re.compile(r"(?:,\s*|\s+and\s+|,\s+and\s+)" + _LISTED_ITEM + r"(?=[\s,.;)]|$)")
 _LISTED_BEFORE = re.compile(_LISTED_ITEM + r"(?:,\s*|\s+and\s+|,\s+and\s+)$")
@@ -458,6 +521,7 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                     hit.aliases.append(acro)
                 break
     cues = _CUES
+    rev = text[::-1]
     known = {h.text for h in hits}
     # "Swiss firm Glencore", "Canadian miner Aclara Resources": a demonym and a kind of firm
     for m in mentions:
@@ -473,10 +537,10 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
         if add(a, a + len(name), "Firm", "kind") is not None:
             known.add(name)
     for rx in cues:
-        need = _CUE_NEEDS.get(rx.pattern)
+        need = _CUE_NEEDS.get(rx.pattern) if rx.pattern not in _NEED_IN_WINDOWS else None
         if need is not None and not (need(text) if callable(need) else any(w in text for w in need)):
             continue  # the cue's literal words are not in the text (speed)
-        for m in rx.finditer(text):
+        for m in _cue_matches(rx, text, rev):
             a, b = m.span(1)
             name = m.group(1).rstrip(".")
             b = a + len(name)

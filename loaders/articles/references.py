@@ -23,6 +23,7 @@ extractor turns them into mentions. Everything is resolved through the graph
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from loaders.articles.gazetteer import Gazetteer
-from loaders.articles.sentences import Sentence, has_any
+from loaders.articles.sentences import Sentence, finditer_at, has_any, literal_starts, lowered
 
 __all__ = ["Ref", "antecedents", "coordinated_groups", "described_agreements", "described_facilities",
            "described_policies", "firm_is_agency", "numbered_policies"]
@@ -63,13 +64,16 @@ _NUM_LIST = re.compile(
     r"(?:\s*(?:,\s*(?:and\s+)?|\band\b|&|[-–—]|\bto\b)\s*(?:No\.?\s*)?\d+)*)"
     r"(?:\s+of\s+(?:the\s+)?(?:year\s+)?(?P<year>(?:19|20)\d\d))?")
 _EXEC = re.compile(r"\b(?P<kind>Executive Order|E\.\s?O\.|EO|Proclamation)\s+(?:No\.\s*)?(?P<num>\d{4,5})\b")
+#: the literal words every match of _NUM_LIST / _EXEC starts with (they are tried only there)
+_NUM_LIST_FIRST = ("Announcement", "Decree", "Order")
+_EXEC_FIRST = ("Executive Order", "E.", "EO", "Proclamation")
 
 
 def numbered_policies(gaz: Gazetteer, text: str, published: str | None) -> list[Ref]:
     """Policies named by official number, alone or in lists and ranges."""
     default_year = published[:4] if published else None
     out: list[Ref] = []
-    for m in _NUM_LIST.finditer(text):
+    for m in finditer_at(_NUM_LIST, text, literal_starts(text, _NUM_LIST_FIRST)):
         kind = m.group("kind").lower().rstrip("s")
         nums = [(n.group(), n.start() + m.start("nums"), n.end() + m.start("nums"))
                 for n in re.finditer(r"\d+", m.group("nums"))]
@@ -87,7 +91,7 @@ def numbered_policies(gaz: Gazetteer, text: str, published: str | None) -> list[
             if pid:
                 start = m.start() if num == nums[0][0] else a
                 out.append(Ref(start, b, pid, "number"))
-    for m in _EXEC.finditer(text):
+    for m in finditer_at(_EXEC, text, literal_starts(text, _EXEC_FIRST)):
         kind = "proclamation" if m.group("kind").startswith("Proc") else "executive order"
         pid = gaz.index.policy_by_number(kind, m.group("num"), None, default_year)
         if pid:
@@ -208,6 +212,63 @@ def _has_word(low: str, word: str) -> bool:
     return word in low and _word_re(word).search(low) is not None
 
 
+_AGREE = re.compile(r"\b(?:agreement|deal|consensus|framework|arrangement|truce|accord|pact)\b", re.I)
+_ORDERISH = re.compile(r"(?i)order|proclamation")
+#: (pattern, text it is tried in: "low" the lower-cased text or "text" as it is, the words every
+#: match starts with): the sentence gate of described policies, then each of _NOUN_KINDS
+_GATE_FIRST: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
+    (_EXPORTISH, "low", ("export", "control", "restrict", "curb", "licen")),
+    (_AGREE, "low", ("agreement", "deal", "consensus", "framework", "arrangement", "truce", "accord", "pact")),
+    (_ORDERISH, "low", ("order", "proclamation")),
+    (_LAWISH, "low", ("law", "act", "regulation", "legislation", "decree", "plan", "strategy", "stockpile",
+                      "reserve")),
+]
+_KIND_FIRST: list[tuple[str, tuple[str, ...]]] = [
+    ("low", ("executive", "eo")), ("low", ("proclamation",)),
+    ("low", ("export", "trade", "control", "restriction", "curb", "ban", "licen", "measure", "general")),
+    ("low", ("agreement", "deal", "consensus", "framework", "arrangement", "truce", "accord", "pact",
+             "memorandum", "mou")),
+    ("text", ("law", "act", "Act", "regulation", "legislation", "decree")),  # case-sensitive pattern
+    ("low", ("action", "plan", "strategy")), ("low", ("stockpile", "strategic", "reserve")),
+]
+
+
+class _PolicySentences:
+    """Which sentences a pattern can match in, found with one pass over the whole text (the
+    pattern tried only where its first words occur, :func:`finditer_at`) instead of a search
+    per sentence. Only white space lies between sentences, so a match of the pattern in a
+    sentence is found by the pass too: the pass then finds a match in that sentence or one
+    that reaches into it (across white space); the sentences a match touches all count, and
+    the caller still runs the pattern on each selected sentence. ``low`` is None when
+    lower-casing moves characters (the caller then tests every sentence as before)."""
+
+    def __init__(self, text: str, sentences: list[Sentence]) -> None:
+        self.text = text
+        self.low = lowered(text)
+        self.starts = [x.start for x in sentences]
+        self.kinds: dict[int, set[int]] = {}
+        self.gate: set[int] = set()
+        if self.low is not None:
+            for rx, where, first in _GATE_FIRST:
+                self.gate |= self._touched(rx, where, first)
+
+    def _touched(self, rx: re.Pattern[str], where: str, first: tuple[str, ...]) -> set[int]:
+        assert self.low is not None
+        out: set[int] = set()
+        for m in finditer_at(rx, self.text, literal_starts(self.low if where == "low" else self.text, first)):
+            a = max(bisect.bisect_right(self.starts, m.start()) - 1, 0)
+            b = max(bisect.bisect_right(self.starts, m.end() - 1) - 1, 0)
+            out.update(range(a, b + 1))
+        return out
+
+    def has_kind(self, k: int, kind: int) -> bool:
+        found = self.kinds.get(kind)
+        if found is None:
+            where, first = _KIND_FIRST[kind]
+            found = self.kinds[kind] = self._touched(_NOUN_KINDS[kind][0], where, first)
+        return k in found
+
+
 def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
                        published: str | None, seen: Sequence[_Seen]) -> list[Ref]:
     """Policies described by what they are, when, and what they control ("the April export
@@ -221,18 +282,26 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
     for m in seen:
         by_sentence.setdefault(m.sentence, []).append(m)
     out: list[Ref] = []
+    # (speed) the sentences the tests below can pass, found in one pass over the text
+    select = _PolicySentences(text, sentences)
     for k, sent in enumerate(sentences):
         s = sent.text
         lowered = s.lower()
-        if not has_any(lowered, _POLICY_STEMS):
+        if select.low is not None:
+            if k not in select.gate:
+                continue
+        elif not has_any(lowered, _POLICY_STEMS):
             continue  # none of the words the tests below need (speed)
-        if not _EXPORTISH.search(s) and not _AGREE.search(s) and not re.search(r"(?i)order|proclamation", s) \
+        elif not _EXPORTISH.search(s) and not _AGREE.search(s) and not _ORDERISH.search(s) \
                 and not _LAWISH.search(s):
             continue
         low = ""
         cues = None
         for kind, (rx, instruments, marker) in enumerate(_NOUN_KINDS):
-            if not has_any(lowered, _NOUN_STEMS[kind]):
+            if select.low is not None:
+                if not select.has_kind(k, kind):
+                    continue  # (speed: the kind's nouns do not occur in the sentence)
+            elif not has_any(lowered, _NOUN_STEMS[kind]):
                 continue  # (speed: the kind's nouns cannot match)
             nouns = list(rx.finditer(s))
             if not nouns:
@@ -322,7 +391,6 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
     return out
 
 
-_AGREE = re.compile(r"\b(?:agreement|deal|consensus|framework|arrangement|truce|accord|pact)\b", re.I)
 
 
 def described_agreements(gaz: Gazetteer, text: str, sentences: list[Sentence],
@@ -331,10 +399,7 @@ def described_agreements(gaz: Gazetteer, text: str, sentences: list[Sentence],
     agreement noun with two parties in its sentence → the latest agreement between them at
     the article's date; a place named in the sentence must appear in the agreement's name."""
     out: list[Ref] = []
-    for k, sent in enumerate(sentences):
-        nouns = list(_AGREE.finditer(sent.text))
-        if not nouns:
-            continue
+    for k, sent, nouns in _agreement_nouns(text, sentences):
         parties = sorted({m.id for m in seen if m.sentence == k and m.type == "Country"})
         if len(parties) < 2 or any(m.sentence == k and m.type == "Policy" for m in seen):
             continue
@@ -349,7 +414,30 @@ def described_agreements(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 if places and not any(pl.strip() in hay for pl in places):
                     continue
                 n = nouns[0]
-                out.append(Ref(sent.start + n.start(), sent.start + n.end(), pid, "contextual"))
+                out.append(Ref(n.start(), n.end(), pid, "contextual"))
+    return out
+
+
+_AGREE_WORDS = ("agreement", "deal", "consensus", "framework", "arrangement", "truce", "accord", "pact")
+
+
+def _agreement_nouns(text: str, sentences: list[Sentence]) -> list[tuple[int, Sentence, list[re.Match[str]]]]:
+    """(index, sentence, matches of :data:`_AGREE` in it, positions in ``text``) of each sentence
+    that has one. One pass over the text, trying the pattern only where its words occur in the
+    lower-cased text: a match is one word, so it never crosses sentences, and every character
+    next to a sentence is white space, so ``\\b`` reads the same in the text as in the sentence."""
+    low = lowered(text)
+    found = _AGREE.finditer(text) if low is None else finditer_at(_AGREE, text, literal_starts(low, _AGREE_WORDS))
+    starts = [x.start for x in sentences]
+    out: list[tuple[int, Sentence, list[re.Match[str]]]] = []
+    for m in found:
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k < 0 or m.end() > sentences[k].end:
+            continue  # not inside a sentence (cannot happen with split_sentences' sentences)
+        if out and out[-1][0] == k:
+            out[-1][2].append(m)
+        else:
+            out.append((k, sentences[k], [m]))
     return out
 
 
@@ -359,7 +447,10 @@ _ELLIPSIS = re.compile(r"\b(?P<first>light|heavy)\s+(?:and|&|or)\s+(?:heavy|ligh
 def coordinated_groups(gaz: Gazetteer, text: str) -> list[Ref]:
     """"light and heavy rare earths": the first group word names its group too."""
     out = []
-    for m in _ELLIPSIS.finditer(text):
+    low = lowered(text)
+    found = _ELLIPSIS.finditer(text) if low is None else \
+        finditer_at(_ELLIPSIS, text, literal_starts(low, ("light", "heavy")))
+    for m in found:
         gid = f"material:{m.group('first').lower()}-rare-earths"
         if gid in gaz.entities:
             out.append(Ref(m.start("first"), m.end("first"), gid, "coordinated"))
@@ -376,6 +467,9 @@ _FAC_NP = re.compile(
     r"(?P<post>(?:[ \t]*,?[ \t]+(?:(?:which|that)[ \t]+(?:\w+[ \t]+){0,3}?)?(?:in|at|near)[ \t]+(?:the[ \t]+)?"
     r"(?P<place>[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,2}))?)")
 _FAC_NOUN_RE = re.compile(r"\b" + _FAC_NOUN + r"\b")
+#: what every match of _FAC_NOUN_RE starts with (it is tried only there)
+_FAC_NOUN_FIRST = ("plant", "facilit", "refiner", "mill", "mine", "mining", "smelter", "factor", "operations",
+                   "project", "complex", "hub", "belt", "circuit", "deposit")
 _STAGE_WORDS = [
     (re.compile(r"\bmagnets?\b", re.I), {"magnet", "alloy"}),
     (re.compile(r"\bmetal(?:li[sz]ation|s)?\b|\bmetal-making\b", re.I), {"metal"}),
@@ -425,7 +519,7 @@ def described_facilities(gaz: Gazetteer, text: str, sentences: list[Sentence],
     firms = [m for m in seen if m.type == "Firm" and not firm_is_agency(gaz, m.id)]
     countries_at = [m for m in seen if m.type == "Country"]
     facilities_at = [(m.start, m.end) for m in seen if m.type == "Facility"]
-    for noun in _FAC_NOUN_RE.finditer(text):
+    for noun in finditer_at(_FAC_NOUN_RE, text, literal_starts(text, _FAC_NOUN_FIRST)):
         lo = max(0, noun.start() - 140)
         m = None
         for cand in _FAC_NP.finditer(text, lo, min(len(text), noun.end() + 60)):
@@ -522,7 +616,7 @@ def antecedents(gaz: Gazetteer, text: str, seen: Sequence[_Seen],
     """"The company", "the plant", "the ministry" → the nearest earlier compatible mention."""
     out: list[Ref] = []
     ordered = sorted(seen, key=lambda m: m.start)
-    for m in _ANAPHOR_NP.finditer(text):
+    for m in finditer_at(_ANAPHOR_NP, text, literal_starts(text, ("the", "The"))):  # tried only there
         noun = m.group("noun").lower()
         sidx = sentence_of(m.start())
         if noun in {"plant", "facility", "refinery", "mill", "mine", "project", "site"}:

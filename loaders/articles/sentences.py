@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Sentence", "has_any", "split_sentences"]
+__all__ = ["Sentence", "finditer_at", "has_any", "literal_starts", "lowered", "split_sentences"]
 
 # Lower-cased tokens (without their final period) after which a period is not an end.
 _ABBREVIATIONS = {
@@ -47,6 +47,55 @@ def has_any(text: str, words: tuple[str, ...]) -> bool:
         if word in text:
             return True
     return False
+
+
+def literal_starts(text: str, words: tuple[str, ...]) -> list[int]:
+    """Where any of ``words`` occurs in ``text`` (every occurrence, overlapping ones too), sorted.
+
+    >>> literal_starts("a plant, the plants", ("plant", "the"))
+    [2, 9, 13]
+    """
+    out: list[int] = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            out.append(at)
+            at = text.find(word, at + 1)
+    out.sort()
+    return out
+
+
+def finditer_at(rx: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """``list(rx.finditer(text))`` for a pattern whose every match starts at one of ``starts``
+    (sorted; e.g. the places of its literal first words, :func:`literal_starts`): the pattern
+    is tried only there instead of at every character. Matches do not overlap, as with
+    ``finditer``; the pattern must not match the empty string.
+
+    >>> [m.group() for m in finditer_at(re.compile(r"\\bdeals?\\b"), "ideal deals, deal", [1, 6, 13])]
+    ['deals', 'deal']
+    """
+    out: list[re.Match[str]] = []
+    end = 0
+    for at in starts:
+        if at < end:
+            continue
+        m = rx.match(text, at)
+        if m is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
+def lowered(text: str) -> str | None:
+    """``text.lower()`` when it keeps every character at its place and holds no character that
+    a case-insensitive pattern reads as an ASCII letter but ``lower()`` does not turn into one
+    (dotless ı, long ſ); else None. Literal searches in it find where an ``re.I`` pattern over
+    ``text`` can match.
+    """
+    low = text.lower()
+    if len(low) != len(text) or "ı" in low or "ſ" in low:
+        return None
+    return low
 
 
 def _is_boundary(text: str, match: re.Match[str]) -> bool:

@@ -7,6 +7,7 @@ overlapping ``[a, b)`` starts in ``[a - MAX_SPAN, b)``.
 from __future__ import annotations
 
 import bisect
+import operator
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -15,14 +16,15 @@ __all__ = ["MAX_SPAN", "SpanIndex"]
 #: Longest span the index answers exactly for; longer spans are still found when they start
 #: inside the query window.
 MAX_SPAN = 400
+_FIRST = operator.itemgetter(0)  # sort by start only (equal starts keep their order)
 
 
 class SpanIndex:
     """Items with ``.start`` and ``.end`` (or (start, end, item) triples), queried by overlap."""
 
     def __init__(self, items: Iterable[Any] = ()) -> None:
-        self._items: list[tuple[int, int, Any]] = sorted(((it.start, it.end, it) for it in items),
-                                                          key=lambda t: t[0])
+        self._items: list[tuple[int, int, Any]] = sorted([(it.start, it.end, it) for it in items],
+                                                          key=_FIRST)
         self._starts: list[int] = [t[0] for t in self._items]
         #: the longest span held (queries look back this far, at most MAX_SPAN: an item that
         #: starts further back cannot reach the query, so the answer is the same, only cheaper)
@@ -33,7 +35,7 @@ class SpanIndex:
         """An index of ``(start, end, item)`` triples, built with one sort (the same order as
         adding them one by one: equal starts keep their order)."""
         index = cls()
-        index._items = sorted(triples, key=lambda t: t[0])
+        index._items = sorted(triples, key=_FIRST)
         index._starts = [t[0] for t in index._items]
         index._reach = max((e - s for s, e, _ in index._items), default=0)
         return index
