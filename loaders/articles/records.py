@@ -51,6 +51,17 @@ _CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:but|while|although|though|whereas
                            r"|,\s+(?:said|says|told|added|noted|announced)\b")
 
 
+#: relations a control policy has with what it controls and whom
+_CONTROL_PREDICATES = {"TARGETS", "AFFECTS"}
+#: the words of a prohibition, which a negation test would read as a denial
+_PROHIBITION = re.compile(
+    r"\b(?:(?:may|shall|must|can|will|were|was|are|is|be)\s+)?(?:not|never|no\s+longer)\s+(?:be\s+)?"
+    r"(?:permitted|allowed|authori[sz]ed|exported|shipped|sold|licensed)\b"
+    r"(?:\s+without\s+(?:[\w-]+\s+){0,3}?(?:approval|licen[cs]es?|permission|authori[sz]ation))?"
+    r"|\bwithout\s+(?:(?:an?|prior|export|government|official)\s+){0,2}(?:approval|licen[cs]es?|permission|"
+    r"authori[sz]ation)\b|\bcannot\s+be\s+exported\b", re.I)
+
+
 @functools.lru_cache(maxsize=8192)
 def assess(text: str, lo: int, hi: int) -> tuple[bool, float, str | None]:
     """Whether the statement spanning ``text[lo:hi]`` is asserted, and a confidence factor.
@@ -218,10 +229,15 @@ class RuleContext:
         if stype not in rel.domain or otype not in rel.range:
             return
         lo, hi = max(lo, 0), min(hi, len(sent.text))
+        text = sent.text
+        if predicate in _CONTROL_PREDICATES and stype == "Policy" and _PROHIBITION.search(text):
+            # what a control forbids is its content, not a denial: "exports of gallium to the
+            # United States were not permitted", "may not be exported without approval"
+            text = _PROHIBITION.sub(lambda m: " " * len(m.group(0)), text)
         if local:  # a noun phrase ("China's export regime") is asserted whatever the verb says
-            keep, factor, reason = assess(sent.text[lo:hi], 0, hi - lo)
+            keep, factor, reason = assess(text[lo:hi], 0, hi - lo)
         else:
-            keep, factor, reason = assess(sent.text, lo, hi)
+            keep, factor, reason = assess(text, lo, hi)
         if not keep:
             self.dropped.append({"subject": sid, "predicate": predicate, "object": oid,
                                  "reason": reason, "evidence": {"sentence": sent.text,

@@ -286,3 +286,12 @@ class TestRound5Relations:
     def test_a_registered_seat_places_a_name_found_by_its_form(self, gaz: Gazetteer) -> None:
         x = extract(gaz, "The fund is controlled by the chair of the mainland China-based Jinan Yuxiao Group.")
         assert ("candidate:Firm:Jinan Yuxiao Group", "HEADQUARTERED_IN", "country:CN") in triples(x)
+
+    def test_a_prohibition_is_the_control_not_a_denial(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "China suspended Announcement No. 46. Under the suspended clause, exports of gallium and "
+                         "germanium to the United States were not permitted.", published="2025-11-10")
+        assert {("policy:cn-mofcom-2024-46", "TARGETS", "material:gallium"),
+                ("policy:cn-mofcom-2024-46", "TARGETS", "material:germanium")} <= triples(x)
+        # a denial still drops the claim
+        x = extract(gaz, "Announcement No. 46 did not restrict gallium exports.", published="2025-11-10")
+        assert ("policy:cn-mofcom-2024-46", "TARGETS", "material:gallium") not in triples(x)
