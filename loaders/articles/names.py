@@ -182,7 +182,8 @@ def _runs_in(text: str, lo: int, hi: int) -> list[list[tuple[str, int, int]]]:
     for run in runs:
         cur2: list[tuple[str, int, int]] = []
         for item3 in run:
-            if item3[0] == "and" and cur2 and cur2[-1][0] in POLICY_HEADS | FACILITY_HEADS | ORG_HEADS:
+            if item3[0] == "and" and len(cur2) >= 2 and cur2[-1][0] in POLICY_HEADS | FACILITY_HEADS | ORG_HEADS:
+                # (a head alone before "and" is the first word of one name: "Energy and Minerals Group")
                 split.append(cur2)
                 cur2 = []
                 continue
@@ -386,6 +387,12 @@ def _coordinated_firms(run: list[tuple[str, int, int]], inside: list[Any]) -> bo
         m.type == "Firm" and m.start == run[0][1] and m.end == run[1][2] for m in inside)
 
 
+#: "Treasurer Jim Chalmers", "chief executive Simon Moores": a title, a first name, a surname
+_TITLED_PERSON = re.compile(
+    r"\b(?:Treasurer|Minister|President|Secretary|Premier|Chancellor|Governor|Senator|Commissioner|"
+    r"[Cc]hief\s+[Ee]xecutive|CEO|[Cc]hair(?:man|woman)?|[Ss]pokes(?:person|man|woman)|Mr|Ms|Mrs|Dr)\.?\s+"
+    r"[A-Z][a-z]+\s+([A-Z][a-z]+)\b")
+
 #: last words that make a capitalised run a company, whatever it starts with
 _FIRM_ENDINGS = {"Group", "Corp", "Corporation", "Inc", "Ltd", "Limited", "Holdings", "Company", "Co", "plc",
                  "PLC", "LLC", "AG", "SA", "NV", "GmbH", "Bhd", "Pty"}
@@ -422,10 +429,21 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
     def inside_of(a: int, b: int) -> list[tuple[int, Any]]:
         return index.within(a, b)
 
+    surnames: set[str] | None = None
+
     def add(a: int, b: int, ctype: str, cue: str) -> NameHit | None:
+        nonlocal surnames
         name = text[a:b]
         if not norm_name(name) or name.upper() in _LEGAL_TOKENS:
             return None
+        if " " not in name.strip():
+            word = name.strip().rstrip(".")
+            if word in ORG_HEADS or word in POLICY_HEADS or word in FACILITY_HEADS:
+                return None  # "a spokesperson for the Ministry": a kind of body, not its name
+            if surnames is None:
+                surnames = {m.group(1) for m in _TITLED_PERSON.finditer(text)}
+            if word in surnames:
+                return None  # "a spokesperson for Chalmers" after "Treasurer Jim Chalmers": a person
         inside = overlaps_graph(a, b)
         if any(m.type in firmish and m.id not in _GROUPS for m in inside):
             return None
@@ -561,8 +579,9 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 continue
             a, b = base + mm.start(1), base + mm.end(1)
             name = text[a:b]
-            if name.split()[0] in _LEAD_STOP or name in known or overlaps_graph(a, b):
-                continue
+            if name.split()[0] in _LEAD_STOP or name in known or overlaps_graph(a, b) or \
+                    any(h.start <= a and b <= h.end for h in hits):
+                continue  # (inside a longer name: "Denham Capital, Energy and Minerals Group")
             add(a, b, "Firm", "listed")
             known.add(name)
     # "Ministry of Economy, Trade and Industry": a comma list after "of" ends the name at "and X"

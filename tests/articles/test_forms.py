@@ -295,3 +295,18 @@ class TestRound5Relations:
         # a denial still drops the claim
         x = extract(gaz, "Announcement No. 46 did not restrict gallium exports.", published="2025-11-10")
         assert ("policy:cn-mofcom-2024-46", "TARGETS", "material:gallium") not in triples(x)
+
+
+class TestRound5Candidates:
+    def test_a_name_with_and_is_one_name_and_not_a_listed_word(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Serra Verde is owned by private equity groups Denham Capital, Energy and Minerals Group "
+                         "and Vision Blue.")
+        names = [c.name for c in x.candidates]
+        assert "Energy and Minerals Group" in names and "Energy" not in names
+
+    def test_a_lone_head_word_and_a_titled_persons_surname_are_not_names(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Guo Jiakun, a spokesperson for the Ministry, said talks went well.")
+        assert "Ministry" not in [c.name for c in x.candidates]
+        x = extract(gaz, "Treasurer Jim Chalmers ordered the sale. A spokesperson for Chalmers said the order "
+                         "protects the national interest.")
+        assert "Chalmers" not in [c.name for c in x.candidates]
