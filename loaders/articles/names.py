@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from loaders.articles.gazetteer import Gazetteer, norm_name
-from loaders.articles.sentences import Sentence
+from loaders.articles.sentences import Sentence, literal_starts
 from loaders.articles.spans import SpanIndex
 
 __all__ = ["NameHit", "find_names"]
@@ -345,13 +345,7 @@ def _cue_matches(rx: re.Pattern[str], text: str, rev: str) -> list[re.Match[str]
     if isinstance(trigger, re.Pattern):
         points = [m.start() for m in trigger.finditer(text)]
     else:
-        points = []
-        for word in trigger:
-            at = text.find(word)
-            while at >= 0:
-                points.append(at)
-                at = text.find(word, at + 1)
-        points.sort()
+        points = literal_starts(text, trigger)
     n = len(text)
     out: list[re.Match[str]] = []
     hi = -1
