@@ -227,12 +227,15 @@ def rules_funds(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> 
     - "Serra Verde secured a $565 million loan from the US International Development Finance
       Corporation", "the company will use the funding from the DFC" (receiver, a getting verb,
       a money word, then "from" the funder);
-    - "a $1 billion financing facility from JPMorgan and Goldman Sachs" for the firm that the
-      sentence (or, in a bare list item, the sentence before) is about;
+    - "A $1 billion financing facility from JPMorgan and Goldman Sachs" (a sentence or list item
+      that names no receiver) for the firm that opens the nearest earlier sentence opening with
+      one (:func:`_subject_firm`), and "$400 million of preferred stock purchased by the DoD";
     - "The DFC will lend $100 million to Aclara", "Iwatani and JOGMEC invested in Caremag"
       (the funder, a giving verb, a money word or the verb itself, then to/in the receiver);
     - "the Department of Defense agreed to buy $400 million of MP Materials preferred stock"
       (equity bought by the funder).
+
+    A deal the graph resolves gets its FUNDS from :func:`rules_deal_parties`.
 
     The instrument comes from the money word (loan/debt/financing → loan, grant/award/funding →
     grant, equity/investment/preferred stock → equity); the amount is the first sum in the
