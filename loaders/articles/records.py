@@ -24,9 +24,9 @@ from loaders.articles.sentences import Sentence
 __all__ = ["EXTRACTOR", "Candidate", "Extraction", "Mention", "RelationHit", "RuleContext", "assess",
            "rel_span", "valid_from"]
 
-#: Name and version of this extractor, recorded on every claim it makes.
-#: Name and version of this extractor, recorded on every claim it makes.
-EXTRACTOR = "rekg-patterns/0.2"
+#: Name and version of this extractor, recorded on every claim it makes (0.3: issue 14 round 5,
+#: FUNDS and the forms of change sets 13a-i).
+EXTRACTOR = "rekg-patterns/0.3"
 _DROP_CUES = re.compile(
     r"\b(no details|whether|unclear|not clear|remains? to be seen|unconfirmed|rumou?r\w*|"
     r"speculat\w*|denied|deny|denies|hypothetical\w*|if\s+(?:china|beijing|the)|in talks|"

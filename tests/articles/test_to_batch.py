@@ -28,7 +28,7 @@ class TestBatch:
         assert mentions["country:CN"].properties["count"] >= 8
         for claim in batch.claims:
             assert claim.sources == [source.id]
-            assert claim.extractor == "rekg-patterns/0.2"
+            assert claim.extractor == "rekg-patterns/0.3"
             assert claim.quote and claim.span_start is not None and claim.span_end is not None
             assert 0 < claim.confidence <= 1
 

@@ -202,6 +202,17 @@ def _(rows):
     assert len(feeds) == 3 and any(len(r["links"]) == 2 for r in feeds)
 
 
+@expect(21)
+def _(rows):
+    assert len(rows) == 32
+    assert all(r["links"] and all(u.startswith("http") for u in r["links"]) for r in rows)
+    from_articles = {(r["funder"], r["receiver"], r["instrument"]) for r in rows if r["read_by"] != "dataset"}
+    assert from_articles == {("Australia", "Iluka Resources", "loan"),
+                             ("Office of Strategic Capital", "Vulcan Elements", "loan"),
+                             ("U.S. Department of Defense", "MP Materials", "equity")}
+    assert {r["read_by"] for r in rows} == {"dataset", "rekg-patterns/0.3"}
+
+
 def test_date_companions_and_source_urls(graph: Neo4jStore) -> None:
     """Complete dates have a Neo4j ``date`` companion and partial ones none; every claim's
     ``source_urls`` is aligned with its ``sources`` and holds each Source's URL."""
