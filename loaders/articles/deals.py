@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from kg.schema import load_schema
 from loaders.articles.gazetteer import Gazetteer
 from loaders.articles.records import Mention, RuleContext, rel_span
 from loaders.articles.sentences import Sentence, has_any
@@ -165,13 +166,13 @@ _CURRENCY = {"$": "USD", "us$": "USD", "a$": "AUD", "c$": "CAD", "nz$": "NZD", "
 
 def _amount(text: str) -> dict[str, Any]:
     """The first sum of money in a text as FUNDS properties ``amount`` and ``amount_unit``
-    (empty when there is none or its currency is not one the schema lists)."""
+    (empty when there is none or its currency is not a unit the schema lists)."""
     m = _MONEY.search(text)
     if m is None:
         return {}
     sign = m.group(0)[: m.start(1) - m.start()].strip().lower()
     unit = _CURRENCY.get(sign, sign.upper() if sign.isalpha() else "USD")
-    if unit not in {"USD", "AUD", "EUR", "JPY", "CAD", "GBP"}:
+    if unit not in load_schema().enums["unit"]:
         return {}
     value = float(m.group(1).replace(",", "")) * _SCALE.get((m.group(2) or "").lower(), 1)
     return {"amount": value, "amount_unit": unit}

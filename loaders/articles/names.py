@@ -388,8 +388,7 @@ _TITLED_PERSON = re.compile(
     r"[A-Z][a-z]+\s+([A-Z][a-z]+)\b")
 
 #: last words that make a capitalised run a company, whatever it starts with
-_FIRM_ENDINGS = {"Group", "Corp", "Corporation", "Inc", "Ltd", "Limited", "Holdings", "Company", "Co", "plc",
-                 "PLC", "LLC", "AG", "SA", "NV", "GmbH", "Bhd", "Pty"}
+_FIRM_ENDINGS = {"Group", "Corporation", "Limited", "Holdings", "Company"}  # and the _LEGAL_TOKENS
 
 #: a capitalised word that places the name after it: "Minnesota-based PolarStar Magnetics"
 _PLACED = ("-based", "-headquartered", "-listed", "-registered")
@@ -461,7 +460,8 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
             # a facility named by a longer form of its name: the run is that facility
             if len(run) >= 3 and (run[0][0], run[1][0]) in prefixes and \
                     not any(m.type == "Facility" for m in inside) and not _coordinated_firms(run, inside) and \
-                    run[-1][0].rstrip(".") not in _FIRM_ENDINGS:  # "Serra Verde Group": the firm, not its mine
+                    run[-1][0].rstrip(".") not in _FIRM_ENDINGS and \
+                    run[-1][0].rstrip(".").upper() not in _LEGAL_TOKENS:  # "Serra Verde Group": the firm, not its mine
                 fid = prefixes[(run[0][0], run[1][0])]
                 hits.append(NameHit(a, b, text[a:b], "Facility", fid, cue="prefix"))
                 for idx, _m in inside_of(a, b):
