@@ -431,6 +431,13 @@ _DESTINATIONS = re.compile(r"^\s*(?:were|are|was|is|remained|became)\s+(?:the\s+
                            r"(?:export\s+)?(?:destinations|markets|buyers|importers)\s+(?:for|of)\s+", re.I)
 
 
+#: the rest of a list of countries up to "were the top … (export) destinations"
+_LIST_BEFORE_DESTINATIONS = re.compile(
+    r"(?:\s*,\s*(?:and\s+)?(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})*"
+    r"(?:\s*,?\s+and\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?\s*"
+    r"(?:were|are|was|is|remained|became)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:export\s+)?")
+
+
 def rules_exports(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> None:
     """A country's exports and where they go, from trade figures: "China's rare earth magnet
     exports fell 5.2%, but shipments to the United States surged" and "Germany, the U.S. and
@@ -453,7 +460,7 @@ def rules_exports(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -
     exporter: Mention | None = None
     product: tuple[int, int] = (0, 0)  # where the exported product is named
     for c in countries:
-        cs, ce = rel_span(c, sent)
+        ce = rel_span(c, sent)[1]
         noun = re.match(r"['’]s\s+((?:[\w-]+\s+){0,4}?)(?:exports|shipments)\b", s[ce:], re.I)
         if c.flag != "demonym" and noun:
             exporter, product = c, (ce + noun.start(1), ce + noun.end(1))
@@ -464,14 +471,15 @@ def rules_exports(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -
                  and rel_span(c, sent)[0] - dests.end() <= 4]
         if after:
             exporter = after[0]
-            product = (rel_span(exporter, sent)[1], rel_span(exporter, sent)[1] + 40)
+            ae = rel_span(exporter, sent)[1]
+            product = (ae, ae + 40)
     if exporter is None:
         return
     es, ee = rel_span(exporter, sent)
     # what a country exports it makes: "China's rare earth magnet exports" → PRODUCES magnets
     for q in ms:
         if q.type in {"Material", "Element"} and product[0] <= q.start - sent.start < product[1] and \
-                q.id not in {"material:rare-earths"}:
+                q.id != "material:rare-earths":
             ctx.emit(exporter, "PRODUCES", q, i, es, rel_span(q, sent)[1], 0.55, "exporter-produces", local=True)
     for d in countries:
         if d.id == exporter.id or d.flag == "demonym":
@@ -484,12 +492,7 @@ def rules_exports(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -
             continue
         if dests is not None and de <= dests.start():
             # a member of the list before "were the … destinations"
-            tail = s[de:dests.start()]
-            if _DESTINATIONS.match(s[de:]) or re.fullmatch(
-                    r"(?:\s*,\s*(?:and\s+)?(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})*"
-                    r"(?:\s*,?\s+and\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?\s*"
-                    r"(?:were|are|was|is|remained|became)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:export\s+)?",
-                    tail):
+            if _DESTINATIONS.match(s[de:]) or _LIST_BEFORE_DESTINATIONS.fullmatch(s[de:dests.start()]):
                 ctx.emit(exporter, "SUPPLIES", d, i, ds, max(ee, de), 0.6, "export-destinations",
                          properties={"material": material})
 
