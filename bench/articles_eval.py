@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import yaml  # noqa: E402
 
 from loaders.articles import Gazetteer, extract_article, read_articles  # noqa: E402
+from loaders.articles.records import Extraction  # noqa: E402
 from tests.articles.fixture import ARTICLES_DIR, data_store, load_gold  # noqa: E402
 
 HERE = Path(__file__).resolve().parent.parent / "tests" / "articles"
@@ -122,6 +123,45 @@ def _why(triple: tuple[str, str, str], found: set[str], sentences_of: dict[str, 
         "ends in adjacent sentences" if gap == 1 else "ends further apart"
 
 
+def extracted_sets(x: Extraction, cands: _CandidateKeys, with_candidates: bool = True
+                   ) -> tuple[set[str], set[str], set[tuple[str, str, str]]]:
+    """What an extraction yields, as the scorer compares it: graph ids, candidate keys (named
+    as the gold's candidates they match) and relation triples at the scored operating point."""
+    got_l = set(x.entity_ids())
+    got_c = {cands.key(c.type, c.name) for c in x.candidates} if with_candidates else set()
+    got_r = {(cands.end(r.subject), r.predicate, cands.end(r.object)) for r in x.relations
+             if r.confidence >= SCORED_CONFIDENCE}
+    if not with_candidates:
+        # the issue-6 gold has no candidates: relations with a candidate end are not scored
+        got_r = {t for t in got_r if not (t[0].startswith("candidate:") or t[2].startswith("candidate:"))}
+    return got_l, got_c, got_r
+
+
+def annotated_sets(want: dict[str, Any], cands: _CandidateKeys
+                   ) -> tuple[set[str], set[str], set[tuple[str, str, str]]]:
+    """An annotation's graph ids, candidate keys and relation triples, candidates named as in
+    ``cands`` (the annotation's own candidates, or another annotation's for agreement)."""
+    own = _CandidateKeys(want.get("candidates") or [])
+    alts: dict[str, list[str]] = {key: [key.split(":", 2)[2]] for key in own.keys}
+    for (_, form), key in own.forms.items():
+        alts[key].append(form)
+
+    def end(ref: str) -> str:
+        if not ref.startswith("candidate:"):
+            return ref
+        _, ctype, name = ref.split(":", 2)
+        key = own.key(ctype, name)
+        for form in alts.get(key, [name]):
+            mapped = cands.key(ctype, form)
+            if mapped in cands.keys:
+                return mapped
+        return cands.key(ctype, name)
+
+    want_c = {end(key) for key in own.keys}
+    want_r = {(end(s), p, end(o)) for s, p, o in want.get("relations") or []}
+    return set(want.get("entities") or []), want_c, want_r
+
+
 def evaluate(which: str = "dev", verbose: bool = False) -> dict[str, Any]:
     if which in SETS:
         path = SETS[which][0]
@@ -137,16 +177,10 @@ def evaluate(which: str = "dev", verbose: bool = False) -> dict[str, Any]:
         x = extract_article(article, gaz)
         with_candidates = which != "dev"
         cands = _CandidateKeys(want.get("candidates") or [])
-        got_l = set(x.entity_ids())
-        want_l = set(want["entities"])
-        got_c = {cands.key(c.type, c.name) for c in x.candidates} if with_candidates else set()
-        want_c = cands.keys if with_candidates else set()
-        got_r = {(cands.end(r.subject), r.predicate, cands.end(r.object)) for r in x.relations
-                 if r.confidence >= SCORED_CONFIDENCE}
-        want_r = {(cands.end(s), p, cands.end(o)) for s, p, o in want["relations"]}
+        got_l, got_c, got_r = extracted_sets(x, cands, with_candidates)
+        want_l, want_c, want_r = annotated_sets(want, cands)
         if not with_candidates:
-            # the issue-6 gold has no candidates: relations with a candidate end are not scored
-            got_r = {t for t in got_r if not (t[0].startswith("candidate:") or t[2].startswith("candidate:"))}
+            want_c = set()
         for key, got, exp in (("linked", got_l, want_l), ("candidates", got_c, want_c),
                               ("relations", got_r, want_r)):
             for bucket in ((key, "entities") if key != "relations" else (key,)):
