@@ -75,6 +75,7 @@ from loaders.articles.records import (
     assess,
     valid_from,
 )
+from loaders.articles.references import LEADER as _LEADER
 from loaders.articles.rules_chain import (
     rules_feeds,
     rules_hq,
@@ -104,9 +105,6 @@ from loaders.articles.rules_policy import (
     rules_parties,
     rules_targets,
 )
-
-#: a demonym naming a leader, not the state acting: "Australian Prime Minister Anthony Albanese"
-_LEADER = re.compile(r"\s+(?:Prime\s+Minister|President|Premier|Chancellor|leader|Treasurer)\b")
 
 __all__ = ["EXTRACTOR", "Candidate", "Extraction", "Mention", "RelationHit", "assess", "extract_article"]
 

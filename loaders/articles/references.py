@@ -269,6 +269,49 @@ class _PolicySentences:
         return k in found
 
 
+#: a demonym naming a leader, not the state's people or goods: "Australian Prime Minister Anthony
+#: Albanese", "Chinese President Xi" (the state acts; "Chinese supplies" names no party)
+LEADER = re.compile(r"\s+(?:Prime\s+Minister|President|Premier|Chancellor|leader|Treasurer)\b")
+
+
+_LOCATIVE = re.compile(r"(?i)\b(?:in|at)\s+(?:the\s+)?$")
+
+
+def _named_states(seen: Sequence[_Seen], k: int, text: str) -> tuple[set[str], set[str]]:
+    """Countries sentence ``k`` names as actors — by name, capital or a leader's demonym
+    ("Australian Prime Minister …"), not by a demonym of people or goods ("Chinese supplies") —
+    and countries it names as places ("at a summit in South Korea")."""
+    actors, places = set(), set()
+    for m in seen:
+        if m.sentence != k or m.type != "Country":
+            continue
+        if _LOCATIVE.search(text, max(m.start - 12, 0), m.start):
+            places.add(m.id)
+        elif m.flag != "demonym" or LEADER.match(text, m.end):
+            actors.add(m.id)
+    return actors, places
+
+
+def _parties_fit(gaz: Gazetteer, pid: str, named: tuple[set[str], set[str]]) -> bool:
+    """An agreement fits a sentence unless the sentence names a state that is not its party
+    ("Trump and Australian Prime Minister Albanese signed an agreement" is not a US-China deal),
+    or places the deal in a state that has an agreement of its own with one of the parties
+    ("signed an agreement in Japan" is the US-Japan one; "at a summit in South Korea" fits)."""
+    parties = gaz.agreement_parties.get(pid)
+    if not parties:
+        return True
+    actors, places = named
+    if not actors <= set(parties):
+        return False
+    return not any(c not in parties and any(c in other and set(other) & set(parties) - {c}
+                                            for other in gaz.agreement_parties.values())
+                   for c in places)
+
+
+#: "the framework", "this deal": a definite agreement noun, read as the agreement named just before
+_DEFINITE = re.compile(r"(?i)\b(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,3}$")
+
+
 def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
                        published: str | None, seen: Sequence[_Seen]) -> list[Ref]:
     """Policies described by what they are, when, and what they control ("the April export
@@ -351,6 +394,9 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
                         if any(_has_word(low, w) for w in _keywords(e.name) - others):
                             chosen.append(e)
                 near = [n for n in nouns if abs(n.start() - cue.start()) <= 160]
+                named = _named_states(seen, k, text)
+                chosen = [e for e in chosen if e.properties.get("instrument") != "agreement"
+                          or _parties_fit(gaz, e.id, named)]
                 for e in chosen:
                     for n in near:
                         out.append(Ref(sent.start + n.start(), sent.start + n.end(), e.id, "descriptive"))
@@ -387,6 +433,9 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
                         hits.append(known[0])
             n = nouns[0]
             for e in {h.id: h for h in hits}.values():
+                if e.properties.get("instrument") == "agreement" and \
+                        not _parties_fit(gaz, e.id, _named_states(seen, k, text)):
+                    continue
                 out.append(Ref(sent.start + n.start(), sent.start + n.end(), e.id, "descriptive"))
     return out
 
@@ -399,10 +448,18 @@ def described_agreements(gaz: Gazetteer, text: str, sentences: list[Sentence],
     agreement noun with two parties in its sentence → the latest agreement between them at
     the article's date; a place named in the sentence must appear in the agreement's name."""
     out: list[Ref] = []
-    for k, sent, nouns in _agreement_nouns(text, sentences):
+    with_nouns = _agreement_nouns(text, sentences)
+    noun_sentences = {k for k, _, _ in with_nouns}
+    for k, sent, nouns in with_nouns:
         parties = sorted({m.id for m in seen if m.sentence == k and m.type == "Country"})
         if len(parties) < 2 or any(m.sentence == k and m.type == "Policy" for m in seen):
             continue
+        if _DEFINITE.search(text, max(nouns[0].start() - 40, 0), nouns[0].start()) and (
+                {k - 1, k - 2} & noun_sentences or any(
+                    m.type == "Policy" and k - 2 <= m.sentence < k and gaz.agreement_parties.get(m.id)
+                    for m in seen)):
+            continue  # "… signed an agreement. The framework aims to cut US dependence on China"
+        named = _named_states(seen, k, text)
         for i, a in enumerate(parties):
             for b in parties[i + 1:]:
                 pid = gaz.agreement_between(a, b, published)
@@ -413,6 +470,8 @@ def described_agreements(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 hay = " ".join([e.name, *e.aliases, str(e.properties.get("summary") or "")])
                 if places and not any(pl.strip() in hay for pl in places):
                     continue
+                if not (places and any(pl.strip() in hay for pl in places)) and not named[0] <= {a, b}:
+                    continue  # another state named as an actor, and no place to tell which deal
                 n = nouns[0]
                 out.append(Ref(n.start(), n.end(), pid, "contextual"))
     return out

@@ -310,3 +310,36 @@ class TestRound5Candidates:
         x = extract(gaz, "Treasurer Jim Chalmers ordered the sale. A spokesperson for Chalmers said the order "
                          "protects the national interest.")
         assert "Chalmers" not in [c.name for c in x.candidates]
+
+
+class TestRound6AgreementParties:
+    """A described agreement resolves only to one whose parties fit the states the sentence names."""
+
+    US_CN = {"policy:us-cn-2025-busan-kl", "policy:us-cn-2025-geneva", "policy:us-cn-2025-london"}
+
+    def test_a_third_state_named_as_an_actor_rules_out_a_two_party_deal(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "US President Donald Trump and visiting Australian Prime Minister Anthony Albanese signed "
+                         "an agreement to increase access to critical minerals and rare earths as the United States "
+                         "seeks to reduce its reliance on Chinese supplies.", published="2025-10-21")
+        ids = set(x.entity_ids())
+        assert not ids & self.US_CN
+        assert "policy:us-au-2025-framework" in ids  # "Chinese supplies" names no party
+
+    def test_a_place_with_its_own_deal_rules_out_another(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "US President Donald Trump, on his tour of Asia, signed an agreement in Japan securing the "
+                         "supply of critical minerals, ahead of his meeting with Chinese President Xi Jinping.",
+                    published="2025-10-28")
+        assert not set(x.entity_ids()) & self.US_CN
+
+    def test_the_venue_of_a_summit_is_not_a_party(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Trump said on October 30 that he and Chinese leader Xi Jinping had agreed at a summit in "
+                         "South Korea to keep rare earths exports flowing, in a deal in which he trimmed tariffs.",
+                    published="2025-12-08")
+        assert "policy:us-cn-2025-busan-kl" in x.entity_ids()
+
+    def test_the_framework_is_the_one_named_just_before(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "President Donald Trump and Australian Prime Minister Anthony Albanese signed a critical "
+                         "minerals and rare earths agreement on Monday at the White House. The framework aims to "
+                         "cut US dependence on China for rare earths.", published="2025-10-21")
+        ids = set(x.entity_ids())
+        assert "policy:us-au-2025-framework" in ids and not ids & self.US_CN
