@@ -438,8 +438,8 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
             if word in surnames:
                 return None  # "a spokesperson for Chalmers" after "Treasurer Jim Chalmers": a person
         inside = overlaps_graph(a, b)
-        if any(m.type in firmish and m.id not in _GROUPS for m in inside):
-            return None
+        if any(m.type in firmish and (m.id not in _GROUPS or (m.start, m.end) == (a, b)) for m in inside):
+            return None  # a graph name inside; or the whole name is a group ("separated Heavy Rare Earths")
         linked = gaz.index.lookup(name)
         hit = NameHit(a, b, name, ctype, linked, cue=cue)
         for idx, m in inside_of(a, b):
@@ -561,6 +561,9 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 continue  # "according to Gracelin Baskaran": a person
             if words[0] in _LEAD_STOP or name in known or name.upper() in _LEGAL_TOKENS:
                 continue
+            if any(g.start <= a and b <= g.end for g in mentions) or \
+                    any(h.start <= a and b <= h.end for h in hits):
+                continue  # a graph name ("according to Chinese customs data"), or inside a longer name
             if add(a, b, "Firm", "said") is not None:
                 known.add(name)
     # names listed with firms the graph knows: "General Motors, Ford and Stellantis"

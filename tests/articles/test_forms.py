@@ -343,3 +343,18 @@ class TestRound6AgreementParties:
                          "cut US dependence on China for rare earths.", published="2025-10-21")
         ids = set(x.entity_ids())
         assert "policy:us-au-2025-framework" in ids and not ids & self.US_CN
+
+
+class TestRound6Names:
+    def test_a_demonym_after_according_to_is_not_a_name(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Exports fell 53% in May, according to Chinese customs data.")
+        assert not x.candidates and "country:CN" in x.entity_ids()
+
+    def test_a_group_written_in_title_case_is_the_group(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, 'It will be the "only source of separated Heavy Rare Earths outside China."')
+        assert "material:heavy-rare-earths" in x.entity_ids() and not x.candidates
+
+    def test_a_cue_does_not_cut_a_longer_name_short(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Jonathan O'Riordan, trade director at the European Automobile Manufacturers' Association "
+                         "(ACEA), said export licences had taken a toll.")
+        assert [c.name for c in x.candidates] == ["European Automobile Manufacturers' Association"]
