@@ -140,6 +140,11 @@ class Entity(BaseModel):
         }
 
 
+#: Confidence below which a claim an extractor read from text is not asserted by that text
+#: (conditional or unbinding wording): it is stored for a reader and left out of analyses.
+ASSERTED = 0.5
+
+
 class Claim(BaseModel):
     """A relation between two entities with its provenance: one source's word on one fact."""
 
@@ -201,8 +206,27 @@ class Claim(BaseModel):
         return out
 
     def holds_on(self, as_of: str | None) -> bool:
-        """Whether the claim stands on ``as_of`` (None = always)."""
+        """Whether the claim's validity covers ``as_of`` (None = always)."""
         return holds_on(self.valid_from, self.valid_to, as_of)
+
+    @property
+    def asserted(self) -> bool:
+        """False for a claim a program read from text and marked as not asserted (an
+        ``extractor`` and a confidence below :data:`ASSERTED`: "would", "could", a memorandum of
+        understanding). A curated claim is asserted whatever its confidence: there the
+        confidence weighs an estimate, it does not withdraw the statement."""
+        return self.extractor is None or self.confidence >= ASSERTED
+
+    def stands(self, as_of: str | None) -> bool:
+        """Whether an analysis may rely on the claim on ``as_of``: asserted, and valid then.
+        Claims that are not asserted stay in the store (with their quote) for a reader."""
+        return self.asserted and self.holds_on(as_of)
+
+    @property
+    def curated_first(self) -> tuple[bool, float, str]:
+        """Sort key where one value is kept of several (a facility's country, a firm's seat):
+        curated claims before claims read from articles, then the more confident."""
+        return (self.extractor is not None, -self.confidence, self.id)
 
     def provenance(self) -> dict[str, Any]:
         """The provenance fields that are set (one ``getattr`` per field: the Neo4j writers call

@@ -279,7 +279,7 @@ def paths_result(
     G = nx.Graph()
     hops: dict[tuple[str, str], list[Any]] = {}
     for claim in store.claims(as_of=day):
-        if claim.predicate == "MENTIONS":
+        if claim.predicate == "MENTIONS" or not claim.asserted:
             continue
         G.add_edge(claim.subject, claim.object)
         hops.setdefault((claim.subject, claim.object), []).append(claim)
@@ -290,7 +290,7 @@ def paths_result(
             raise CleanError("avoid_country", avoid_country, "a country name, ISO code or id")
         avoid.add(country)
         for claim in store.claims(object=country, as_of=day):
-            if claim.predicate in ("LOCATED_IN", "HEADQUARTERED_IN"):
+            if claim.predicate in ("LOCATED_IN", "HEADQUARTERED_IN") and claim.asserted:
                 avoid.add(claim.subject)
     for node in (start, end):
         if node not in G:

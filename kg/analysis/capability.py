@@ -91,7 +91,7 @@ def product_capability(
     since: dict[str, str] = {}
     srcs: set[str] = set()
     for c in products:
-        if not c.holds_on(as_of):
+        if not c.stands(as_of):
             continue
         start = c.valid_from
         if start is None and c.extractor and published and published.get(c.id):

@@ -203,15 +203,16 @@ def concentration(
     if by not in ("country", "firm"):
         raise RekgError(f"by: expected 'country' or 'firm', got {by!r}")
     ents = {e.id: e for e in entities}
-    claim_list = [c for c in claims if c.holds_on(as_of)]
+    claim_list = [c for c in claims if c.stands(as_of)]
     materials = {i: e for i, e in ents.items() if e.type == "Material"}
     contains = material_elements(claim_list)
     located: dict[str, str] = {}
     operators: dict[str, list[str]] = defaultdict(list)
-    for c in claim_list:
+    for c in sorted(claim_list, key=lambda c: c.curated_first):
         if c.predicate == "LOCATED_IN" and c.subject.startswith("facility:"):
             located.setdefault(c.subject, c.object)
-        elif c.predicate == "OPERATES":
+    for c in claim_list:
+        if c.predicate == "OPERATES":
             operators[c.object].append(c.subject)
 
     def covers(material: str) -> str | None:

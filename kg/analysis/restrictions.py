@@ -174,11 +174,14 @@ def policies_as_of(
     [('policy:p', 'in force')]
     """
     ents = {e.id: e for e in entities}
-    claim_list = list(claims)  # targets and issuers are listed whatever their dates
+    # targets and issuers are listed whatever their dates, if asserted
+    claim_list = [c for c in claims if c.asserted]
     by_pred: dict[str, list[Claim]] = defaultdict(list)
     for c in claim_list:
         by_pred[c.predicate].append(c)
-    hq = {c.subject: c.object for c in by_pred["HEADQUARTERED_IN"]}
+    hq: dict[str, str] = {}
+    for c in sorted(by_pred["HEADQUARTERED_IN"], key=lambda c: c.curated_first):
+        hq.setdefault(c.subject, c.object)
     contains = material_elements(by_pred["CONTAINS"])
     targets: dict[str, list[str]] = defaultdict(list)
     affects: dict[str, list[str]] = defaultdict(list)
@@ -235,11 +238,11 @@ def restrictions_from_policies(
     wanted = set(policies) if policies is not None else None
     target_claims: dict[str, list[Claim]] = defaultdict(list)
     for c in claim_list:
-        if c.predicate == "TARGETS" and c.holds_on(as_of):
+        if c.predicate == "TARGETS" and c.stands(as_of):
             target_claims[c.subject].append(c)
     target_roles: dict[str, set[str]] = defaultdict(set)
     for c in claim_list:
-        if c.predicate == "AFFECTS" and c.holds_on(as_of) and c.properties.get("role") == "target":
+        if c.predicate == "AFFECTS" and c.stands(as_of) and c.properties.get("role") == "target":
             target_roles[c.subject].add(c.object)
     scenario = Scenario(name=f"policies in force on {as_of}", as_of=as_of)
     for row in rows:

@@ -132,7 +132,7 @@ def prepare(
     (default: the newest published source with a world total for that year).
     """
     ents = {e.id: e for e in entities}
-    held = [c for c in claims if c.holds_on(as_of)]
+    held = [c for c in claims if c.stands(as_of)]
     by_pred: dict[str, list[Claim]] = defaultdict(list)
     for c in held:
         by_pred[c.predicate].append(c)
@@ -176,7 +176,7 @@ def prepare(
                        "is not modelled.")
 
     located: dict[str, str] = {}
-    for c in by_pred["LOCATED_IN"]:
+    for c in sorted(by_pred["LOCATED_IN"], key=lambda c: c.curated_first):
         located.setdefault(c.subject, c.object)
     operated_by: dict[str, list[str]] = defaultdict(list)
     runs: dict[str, list[str]] = defaultdict(list)
@@ -184,7 +184,7 @@ def prepare(
         operated_by[c.object].append(c.subject)
         runs[c.subject].append(c.object)
     hq: dict[str, str] = {}
-    for c in by_pred["HEADQUARTERED_IN"]:
+    for c in sorted(by_pred["HEADQUARTERED_IN"], key=lambda c: c.curated_first):
         hq.setdefault(c.subject, c.object)
     fac_layers = {}
     for fid, e in sorted(ents.items()):

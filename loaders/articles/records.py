@@ -40,7 +40,8 @@ _HEDGES = re.compile(
 
 
 #: Conditionals and unbinding words: the claim is kept at half the confidence (below 0.5 for
-#: every rule), so a consumer that keeps claims at confidence ≥ 0.5 does not assert it.
+#: every rule, :data:`kg.model.ASSERTED`): it is stored with its quote, and the analyses, which
+#: use asserted claims only (``Claim.stands``), leave it out.
 _STRONG_HEDGES = re.compile(r"\b(would|could|may|might|non-binding|negotiat\w*|memorandum of understanding|"
                             r"MoU|letter of (?:intent|interest))\b", re.I)
 #: a reporting verb after a comma opens a new clause: in "MP Materials, which operates Mountain

@@ -394,9 +394,9 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
                         if any(_has_word(low, w) for w in _keywords(e.name) - others):
                             chosen.append(e)
                 near = [n for n in nouns if abs(n.start() - cue.start()) <= 160]
-                named = _named_states(seen, k, text)
+                states = _named_states(seen, k, text)
                 chosen = [e for e in chosen if e.properties.get("instrument") != "agreement"
-                          or _parties_fit(gaz, e.id, named)]
+                          or _parties_fit(gaz, e.id, states)]
                 for e in chosen:
                     for n in near:
                         out.append(Ref(sent.start + n.start(), sent.start + n.end(), e.id, "descriptive"))
@@ -459,7 +459,7 @@ def described_agreements(gaz: Gazetteer, text: str, sentences: list[Sentence],
                     m.type == "Policy" and k - 2 <= m.sentence < k and gaz.agreement_parties.get(m.id)
                     for m in seen)):
             continue  # "… signed an agreement. The framework aims to cut US dependence on China"
-        named = _named_states(seen, k, text)
+        states = _named_states(seen, k, text)
         for i, a in enumerate(parties):
             for b in parties[i + 1:]:
                 pid = gaz.agreement_between(a, b, published)
@@ -470,7 +470,7 @@ def described_agreements(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 hay = " ".join([e.name, *e.aliases, str(e.properties.get("summary") or "")])
                 if places and not any(pl.strip() in hay for pl in places):
                     continue
-                if not (places and any(pl.strip() in hay for pl in places)) and not named[0] <= {a, b}:
+                if not (places and any(pl.strip() in hay for pl in places)) and not states[0] <= {a, b}:
                     continue  # another state named as an actor, and no place to tell which deal
                 n = nouns[0]
                 out.append(Ref(n.start(), n.end(), pid, "contextual"))
