@@ -1,6 +1,6 @@
 """Entity and relation precision/recall of the article loader on an annotated set.
 
-    .venv/bin/python bench/articles_eval.py --set dev|dev2|dev3|dev4|heldout3 [--json] [--verbose]
+    .venv/bin/python bench/articles_eval.py --set dev|dev2|dev3|dev4|heldout3 [--json] [--verbose] [--by-predicate]
 
 The sets (see the head of each YAML file for its annotation guidelines):
 
@@ -173,6 +173,7 @@ def evaluate(which: str = "dev", verbose: bool = False) -> dict[str, Any]:
     acc = {k: {"tp": 0, "fp": 0, "fn": 0} for k in ("entities", "linked", "candidates", "relations")}
     errors: list[str] = []
     kinds: Counter[str] = Counter()
+    by_pred: dict[str, dict[str, int]] = {}
     for name, want in gold.items():
         article = read_articles(_article_path(name, which)).articles[0]
         x = extract_article(article, gaz)
@@ -188,6 +189,10 @@ def evaluate(which: str = "dev", verbose: bool = False) -> dict[str, Any]:
                 acc[bucket]["tp"] += len(got & exp)
                 acc[bucket]["fp"] += len(got - exp)
                 acc[bucket]["fn"] += len(exp - got)
+            if key == "relations":
+                for kind, items in (("tp", got & exp), ("fp", got - exp), ("fn", exp - got)):
+                    for item in items:
+                        by_pred.setdefault(item[1], {"tp": 0, "fp": 0, "fn": 0})[kind] += 1
             found = got_l | got_c
             sentences_of: dict[str, set[int]] = {}
             for m in x.mentions:
@@ -214,6 +219,7 @@ def evaluate(which: str = "dev", verbose: bool = False) -> dict[str, Any]:
         if key == "candidates" and which == "dev":
             continue
         result[key] = _prf(**acc[key])
+    result["relations_by_predicate"] = {p: _prf(**c) for p, c in sorted(by_pred.items())}
     if verbose:
         if which in HELD_OUT:
             result["error_kinds"] = dict(sorted(kinds.items()))
@@ -228,6 +234,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--verbose", action="store_true",
                         help="dev sets: every false positive/negative; heldout3: error counts by kind")
+    parser.add_argument("--by-predicate", action="store_true",
+                        help="relation precision and recall per predicate (counts, any set)")
     args = parser.parse_args()
     result = evaluate(args.set, args.verbose)
     if args.json:
@@ -241,6 +249,9 @@ def main() -> None:
         label = {"linked": "  graph ids", "candidates": "  candidates"}.get(key, key)
         print(f"{label:13s} P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f} "
               f"(tp {m['tp']}, fp {m['fp']}, fn {m['fn']})")
+    if args.by_predicate:
+        for pred, m in result["relations_by_predicate"].items():
+            print(f"  {pred:17s} P={m['precision']:.3f} R={m['recall']:.3f} (tp {m['tp']}, fp {m['fp']}, fn {m['fn']})")
     for line in result.get("errors", []):
         print("  " + line)
     for kind, count in result.get("error_kinds", {}).items():
