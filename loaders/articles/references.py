@@ -352,8 +352,8 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
             if not low:
                 low = s.lower()
                 for m in by_sentence.get(k, []):  # words of names are not what a policy is about
-                    if m.type == "Material":
-                        continue  # … except the controlled items ("rare earth-related technologies")
+                    if m.type in ("Material", "Element"):
+                        continue  # … except the controlled items ("rare earth-related technologies", "holmium")
                     a, b = m.start - sent.start, m.end - sent.start
                     low = low[:a] + " " * (b - a) + low[b:]
             if instruments & {"export-control"} and not _EXPORTISH.search(s):

@@ -358,3 +358,11 @@ class TestRound6Names:
         x = extract(gaz, "Jonathan O'Riordan, trade director at the European Automobile Manufacturers' Association "
                          "(ACEA), said export licences had taken a toll.")
         assert [c.name for c in x.candidates] == ["European Automobile Manufacturers' Association"]
+
+
+class TestRound6Policies:
+    def test_a_policy_named_by_the_elements_it_controls(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "China added five more rare earths, holmium, erbium, thulium, europium and ytterbium, to "
+                         "its export control list on October 9.", published="2025-10-10")
+        assert "policy:cn-mofcom-2025-57" in x.entity_ids()
+        assert not {"policy:cn-mofcom-2025-55", "policy:cn-mofcom-2025-58"} & set(x.entity_ids())
