@@ -80,7 +80,9 @@ def _deals_by_receiver(gaz: Gazetteer, kinds: set[str], receivers: set[str],
 
 def described_deals(gaz: Gazetteer, text: str, sentences: Sequence[Sentence], mentions: Sequence[Any],
                     published: str | None, sentence_of: Callable[[int], int]) -> list[Mention]:
-    """Mentions (flag ``deal``) of funding deals described by their parties (see the module)."""
+    """Mentions (flag ``deal``) of funding deals described by their parties (see the module).
+    ``published`` only rules out deals announced after it (an undated page's copyright year
+    will do: :attr:`Article.horizon`)."""
     out: list[Mention] = []
     by_sentence: dict[int, list[Any]] = {}
     for m in mentions:

@@ -172,7 +172,7 @@ def find_all_mentions(article: Article, gaz: Gazetteer) -> ArticleMentions:
     # descriptions resolved through the graph: policies, facilities, then "the company"
     mentions.sort(key=lambda m: (m.start, m.end))
     taken = SpanIndex(mentions)
-    for ref in described_policies(gaz, text, sentences, article.published, mentions) + \
+    for ref in described_policies(gaz, text, sentences, article.published, mentions, article.horizon) + \
             described_agreements(gaz, text, sentences, article.published, mentions) + \
             coordinated_groups(gaz, text):
         if not any(m.id == ref.id for m in taken.overlapping(ref.start, ref.end)):
@@ -214,7 +214,7 @@ def find_all_mentions(article: Article, gaz: Gazetteer) -> ArticleMentions:
     mentions.sort(key=lambda m: (m.start, m.end))
     # funding deals described by their parties ("a $150 million loan from the DoD")
     taken = SpanIndex(mentions)
-    for deal in described_deals(gaz, text, sentences, mentions, article.published, sentence_of):
+    for deal in described_deals(gaz, text, sentences, mentions, article.horizon, sentence_of):
         if not taken.overlapping(deal.start, deal.end):
             mentions.append(deal)
     mentions.sort(key=lambda m: (m.start, m.end))

@@ -69,6 +69,14 @@ class Article:
     publisher: str | None = None
     retrieved: str | None = None
     note: str | None = None
+    #: an upper bound of an undated page's date: the year of its copyright line ("© 2026"),
+    #: which says the page existed by then, not when it was written
+    not_after: str | None = None
+
+    @property
+    def horizon(self) -> str | None:
+        """The latest date the article can speak of: its date, else its ``not_after`` year."""
+        return self.published or self.not_after
 
     def meta(self) -> dict[str, Any]:
         return {"url": self.url, "title": self.title, "published": self.published,
@@ -278,7 +286,19 @@ def _read_html(path: Path, result: ReadResult) -> None:
         raise DataError(str(path), "no main text found in the HTML (trafilatura extracted nothing)")
     meta = {"url": fields.get("url"), "title": fields.get("title"), "published": fields.get("date"),
             "publisher": fields.get("sitename")}
-    result.articles.append(_article(text, str(path), meta))
+    article = _article(text, str(path), meta)
+    if article.published is None:
+        years = [int(y) for y in _COPYRIGHT.findall(html)]
+        this_year = dt.date.today().year
+        years = [y for y in years if 1990 <= y <= this_year + 1]
+        if years:
+            article.not_after = str(max(years))
+    result.articles.append(article)
+
+
+#: a copyright line's (last) year: "© 2026", "&copy; 2019-2025 Example Ltd", "Copyright 2024"
+_COPYRIGHT = re.compile(r"(?:©|&copy;|&#169;|\bCopyright\b)\s*(?:(?:19|20)\d\d\s*[-–—]\s*)?((?:19|20)\d\d)\b",
+                        re.I)
 
 
 def _html_to_text(fragment: str) -> str:

@@ -313,10 +313,13 @@ _DEFINITE = re.compile(r"(?i)\b(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,3}$
 
 
 def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
-                       published: str | None, seen: Sequence[_Seen]) -> list[Ref]:
+                       published: str | None, seen: Sequence[_Seen],
+                       horizon: str | None = None) -> list[Ref]:
     """Policies described by what they are, when, and what they control ("the April export
     controls on seven medium and heavy rare earths", "an Executive Order on April 15, 2025",
-    "Malaysia will ban exports of rare earth raw materials"), among the graph's policies."""
+    "Malaysia will ban exports of rare earth raw materials"), among the graph's policies.
+    ``published`` dates relative cues ("on Thursday"); ``horizon`` (default ``published``: an
+    undated page's copyright year) rules out policies announced after the text."""
     policies = gaz.announced_policies
     named = [(m.start, m.sentence) for m in seen if m.type == "Policy"]
     named_sentences = {sidx for _, sidx in named}
@@ -410,7 +413,8 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
             if any(abs(sidx - k) <= 2 for sidx in named_sentences):
                 continue
             here = {m.id for m in by_sentence.get(k, [])}
-            pub_year = published[:4] if published else None
+            latest = published or horizon
+            pub_year = latest[:4] if latest else None
             by_issuer: dict[str, list] = {}
             for e in pool:
                 for c in gaz.index.issuers.get(e.id, set()) & here:

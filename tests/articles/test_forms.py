@@ -366,3 +366,15 @@ class TestRound6Policies:
                          "its export control list on October 9.", published="2025-10-10")
         assert "policy:cn-mofcom-2025-57" in x.entity_ids()
         assert not {"policy:cn-mofcom-2025-55", "policy:cn-mofcom-2025-58"} & set(x.entity_ids())
+
+    def test_an_undated_pages_copyright_year_rules_out_later_policies(self, gaz: Gazetteer) -> None:
+        from loaders.articles import extract_article
+        from loaders.articles.readers import Article
+
+        def policies(not_after: str | None) -> set[str]:
+            text = "Malaysia will ban exports of rare earth raw materials, the minister said."
+            x = extract_article(Article(text=text, where="t", not_after=not_after), gaz)
+            return {m.id for m in x.mentions if m.type == "Policy"}
+
+        assert policies("2026") == policies(None) == {"policy:my-2024-raw-ree-export-ban"}
+        assert policies("2022") == set()  # a page that existed by 2022 cannot describe a 2023 ban

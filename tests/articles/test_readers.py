@@ -98,6 +98,15 @@ class TestHtml:
         </article><footer>&copy; 2026 The Example Miner. All rights reserved.</footer></body></html>"""
         art = read_articles(write(tmp_path, "b.html", html)).articles[0]
         assert art.published is None  # not 2026-01-01 from the footer
+        assert art.not_after == art.horizon == "2026"  # but the page existed by the end of 2026
+
+    def test_the_last_year_of_a_copyright_range_bounds_the_date(self, tmp_path: Path) -> None:
+        html = """<html><head><title>Quotas</title></head><body><article><h1>Quotas</h1>
+        <p>China issued its first rare earth mining and smelting quotas for the year to state-owned
+        producers without the usual public announcement, two sources said.</p></article>
+        <footer>© 2019–2025 Example Ltd · Copyright notice</footer></body></html>"""
+        art = read_articles(write(tmp_path, "c.html", html)).articles[0]
+        assert (art.published, art.not_after) == (None, "2025")
 
     def test_no_text(self, tmp_path: Path) -> None:
         with pytest.raises(DataError, match="no main text"):
