@@ -438,9 +438,11 @@ class Gazetteer:
         return (ranked[0],)
 
     def agreement_between(self, a: str, b: str, as_of: str | None) -> str | None:
-        """The latest agreement announced on or before ``as_of`` whose parties include a and b."""
+        """The latest agreement announced on or before ``as_of`` whose parties include a and b;
+        for an undated text (``as_of`` None), the only one the graph has between them."""
         if as_of is None:
-            return None
+            only = [pid for pid, parties in self.agreement_parties.items() if {a, b} <= parties]
+            return only[0] if len(only) == 1 else None
         best: tuple[str, str] | None = None
         for pid, parties in self.agreement_parties.items():
             if {a, b} <= parties:

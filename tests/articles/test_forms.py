@@ -378,3 +378,9 @@ class TestRound6Policies:
 
         assert policies("2026") == policies(None) == {"policy:my-2024-raw-ree-export-ban"}
         assert policies("2022") == set()  # a page that existed by 2022 cannot describe a 2023 ban
+
+    def test_an_undated_text_names_the_only_agreement_between_two_states(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Tokyo and Washington signed the US-Japan framework to secure rare earths.", published=None)
+        assert "policy:us-jp-2025-framework" in x.entity_ids()
+        x = extract(gaz, "The US-China trade deal eased the pressure on magnet makers.", published=None)
+        assert not {i for i in x.entity_ids() if i.startswith("policy:us-cn-")}  # three of them: which?
