@@ -424,6 +424,8 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
                 for e in group:
                     if pub_year and str(e.properties["announced"])[:4] > pub_year:
                         continue
+                    if e.id in gaz.agreement_parties:
+                        continue  # agreements by their parties and place (described_agreements)
                     own = _own_words(gaz, e.id, c)
                     if own and any(_has_word(low, w) for w in own):
                         hits.append(e)
