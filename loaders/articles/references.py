@@ -119,7 +119,10 @@ implementing implementation decision strengthening material materials product pr
 elements china chinese united states american australia australian japan japanese europe european
 malaysia malaysian government national new rule rules announced january february march april
 june july august september october november december framework agreement deal consensus
-arrangement truce accord pact memorandum""".split())
+arrangement truce accord pact memorandum
+other others some such all any more most its their this that these those into from over under
+between about through including include includes regarding concerning covering certain various
+several further additional key major main part use used using based""".split())
 #: What a described policy is called → the instruments it can be.
 #: stems every alternative of _EXPORTISH, _AGREE and "order|proclamation" contains, and those of
 #: each _NOUN_KINDS pattern (substring tests before the case-insensitive regexes: speed)

@@ -384,3 +384,10 @@ class TestRound6Policies:
         assert "policy:us-jp-2025-framework" in x.entity_ids()
         x = extract(gaz, "The US-China trade deal eased the pressure on magnet makers.", published=None)
         assert not {i for i in x.entity_ids() if i.startswith("policy:us-cn-")}  # three of them: which?
+
+    def test_a_function_word_is_not_a_policys_distinctive_word(self, gaz: Gazetteer) -> None:
+        # "other" is in the name of Announcement No. 33 of 2024 ("antimony and other items")
+        x = extract(gaz, "The EU trade commissioner criticised China's recent export licensing regime for rare "
+                         "earths and magnets, warning of disruptions that could halt automotive and other "
+                         "production lines within weeks.", published="2025-06-05")
+        assert "policy:cn-mofcom-2024-33" not in x.entity_ids()
