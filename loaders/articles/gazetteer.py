@@ -469,13 +469,17 @@ _SPELLING = {"defence": "defense", "programme": "program", "organisation": "orga
 def norm_name(name: str) -> str:
     """A name reduced for alias look-ups: lower case, ASCII letters and digits, no legal
     suffix, no "the"/"of", no "US" prefix ("Lynas Rare Earths Ltd" → "lynas rare earths"),
-    "United States"/"U.S.A." as "us", British spellings as American ("Department of Defence").
+    "United States"/"U.S.A." as "us", British spellings as American ("Department of Defence"),
+    no "of the People's Republic of China" inside a Chinese law's name.
     Pure, so its results are cached (the same names recur in every article)."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"['’]s\b", "", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
     text = re.sub(r"\b(?:united states(?: of america)?|u s a|usa|u s)\b", "us", text)
     text = re.sub(r"^\s*(?:the\s+)?us\s+", " ", text)
+    # a Chinese law or regulation's official long form: "Regulations of the People's Republic of
+    # China on Export Control of Dual-Use Items" is the "Regulations on … Dual-Use Items"
+    text = re.sub(r"\b(?:of\s+)?(?:the\s+)?people\s+republic\s+of\s+china\b", " ", text)
     words = [_SPELLING.get(w, w) for w in _NAME_STOP.sub(" ", f" {text} ").split()]
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 

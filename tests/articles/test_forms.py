@@ -391,3 +391,8 @@ class TestRound6Policies:
                          "earths and magnets, warning of disruptions that could halt automotive and other "
                          "production lines within weeks.", published="2025-06-05")
         assert "policy:cn-mofcom-2024-33" not in x.entity_ids()
+
+    def test_a_chinese_regulations_official_long_name(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The decision follows the Regulations of the People's Republic of China on Export Control "
+                         "of Dual-Use Items.", published="2025-10-09")
+        assert "policy:cn-dual-use-regulations-2024" in x.entity_ids() and not x.candidates
