@@ -161,6 +161,10 @@ def rules_issued_said(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention
             continue
 
 
+_MODIFIED = re.compile(r"[- ]?related\b|\s+(?:technolog|equipment|industr|sector|supply chain|processing|"
+                       r"mining|smelting|separation|refining|extraction|recycling|manufactur)")
+
+
 def rules_targets(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                    recent_policy: Mention | None) -> None:
     s = sent.text
@@ -185,8 +189,9 @@ def rules_targets(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
             os_, oe = rel_span(o, sent)
             if os_ < pe or os_ < ctl.start():
                 continue
-            if re.match(r"[- ]?related\b|\s+(?:technolog|equipment|industr|sector|supply chain|processing)", s[oe:]):
-                continue  # "rare earth-related technologies": a modifier, not what is controlled
+            if _MODIFIED.match(s, oe):
+                continue  # "rare earth-related technologies", "rare earth mining, smelting and
+                # separation": a modifier of a process or an industry, not what is controlled
             gap = s[max(ctl.start(), pe):os_]
             if len(gap) > 160 or _USE_CLAUSE.search(gap):
                 continue  # "… such as dysprosium, crucial for magnets used in wind turbines"

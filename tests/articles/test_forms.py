@@ -396,3 +396,9 @@ class TestRound6Policies:
         x = extract(gaz, "The decision follows the Regulations of the People's Republic of China on Export Control "
                          "of Dual-Use Items.", published="2025-10-09")
         assert "policy:cn-dual-use-regulations-2024" in x.entity_ids() and not x.candidates
+
+    def test_a_group_modifying_a_process_is_not_what_a_control_targets(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "MOFCOM announced on Thursday that it will impose export controls on rare earth-related "
+                         "technologies, including rare earth mining, smelting and separation.", published="2025-10-10")
+        assert ("policy:cn-mofcom-2025-62", "TARGETS", "material:ree-processing-technology") in triples(x)
+        assert ("policy:cn-mofcom-2025-62", "TARGETS", "material:rare-earths") not in triples(x)
