@@ -658,9 +658,11 @@ def described_facilities(gaz: Gazetteer, text: str, sentences: list[Sentence],
             if not _place_ok(gaz, fid, place_word, countries):
                 continue
             picked.append(fid)
-        if len(picked) > 1 and _NEW.search(mods):
+        indefinite = det.lower() in {"a", "an"}
+        if _NEW.search(mods) and (len(picked) > 1 or indefinite):
+            # "a new heavy rare earth separation facility in Malaysia": not the plant running there
             newer = [f for f in picked if gaz.entities[f].properties.get("status") in {"planned", "construction"}]
-            picked = newer or picked
+            picked = newer or ([] if indefinite else picked)
         if len(picked) > 1 and owner is None:
             # "Lynas … signed a contract … for a separation facility in Texas": of the Texas
             # separation plants, the one a firm of the same sentence runs

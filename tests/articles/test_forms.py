@@ -402,3 +402,10 @@ class TestRound6Policies:
                          "technologies, including rare earth mining, smelting and separation.", published="2025-10-10")
         assert ("policy:cn-mofcom-2025-62", "TARGETS", "material:ree-processing-technology") in triples(x)
         assert ("policy:cn-mofcom-2025-62", "TARGETS", "material:rare-earths") not in triples(x)
+
+    def test_a_new_plant_is_not_the_one_running_there(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Lynas has unveiled plans to build a new heavy rare earth separation facility in Malaysia.",
+                    published="2025-12-01")
+        assert "facility:lynas-malaysia" not in x.entity_ids()
+        x = extract(gaz, "Lynas runs a heavy rare earth separation facility in Malaysia.", published="2025-12-01")
+        assert "facility:lynas-malaysia" in x.entity_ids()
