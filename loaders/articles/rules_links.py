@@ -229,6 +229,10 @@ def rules_hq_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -
                 ctx.emit(f, "HEADQUARTERED_IN", c, i, fs, ce, 0.65, "firm-in-seat-country", local=True)
 
 
+#: a possessive after a name: the name determines the next noun phrase ("Canada's Neo")
+_POSSESSIVE_AFTER = re.compile(r"['’]s?\s")
+
+
 def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                     last_firm: Mention | None) -> None:
     """OWNS from ownership nouns and phrases (see the module docstring)."""
@@ -266,6 +270,8 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                 elif re.fullmatch(r"\s*,\s+", gap) and own.OWNER_S.match(s, be):
                     # "Shenghe, MP Materials' largest shareholder, …"
                     ctx.emit(a, "OWNS", b, i, as_, be + 40, 0.7, "owner-apposition", local=True)
+            elif a.type == "Country" and _POSSESSIVE_AFTER.match(s, ae):
+                continue  # "a division of Canada's Neo Performance Materials": the firm owns it
             elif (own.IN_WHICH.match(gap) and own.HOLDS_STAKE.match(s, ae)) or own.JV_OF.match(gap) or \
                     own.PCT_OWNED_BY.match(gap) or own.OWNER_AFTER_B.match(gap):
                 ctx.emit(a, "OWNS", b, i, bs, ae + 40, 0.7, "in-which-owner", local=True)

@@ -409,3 +409,9 @@ class TestRound6Policies:
         assert "facility:lynas-malaysia" not in x.entity_ids()
         x = extract(gaz, "Lynas runs a heavy rare earth separation facility in Malaysia.", published="2025-12-01")
         assert "facility:lynas-malaysia" in x.entity_ids()
+
+    def test_a_countrys_possessive_before_the_owner_is_not_the_owner(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Neo Magnequench, a division of Canada's Neo Performance Materials, has begun building "
+                         "its magnet plant in Narva, Estonia.", published="2025-09-20")
+        assert ("country:CA", "OWNS", "firm:neo-performance") not in triples(x)
+        assert ("firm:neo-performance", "HEADQUARTERED_IN", "country:CA") in triples(x)
