@@ -257,6 +257,9 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                 if pct and float(pct.group(1)) <= 100:
                     ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "owns-percent-of",
                              properties={"share": round(float(pct.group(1)) / 100, 4)})
+                elif a.type == "Country" and a.flag == "demonym" and own.A_OWNED_B.match(gap):
+                    # "French-owned Carester": owners of that nationality, not the state; the seat
+                    ctx.emit(b, "HEADQUARTERED_IN", a, i, as_, be, 0.65, "demonym-owned", local=True)
                 elif own.A_S_SUB_B.match(gap) or own.A_OWNED_B.match(gap) or own.ACQUIRED.match(gap):
                     ctx.emit(a, "OWNS", b, i, as_, be, 0.7, "owner-noun", local=own.ACQUIRED.match(gap) is None)
                 elif own.STAKE_NOUN.match(gap):  # "Shenghe's 8% stake in MP Materials"

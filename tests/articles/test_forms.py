@@ -415,3 +415,10 @@ class TestRound6Policies:
                          "its magnet plant in Narva, Estonia.", published="2025-09-20")
         assert ("country:CA", "OWNS", "firm:neo-performance") not in triples(x)
         assert ("firm:neo-performance", "HEADQUARTERED_IN", "country:CA") in triples(x)
+
+    def test_a_demonym_owned_firm_has_its_seat_there_not_a_state_owner(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "French-owned Carester has secured a funding package.", published="2025-06-01")
+        assert ("country:FR", "OWNS", "firm:carester") not in triples(x)
+        assert ("firm:carester", "HEADQUARTERED_IN", "country:FR") in triples(x)
+        x = extract(gaz, "Chinese state-owned China Northern Rare Earth raised prices.", published="2025-06-01")
+        assert ("country:CN", "OWNS", "firm:china-northern-rare-earth") in triples(x)
