@@ -35,6 +35,8 @@ _BUY_FROM = re.compile(r"\b(buy\w*|bought|purchas\w*|sourc\w*|procur\w*|offtake|
                        r"secur\w*(?=\s+(?:[\w-]+\s+){0,2}(?:supply|supplies|feedstock|feed)\b))\b", re.I)
 _PRODUCE = re.compile(r"\b((?!products?\b)(?!refiner(?:y|ies)\b)produc\w*|output|mak\w*|made|churn\w* out|refin\w*|separat\w*|"
                       r"manufactur\w*)\b", re.I)
+#: a producer named by what it does: only "producer of X" says what it produces
+_AGENT_NOUN = re.compile(r"(?i)(?:produc|mak|manufactur|refin)ers?")
 _CAPACITY = re.compile(r"(?:capacity\s+(?:of|to\s+\w+)\s+(?:up\s+to\s+|about\s+|around\s+)?|"
                        r"capable\s+of\s+\w+\s+(?:up\s+to\s+)?|up\s+to\s+)"
                        r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:metric\s+)?(tonnes|tons|t)\b", re.I)
@@ -278,6 +280,8 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
             continue  # "Eneabba Refinery", "Lynas Rare Earths Producer": a name, not a verb
         if verb.group(0)[0].isupper() and s[:verb.start()].strip():
             continue  # "the Scheme to Promote Manufacturing of Sintered …": a title's word, not a verb
+        if _AGENT_NOUN.fullmatch(verb.group(0)) and not re.match(r"\s+of\b", s[verb.end():]):
+            continue  # "uranium producer Energy Fuels, which sells it …": a title before a name
         if verb.group(0).lower().endswith("ed") and any(p.start - sent.start == verb.end() + 1 for p in products) \
                 and _ATTRIBUTIVE_BEFORE.search(s[:verb.start()]):
             continue  # "will supply refined rare earth oxides": an adjective of the product

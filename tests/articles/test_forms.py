@@ -422,3 +422,11 @@ class TestRound6Policies:
         assert ("firm:carester", "HEADQUARTERED_IN", "country:FR") in triples(x)
         x = extract(gaz, "Chinese state-owned China Northern Rare Earth raised prices.", published="2025-06-01")
         assert ("country:CN", "OWNS", "firm:china-northern-rare-earth") in triples(x)
+
+    def test_producer_before_a_name_is_a_title_not_a_verb(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "Neo has been securing feedstock from Colorado-based uranium producer Energy Fuels, which "
+                         "sells it mixed rare earth carbonate.", published="2025-09-20")
+        assert ("firm:neo-performance", "PRODUCES", "material:mixed-re-carbonate") not in triples(x)
+        x = extract(gaz, "Lynas, the biggest producer of rare earths outside China, has a plant in Malaysia.",
+                    published="2025-09-20")
+        assert ("firm:lynas", "PRODUCES", "material:rare-earths") in triples(x)
