@@ -251,12 +251,19 @@ def rules_funds(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> 
     if not funders:
         return
     amount = _amount(s)
-    subject = _subject_firm(ctx, i)
+    # the firm of a list of deal terms, looked up only when a form below needs it (speed)
+    found: list[Mention | None] = []
+
+    def subject_firm() -> Mention | None:
+        if not found:
+            found.append(_subject_firm(ctx, i))
+        return found[0]
+
     for f in funders:
         fs, fe = rel_span(f, sent)
         # "… from <funder>": the receiver is before, with a getting verb, or the sentence's subject
         before = s[:fs]
-        frm = re.search(r"\bfrom\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$", before)
+        frm = re.search(r"\bfrom\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$", before) if "from" in before else None
         if frm and (f.flag != "demonym"):
             word = _FUND_WORD.search(before[max(0, frm.start() - 80):frm.start()])
             if word is not None:
@@ -276,6 +283,7 @@ def rules_funds(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> 
                 else:
                     # a list item or a sentence about the firm before: "A committed financing
                     # facility of at least $1 billion from JPMorgan and Goldman Sachs."
+                    subject = subject_firm()
                     if subject is not None and subject.id != f.id and \
                             not any(r.id != f.id and r.start < f.start and r not in funders for r in receivers) and \
                             not re.search(r"\b(?:it|they|we|he|she)\b", before[:lo], re.I) and \
@@ -283,7 +291,8 @@ def rules_funds(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> 
                         ctx.emit(f, "FUNDS", subject, i, lo, fe, 0.55, "funds-from-subject",
                                  properties={"funding_instrument": _instrument(s[lo:frm.start()]), **amount})
         # "$400 million of … preferred stock purchased by the DoD" (a list item about the firm before)
-        if subject is not None and subject.id != f.id and not any(r.type == "Firm" and r.id != f.id for r in receivers) \
+        if not any(r.type == "Firm" and r.id != f.id for r in receivers) \
+                and (subject := subject_firm()) is not None and subject.id != f.id \
                 and re.search(r"\b(?:stock|shares|equity)\s+(?:(?:was|were|is|are|to\s+be)\s+)?"
                               r"(?:purchased|bought|acquired|taken)\s+by\s+(?:the\s+)?$", before, re.I) \
                 and _MONEY.match(s.lstrip("-*• ")):

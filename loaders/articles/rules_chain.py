@@ -17,7 +17,7 @@ from typing import Any
 from loaders.articles import ownership as own
 from loaders.articles.records import Mention, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
-from loaders.articles.sentences import Sentence, has_any
+from loaders.articles.sentences import Sentence, has_any, lowered
 
 __all__ = ["rules_feeds", "rules_hq", "rules_known_links", "rules_located", "rules_operates", "rules_owns", "rules_produces",
            "rules_supplies", "rules_supply_shares"]
@@ -42,6 +42,8 @@ _SHARE = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|per ?cent|percent)\s+of\s+([^.;]{0,
 _SHARE_VERB = re.compile(r"\b(produc\w*|account\w*\s+for|control\w*|suppl\w*|process\w*|refin\w*|"
                          r"min\w*|dominat\w*|mak\w*|hold\w*|command\w*|has|have|represent\w*|"
                          r"output)\b", re.I)
+#: the literal words every match of _PRODUCE contains (lower case), its prefilter
+_PRODUCE_STEMS = ("produc", "output", "mak", "made", "churn", "refin", "separat", "manufactur")
 _YEAR = re.compile(r"\b(20[0-3]\d)\b")
 _DIGIT = re.compile(r"\d")
 _QTY_OF = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:metric\s+)?(?:tonnes|tons|t)\s+(?:a|per)\s+"
@@ -167,13 +169,20 @@ def rules_supplies(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) 
             if a is b or bs < ae:
                 continue
             between = s[ae:bs]
-            if len(between) > 120 or any(ae <= q.start - sent.start < bs for q in actors
-                                         if q is not b and q is not a):
+            if len(between) > 120:
                 continue
-            if _SUPPLY_TO.search(between) and re.search(r"\bto\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", between):
+            # literal words each branch below needs (speed; the same tests, cheapest first)
+            to = "to" in between
+            take = "take" in between
+            if not (to or take or "from" in between or "made" in between or "produced" in between
+                    or "manufactured" in between):
+                continue
+            if any(ae <= q.start - sent.start < bs for q in actors if q is not b and q is not a):
+                continue
+            if to and _SUPPLY_TO.search(between) and re.search(r"\bto\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", between):
                 ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "a-supplies-to-b",
                          properties={"material": material})
-            elif re.search(r"\boff-?take\s+(?:agreement|deal|contract|partner)s?\s+with\s+(?:the\s+)?$", between) and \
+            elif take and re.search(r"\boff-?take\s+(?:agreement|deal|contract|partner)s?\s+with\s+(?:the\s+)?$", between) and \
                     not (a.type == "Country" or firm_is_agency(ctx.gaz, a.id)):
                 # "Arafura has binding offtake agreements with Hyundai": the offtaker buys the
                 # output of the firm that holds the agreements (a government holding one buys)
@@ -215,6 +224,8 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
         return
     # every quantity pattern below needs a digit; most sentences have none (speed)
     digits = _DIGIT.search(s) is not None
+    if not products and not digits:
+        return  # only the share rule can end without a named product, and it needs a digit (speed)
     year = _YEAR.search(s) if digits else None
     # shares of world output
     for sh in (_SHARE.finditer(s) if digits else ()):
@@ -242,6 +253,8 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                  properties={"share": round(value / 100, 4), "basis": "share",
                              "stage": _stage(between + " " + rest),
                              "year": int(year.group(1)) if year else None})
+    if not products:
+        return  # every rule below ends at a named product (speed)
     # capacities: "a magnet facility with a capacity of 10,000 tonnes a year of NdFeB magnets"
     cap = _CAPACITY.search(s) if digits else None
     if cap and not _PRODUCE.search(s):
@@ -272,6 +285,9 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                      properties={"quantity": float(q.group(1).replace(",", "")), "quantity_unit": "t/yr",
                                  "basis": "capacity"})
     # production statements
+    low = lowered(s)
+    if low is not None and not has_any(low, _PRODUCE_STEMS):
+        return  # none of the words _PRODUCE needs (speed)
     inside = [(m.start - sent.start, m.end - sent.start) for m in ms]
     for verb in _PRODUCE.finditer(s):
         if any(a <= verb.start() < b for a, b in inside):
@@ -395,6 +411,11 @@ def rules_supply_shares(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
     s = sent.text
     if "import" not in s and not _SHARE_OF_CUE.search(s):
         return
+    # the literal words each of the two forms below needs (case-sensitive, as their patterns)
+    share_of = "account" in s or "suppl" in s
+    imports = "import" in s
+    if not share_of and not imports:
+        return
     places = [m for m in ms if m.type in {"Country", "Region", "Firm"}]
     for a in places:
         as_, ae = rel_span(a, sent)
@@ -402,12 +423,12 @@ def rules_supply_shares(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
             bs, be = rel_span(b, sent)
             if a.id == b.id:
                 continue
-            if bs > ae and a.flag != "demonym" and _SHARE_OF.search(s[ae:bs]) and \
+            if bs > ae and share_of and a.flag != "demonym" and _SHARE_OF.search(s[ae:bs]) and \
                     re.match(r"['’]s?\s+(?:[\w-]+\s+){0,4}(?:imports?|needs|demand|supply|supplies|purchases|consumption|inputs|feedstock)\b",
                              s[be:]):
                 ctx.emit(a, "SUPPLIES", b, i, as_, be + 40, 0.65, "share-of-imports",
                          properties={"material": next((m.id for m in ms if m.type == "Material"), None)})
-            elif as_ > be and (re.fullmatch(r"(?:['’]s)?\s+imports?\s+of\s+[^.;]{0,60}?\bfrom\s+", s[be:as_])
+            elif as_ > be and imports and (re.fullmatch(r"(?:['’]s)?\s+imports?\s+of\s+[^.;]{0,60}?\bfrom\s+", s[be:as_])
                                or re.fullmatch(r"\s+(?:\w+\s+){0,3}imported\s+[^.;]{0,80}?\b(?:from|coming from)\s+",
                                                s[be:as_])):
                 ctx.emit(a, "SUPPLIES", b, i, bs, ae, 0.65, "imports-from",

@@ -164,13 +164,19 @@ def rules_issued_said(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention
 def rules_targets(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                    recent_policy: Mention | None) -> None:
     s = sent.text
+    objects = [m for m in ms if m.type in {"Element", "Material"}]
+    if not objects:
+        return
     policies = [m for m in ms if m.type == "Policy"]
     anaphoric = False
     if not policies and recent_policy is not None and (_ANAPHOR.match(s) or _ANAPHOR_LEAD.match(s)):
         policies = [recent_policy]
         anaphoric = True
-    objects = [m for m in ms if m.type in {"Element", "Material"}]
-    if not policies or not objects:
+    if not policies:
+        return
+    # every hit starts at the sentence's first control word (speed: searched once, not per policy)
+    ctl = _CONTROL.search(s, 0)
+    if not ctl:
         return
     shared = {(m.start, m.end) for m in policies if m.flag == "descriptive"}
     shared = {sp for sp in shared if sum(1 for m in policies if (m.start, m.end) == sp) > 1}
@@ -178,9 +184,6 @@ def rules_targets(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
         if (p.start, p.end) in shared:
             continue  # "measures on superhard materials, lithium batteries …": which is whose?
         pe = 0 if anaphoric else rel_span(p, sent)[1]
-        ctl = _CONTROL.search(s, 0)
-        if not ctl:
-            continue
         for o in objects:
             os_, oe = rel_span(o, sent)
             if os_ < pe or os_ < ctl.start():
