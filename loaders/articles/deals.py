@@ -20,7 +20,7 @@ from typing import Any
 from kg.schema import load_schema
 from loaders.articles.gazetteer import Gazetteer
 from loaders.articles.records import Mention, RuleContext, rel_span
-from loaders.articles.sentences import Sentence, has_any
+from loaders.articles.sentences import Sentence, has_any, literal_starts, lowered, search_at
 
 __all__ = ["described_deals", "rules_deal_parties", "rules_funds"]
 
@@ -185,6 +185,9 @@ _FUND_WORD = re.compile(
     r"(?P<equity>equity|(?:preferred|convertible)\s+(?:stock|shares)|invest(?:s|ed|ing|ment)?))\b", re.I)
 _FUND_STEMS = ("loan", "debt", "credit", "financ", "lend", "lent", "grant", "award", "fund", "subsid", "equity",
                "stock", "shares", "invest")
+#: the words every match of _FUND_WORD starts with (lower case)
+_FUND_FIRST = ("loan", "debt", "credit", "financ", "lend", "lent", "grant", "award", "fund", "subsid", "equity",
+               "preferred", "convertible", "invest")
 #: "<receiver> secured/received/won … <money word> … from <funder>"
 _GETS = re.compile(r"\b(?:secured|secures|securing|received|receives|receive|won|wins|obtained|obtains|"
                    r"gets|got|get|landed|lands|raised|raises|was\s+awarded|has\s+been\s+awarded|"
@@ -244,8 +247,11 @@ def rules_funds(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> 
     """
     s = sent.text
     low = s.lower()
-    if not has_any(low, _FUND_STEMS) or not _FUND_WORD.search(s):
+    if not has_any(low, _FUND_STEMS):
         return
+    at = lowered(s)
+    if not (_FUND_WORD.search(s) if at is None else search_at(_FUND_WORD, s, literal_starts(at, _FUND_FIRST))):
+        return  # (the same test, tried only where the money words start)
     funders = [m for m in ms if m.type in {"Firm", "Country"}]
     receivers = [m for m in ms if m.type in {"Firm", "Facility"}]
     if not funders:

@@ -17,7 +17,7 @@ from typing import Any
 from loaders.articles import ownership as own
 from loaders.articles.records import Mention, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
-from loaders.articles.sentences import Sentence, has_any, lowered
+from loaders.articles.sentences import Sentence, has_any, literal_starts, lowered, search_at
 
 __all__ = ["rules_feeds", "rules_hq", "rules_known_links", "rules_located", "rules_operates", "rules_owns", "rules_produces",
            "rules_supplies", "rules_supply_shares"]
@@ -59,6 +59,11 @@ _ATTRIBUTIVE_BEFORE = re.compile(r"(?i)\b(?:the|a|an|its|their|of|for|on|and|or|
                                  r"bought|ship\w*|deliver\w*|export\w*|import\w*|purchas\w*)\s+$")
 #: a country naming a plant's place, not an actor: "the US plant", "Malaysian refinery"
 _FACILITY_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}(?:plant|mine|facility|refinery|project|site|operations?)s?\b")
+#: the words every match of _SUPPLY_TO / _BUY_FROM starts with (lower case)
+_SUPPLY_TO_FIRST = ("suppl", "sell", "sold", "ship", "deliver", "export")
+_BUY_FROM_FIRST = ("buy", "bought", "purchas", "sourc", "procur", "offtake", "import", "secur")
+#: the words every match of _CAPACITY starts with (lower case)
+_CAPACITY_FIRST = ("capacity", "capable", "up")
 #: stems the prefilter of rules_supplies needs (a cheap test before its regexes; OWNS: loaders.articles.ownership)
 _SUPPLY_STEMS = ("suppl", "sell", "sold", "ship", "deliver", "export", "buy", "bought", "purchas", "sourc",
                  "procur", "offtake", "import", "feedstock")
@@ -101,7 +106,7 @@ def rules_operates(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                     and _OPERATE.match(s[fe:fe + 20].strip()))):
                 ctx.emit(f, "OPERATES", fac, i, xs, fe, 0.8, "facility-operated-by")
                 done = True
-        its = re.search(r"\bits\s+(?:[\w-]+\s+){0,3}$", s[:xs]) if not done else None
+        its = re.search(r"\bits\s+(?:[\w-]+\s+){0,3}$", s[:xs]) if not done and "its" in s else None
         if its:
             pool = [f for f in reversed(firms) if f.end - sent.start <= xs]
             if last_firm is not None:
@@ -121,8 +126,13 @@ def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> N
     low = s.lower()
     if not has_any(low, own.OWNS_STEMS):
         return  # none of the words the tests below need (speed)
-    if not (own.STAKE_VERB.search(s) or re.search(r"(?i)\bown|holder\b", s)):
-        return
+    at = lowered(s)
+    if at is None:
+        if not (own.STAKE_VERB.search(s) or re.search(r"(?i)\bown|holder\b", s)):
+            return
+    elif not (search_at(own.STAKE_VERB, s, literal_starts(at, own.STAKE_VERB_FIRST))
+              or (("own" in at or "holder" in at) and re.search(r"(?i)\bown|holder\b", s))):
+        return  # (the same test, the verb pattern tried only where its first words start)
     owners = [m for m in ms if m.type in {"Firm", "Country"}]
     owned = [m for m in ms if m.type in {"Firm", "Facility"}]
     if not owners or not owned or len({m.id for m in owners + owned}) < 2:
@@ -140,9 +150,10 @@ def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> N
             if len(between) > 120 or any(oe <= q.start - sent.start < ts for q in owners
                                          if q.id not in (t.id, o.id)):
                 continue
-            stake = (own.STAKE_VERB.search(between) and own.STAKE.search(between)
+            verb = own.STAKE_VERB.search(between)  # (speed: once for both forms)
+            stake = (verb and own.STAKE.search(between)
                      and re.search(r"\b(in|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", between))
-            stock = own.STAKE_VERB.search(between) and own.STOCK_AFTER.match(s[te:te + 40])
+            stock = verb and own.STOCK_AFTER.match(s[te:te + 40])
             direct = re.fullmatch(r"\s+(?:also\s+)?(?:owns|owned|acquired|has acquired|bought)\s+(?:the\s+)?",
                                   between)
             reverse = own.BECOME_OWNER.search(between[-40:]) and own.OWNER_AFTER.match(s[te:te + 40])
@@ -156,8 +167,13 @@ def rules_supplies(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) 
     low = s.lower()
     if not has_any(low, _SUPPLY_STEMS):
         return  # none of the words the tests below need (speed)
-    if not (_SUPPLY_TO.search(s) or _BUY_FROM.search(s)):
-        return
+    at = lowered(s)
+    if at is None:
+        if not (_SUPPLY_TO.search(s) or _BUY_FROM.search(s)):
+            return
+    elif not (search_at(_SUPPLY_TO, s, literal_starts(at, _SUPPLY_TO_FIRST))
+              or search_at(_BUY_FROM, s, literal_starts(at, _BUY_FROM_FIRST))):
+        return  # (the same test, the patterns tried only where their first words start)
     actors = [m for m in ms if m.type in {"Firm", "Facility", "Country"} and m.flag != "demonym"]
     if len(actors) < 2:
         return
@@ -256,7 +272,13 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
     if not products:
         return  # every rule below ends at a named product (speed)
     # capacities: "a magnet facility with a capacity of 10,000 tonnes a year of NdFeB magnets"
-    cap = _CAPACITY.search(s) if digits else None
+    low = lowered(s)
+    if not digits:
+        cap = None
+    elif low is None:
+        cap = _CAPACITY.search(s)
+    else:  # (the same search, tried only where its first words start)
+        cap = search_at(_CAPACITY, s, literal_starts(low, _CAPACITY_FIRST))
     if cap and not _PRODUCE.search(s):
         objs = [p for p in products if 0 <= p.start - sent.start - cap.end() < 40]
         subj_c = [p for p in producers if p.type in {"Firm", "Facility"}
@@ -285,7 +307,6 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                      properties={"quantity": float(q.group(1).replace(",", "")), "quantity_unit": "t/yr",
                                  "basis": "capacity"})
     # production statements
-    low = lowered(s)
     if low is not None and not has_any(low, _PRODUCE_STEMS):
         return  # none of the words _PRODUCE needs (speed)
     inside = [(m.start - sent.start, m.end - sent.start) for m in ms]
@@ -325,8 +346,7 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
         subjects += at_fac[:1]
         if not subjects:
             continue
-        cap = _CAPACITY.search(s) if digits else None
-        props: dict[str, Any] = {}
+        props: dict[str, Any] = {}  # (cap: the capacity found above, the same search)
         if cap:
             props = {"quantity": float(cap.group(1).replace(",", "")), "quantity_unit": "t/yr",
                      "basis": "capacity"}
@@ -409,12 +429,12 @@ def rules_supply_shares(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
     """"Myanmar accounted for 57% of China's rare earth imports", "China supplies 95% of the
     EU's rare earth needs", "Chinese imports of … from Myanmar" → SUPPLIES(A, B)."""
     s = sent.text
-    if "import" not in s and not _SHARE_OF_CUE.search(s):
-        return
     # the literal words each of the two forms below needs (case-sensitive, as their patterns)
     share_of = "account" in s or "suppl" in s
     imports = "import" in s
     if not share_of and not imports:
+        return
+    if not imports and not _SHARE_OF_CUE.search(s):
         return
     places = [m for m in ms if m.type in {"Country", "Region", "Firm"}]
     for a in places:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Sentence", "finditer_at", "has_any", "literal_starts", "lowered", "split_sentences"]
+__all__ = ["Sentence", "finditer_at", "has_any", "literal_starts", "lowered", "search_at", "split_sentences"]
 
 # Lower-cased tokens (without their final period) after which a period is not an end.
 _ABBREVIATIONS = {
@@ -84,6 +84,21 @@ def finditer_at(rx: re.Pattern[str], text: str, starts: list[int]) -> list[re.Ma
             out.append(m)
             end = m.end()
     return out
+
+
+def search_at(rx: re.Pattern[str], text: str, starts: list[int]) -> re.Match[str] | None:
+    """``rx.search(text)`` for a pattern whose every match starts at one of ``starts`` (sorted;
+    e.g. :func:`literal_starts` of its first words in :func:`lowered` text): the leftmost match,
+    the pattern tried only there instead of at every character.
+
+    >>> search_at(re.compile(r"\\bsold\\b", re.I), "Unsold, then SOLD", [2, 13]).span()
+    (13, 17)
+    """
+    for at in starts:
+        m = rx.match(text, at)
+        if m is not None:
+            return m
+    return None
 
 
 def lowered(text: str) -> str | None:
