@@ -179,7 +179,9 @@ def rules_conjuncts(ctx: RuleContext) -> None:
             key = (i, ref, other)
             mates = cache.get(key)
             if mates is None:
-                mates = cache[key] = _list_mates(ms, m, hit.sentence, other)
+                # a mate is another entity of m's type in the sentence: none, no list (speed)
+                mates = cache[key] = _list_mates(ms, m, hit.sentence, other) if any(
+                    x.type == m.type and x.id != ref for x in ms) else []
             if mates:
                 for mate in mates:
                     if mate.id in (other, ref):

@@ -114,24 +114,22 @@ def lowered(text: str) -> str | None:
 
 
 def _is_boundary(text: str, match: re.Match[str]) -> bool:
-    if match.group() == "\n":
+    if match.group()[0] != ".":  # "\n", "!", "?"
         return True
-    if match.group()[0] != ".":
-        return True
-    # the word before the period
-    line_start = max(text.rfind(" ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
-    token = text[line_start:match.start()].lower().lstrip("(\"'“‘")
     nxt = match.end()
     while nxt < len(text) and text[nxt] in " \t":
         nxt += 1
     following = text[nxt] if nxt < len(text) else ""
     if following in ("", "\n", "\r"):
         return True
+    if following.islower() or following.isdigit():
+        return False  # (tested before the word before the period, which gives False too: speed)
+    # the word before the period
+    line_start = max(text.rfind(" ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+    token = text[line_start:match.start()].lower().lstrip("(\"'“‘")
     if token in _ABBREVIATIONS:
         return False
     if len(token) == 1 and token.isalpha():  # an initial: "J. Smith"
-        return False
-    if following.islower() or following.isdigit():
         return False
     return True
 
