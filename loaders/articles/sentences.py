@@ -23,6 +23,7 @@ _ABBREVIATIONS = {
     "a.m", "p.m", "dept", "min", "max", "vol", "art", "para", "cf", "ca",
 }
 _CANDIDATE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)|\n")
+_CANDIDATE_FIRST = (".", "!", "?", "\n")
 _TOKEN_BEFORE = re.compile(r"(\S+?)[.!?]+[\"'”’)\]]*$")
 
 
@@ -155,7 +156,8 @@ def split_sentences(text: str) -> list[Sentence]:
         if b > a:
             out.append(Sentence(a, b, text[a:b]))
 
-    for match in _CANDIDATE.finditer(text):
+    # (speed: every candidate starts at one of these characters; finditer tried every position)
+    for match in finditer_at(_CANDIDATE, text, literal_starts(text, _CANDIDATE_FIRST)):
         if _is_boundary(text, match):
             end = match.end() if match.group() != "\n" else match.start()
             emit(start, end)
