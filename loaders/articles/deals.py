@@ -20,7 +20,7 @@ from typing import Any
 from kg.schema import load_schema
 from loaders.articles.gazetteer import Gazetteer
 from loaders.articles.records import Mention, RuleContext, rel_span
-from loaders.articles.sentences import Sentence, has_any, literal_starts, lowered, search_at
+from loaders.articles.sentences import Sentence, finditer_at, has_any, literal_starts, lowered, search_at
 
 __all__ = ["described_deals", "rules_deal_parties", "rules_funds"]
 
@@ -31,6 +31,9 @@ _DEAL_WORD = re.compile(
     r"(?P<floor>price\s+floor|floor\s+price))\b", re.I)
 #: equity deals are left out: the annotated sets read "the Pentagon will take a stake in MP
 #: Materials" as OWNS, not as a mention of the equity deal (measured on the dev sets)
+#: the words every match of _DEAL_WORD starts with (lower case)
+_DEAL_FIRST = ("loan", "debt", "lend", "equity", "stake", "preferred", "invest", "grant", "funding", "award",
+               "defense", "dpa", "off", "buy", "purchase", "price", "floor")
 #: stems every alternative of _DEAL_WORD contains (a cheap test before the regex)
 _DEAL_STEMS = ("loan", "debt", "lend", "equity", "stake", "preferred", "invest", "grant", "funding", "award",
                "defense", "dpa", "take", "price", "buy", "purchase")
@@ -87,8 +90,13 @@ def described_deals(gaz: Gazetteer, text: str, sentences: Sequence[Sentence], me
         by_sentence.setdefault(m.sentence, []).append(m)
     for k, sent in enumerate(sentences):
         low = sent.text.lower()
-        if not has_any(low, _DEAL_STEMS) or not _DEAL_WORD.search(sent.text):
+        if not has_any(low, _DEAL_STEMS):
             continue  # (speed: the sets below only matter with a deal word)
+        # (speed) the deal words' places: the pattern is tried only where their first words start
+        at = lowered(sent.text)
+        starts = literal_starts(at, _DEAL_FIRST) if at is not None else None
+        if not (_DEAL_WORD.search(sent.text) if starts is None else search_at(_DEAL_WORD, sent.text, starts)):
+            continue
         ms = by_sentence.get(k, [])
         firms = {m.id for m in ms if m.type == "Firm"}
         funders = firms | {m.id for m in ms if m.type == "Country"}
@@ -102,7 +110,7 @@ def described_deals(gaz: Gazetteer, text: str, sentences: Sequence[Sentence], me
         if not (firms | firms_before) or len(funders_before | receivers_before) < 2 and not receivers:
             continue
         named = {m.id for m in ms if m.type == "Policy"}
-        for word in _DEAL_WORD.finditer(sent.text):
+        for word in (_DEAL_WORD.finditer(sent.text) if starts is None else finditer_at(_DEAL_WORD, sent.text, starts)):
             kind = next(g for g, v in word.groupdict().items() if v)
             if not _KINDS[kind]:
                 continue
