@@ -20,7 +20,14 @@ from typing import Any
 from kg.schema import load_schema
 from loaders.articles.gazetteer import Gazetteer
 from loaders.articles.records import Mention, RuleContext, rel_span
-from loaders.articles.sentences import Sentence, finditer_at, has_any, literal_starts, lowered, search_at
+from loaders.articles.sentences import (
+    Sentence,
+    finditer_at,
+    has_any,
+    literal_starts,
+    lowered,
+    search_at,
+)
 
 __all__ = ["described_deals", "rules_deal_parties", "rules_funds"]
 
