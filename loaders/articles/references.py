@@ -27,7 +27,7 @@ import bisect
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -466,25 +466,6 @@ _FAC_NP = re.compile(
     r"(?P<mods>(?:[\w-]+,?[ \t]+){0,6}?)" + _FAC_NOUN + r"\b"
     r"(?P<post>(?:[ \t]*,?[ \t]+(?:(?:which|that)[ \t]+(?:\w+[ \t]+){0,3}?)?(?:in|at|near)[ \t]+(?:the[ \t]+)?"
     r"(?P<place>[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,2}))?)")
-#: where a match of _FAC_NP can start: its determiner's first letter at a word start
-_DET_START = re.compile(r"\b[itaA-Z]")
-
-
-def _fac_nps(text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
-    """``_FAC_NP.finditer(text, lo, hi)``, the pattern tried only where its determiner can
-    start (speed: its alternation of determiners has no literal prefix, so finditer tried it
-    at every character of the 200-character window around each facility noun)."""
-    end = lo
-    for c in _DET_START.finditer(text, lo, hi):
-        at = c.start()
-        if at < end:
-            continue
-        m = _FAC_NP.match(text, at, hi)
-        if m is not None:
-            yield m
-            end = m.end()
-
-
 _FAC_NOUN_RE = re.compile(r"\b" + _FAC_NOUN + r"\b")
 #: what every match of _FAC_NOUN_RE starts with (it is tried only there)
 _FAC_NOUN_FIRST = ("plant", "facilit", "refiner", "mill", "mine", "mining", "smelter", "factor", "operations",
@@ -541,7 +522,7 @@ def described_facilities(gaz: Gazetteer, text: str, sentences: list[Sentence],
     for noun in finditer_at(_FAC_NOUN_RE, text, literal_starts(text, _FAC_NOUN_FIRST)):
         lo = max(0, noun.start() - 140)
         m = None
-        for cand in _fac_nps(text, lo, min(len(text), noun.end() + 60)):
+        for cand in _FAC_NP.finditer(text, lo, min(len(text), noun.end() + 60)):
             if cand.start("noun") == noun.start():
                 m = cand
                 break
