@@ -17,7 +17,14 @@ from typing import Any
 from loaders.articles import ownership as own
 from loaders.articles.records import Mention, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
-from loaders.articles.sentences import Sentence, has_any, literal_starts, lowered, search_at
+from loaders.articles.sentences import (
+    Sentence,
+    finditer_at,
+    has_any,
+    literal_starts,
+    lowered,
+    search_at,
+)
 
 __all__ = ["rules_feeds", "rules_hq", "rules_known_links", "rules_located", "rules_operates", "rules_owns", "rules_produces",
            "rules_supplies", "rules_supply_shares"]
@@ -42,7 +49,7 @@ _SHARE = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|per ?cent|percent)\s+of\s+([^.;]{0,
 _SHARE_VERB = re.compile(r"\b(produc\w*|account\w*\s+for|control\w*|suppl\w*|process\w*|refin\w*|"
                          r"min\w*|dominat\w*|mak\w*|hold\w*|command\w*|has|have|represent\w*|"
                          r"output)\b", re.I)
-#: the literal words every match of _PRODUCE contains (lower case), its prefilter
+#: the words every match of _PRODUCE starts with (lower case): its prefilter, and where it is tried
 _PRODUCE_STEMS = ("produc", "output", "mak", "made", "churn", "refin", "separat", "manufactur")
 _YEAR = re.compile(r"\b(20[0-3]\d)\b")
 _DIGIT = re.compile(r"\d")
@@ -310,7 +317,7 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
     if low is not None and not has_any(low, _PRODUCE_STEMS):
         return  # none of the words _PRODUCE needs (speed)
     inside = [(m.start - sent.start, m.end - sent.start) for m in ms]
-    for verb in _PRODUCE.finditer(s):
+    for verb in (_PRODUCE.finditer(s) if low is None else finditer_at(_PRODUCE, s, literal_starts(low, _PRODUCE_STEMS))):
         if any(a <= verb.start() < b for a, b in inside):
             continue  # "Eneabba Refinery", "Lynas Rare Earths Producer": a name, not a verb
         if verb.group(0)[0].isupper() and s[:verb.start()].strip():
@@ -412,7 +419,7 @@ def rules_feeds(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
     facilities = [m for m in ms if m.type == "Facility"]
     for src in facilities:
         ss, se = rel_span(src, sent)
-        if not _FEEDS_CUE.search(s[:ss]):
+        if "from" not in s[:ss] or not _FEEDS_CUE.search(s[:ss]):  # ("from": a substring test first)
             continue
         before = [f for f in facilities if f.id != src.id and rel_span(f, sent)[1] <= ss]
         if before:

@@ -36,7 +36,7 @@ from typing import NamedTuple
 from loaders.articles import ownership as own
 from loaders.articles.records import Mention, RelationHit, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
-from loaders.articles.sentences import Sentence, has_any
+from loaders.articles.sentences import Sentence, has_any, lowered
 
 __all__ = ["rules_conjuncts", "rules_exports", "rules_hq_more", "rules_owns_more", "rules_production_nouns", "rules_supplies_more",
            "rules_supply_deals"]
@@ -59,6 +59,7 @@ _PRODUCTION_AFTER = re.compile(r"\s+(?:production|output)\b")
 #: where the end-anchored "its subsidiary" / "its customers" searches may start
 _ITS_WORD = re.compile(r"(?i)\b(?:its|their)\b")
 _DEAL_KIND_WORD = re.compile(r"(?i)supply|sale|purchase|procurement")
+_DEAL_KINDS = ("supply", "sale", "purchase", "procurement")  # the same test as substrings of the lowered text
 #: a superset of the words the SUPPLIES patterns need, to skip sentences without any (speed)
 _SUPPLY_WORDS = ("suppl", "provid", "customer", "client", "buyer", "offtake", "receiv", "get", "obtain")
 
@@ -301,7 +302,8 @@ def rules_supply_deals(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mentio
     s = sent.text
     if " with " not in s:
         return
-    if not _DEAL_KIND_WORD.search(s):
+    low = lowered(s)
+    if not (_DEAL_KIND_WORD.search(s) if low is None else has_any(low, _DEAL_KINDS)):
         return  # the end-anchored deal search needs one of these words (speed)
     actors = [m for m in ms if m.type in {"Firm", "Country"} and m.flag != "demonym"]
     for b in actors:

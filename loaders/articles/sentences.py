@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Sentence", "finditer_at", "has_any", "literal_starts", "lowered", "search_at", "split_sentences"]
+__all__ = ["Sentence", "finditer_at", "has_any", "literal_starts", "lowered", "search_at", "search_first", "split_sentences"]
 
 # Lower-cased tokens (without their final period) after which a period is not an end.
 _ABBREVIATIONS = {
@@ -100,6 +100,20 @@ def search_at(rx: re.Pattern[str], text: str, starts: list[int]) -> re.Match[str
         if m is not None:
             return m
     return None
+
+
+def search_first(rx: re.Pattern[str], text: str, first: tuple[str, ...]) -> re.Match[str] | None:
+    """``rx.search(text)`` for a pattern whose every match starts with one of the lower-case
+    words ``first`` (in any case): :func:`search_at` at their places in the :func:`lowered`
+    text, or a plain search when lowering moves characters.
+
+    >>> search_first(re.compile(r"\\b(?:sold|ship\\w*)\\b", re.I), "Unsold; SHIPPED", ("sold", "ship")).group()
+    'SHIPPED'
+    """
+    low = lowered(text)
+    if low is None:
+        return rx.search(text)
+    return search_at(rx, text, literal_starts(low, first))
 
 
 def lowered(text: str) -> str | None:
