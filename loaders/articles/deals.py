@@ -174,6 +174,7 @@ def rules_deal_parties(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mentio
 #: money: "$565 million", "US$1.2 billion", "A$1.05 billion", "€30m", "JPY 10 billion"
 _MONEY = re.compile(r"(?:(?:US|A|C|NZ|HK)?\$|€|£|¥|\b(?:USD|AUD|EUR|CAD|JPY|GBP)\s?)\s?(\d[\d,]*(?:\.\d+)?)"
                     r"(?:\s*(million|billion|bn|mn|m|b)\b)?", re.I)
+_MONEY_SIGNS = ("$", "€", "£", "¥", "usd", "aud", "eur", "cad", "jpy", "gbp")
 _SCALE = {"million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9}
 _CURRENCY = {"$": "USD", "us$": "USD", "a$": "AUD", "c$": "CAD", "nz$": "NZD", "hk$": "HKD", "€": "EUR",
              "£": "GBP", "¥": "JPY"}
@@ -182,6 +183,9 @@ _CURRENCY = {"$": "USD", "us$": "USD", "a$": "AUD", "c$": "CAD", "nz$": "NZD", "
 def _amount(text: str) -> dict[str, Any]:
     """The first sum of money in a text as FUNDS properties ``amount`` and ``amount_unit``
     (empty when there is none or its currency is not a unit the schema lists)."""
+    low = lowered(text)
+    if low is not None and not has_any(low, _MONEY_SIGNS):
+        return {}  # (speed: every match has one of these signs or codes)
     m = _MONEY.search(text)
     if m is None:
         return {}

@@ -144,7 +144,8 @@ def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> N
     owned = [m for m in ms if m.type in {"Firm", "Facility"}]
     if not owners or not owned or len({m.id for m in owners + owned}) < 2:
         return
-    pct = own.SHARE_PCT.search(s)
+    # (speed) every form of SHARE_PCT needs "%", "per cent" or "percent"
+    pct = None if at is not None and "%" not in s and "cent" not in at else own.SHARE_PCT.search(s)
     value = float(pct.group(1) or pct.group(2)) if pct else None
     share = value / 100 if value is not None and value <= 100 else None
     for o in owners:
