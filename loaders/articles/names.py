@@ -129,7 +129,12 @@ def _headline(sent: Sentence) -> bool:
     return caps >= 0.7 * len(content)
 
 
-_CAP = r"(?:[A-Z][\w&.'’-]*|\d[\w-]*[A-Z][\w-]*)"
+#: a capitalised token: [A-Z] then word characters, or a digit then a token holding a capital.
+#: Written with one character class first (so the regex engine skips to the next capital or
+#: digit instead of trying the pattern at every character) and possessive tails (what follows
+#: a token is a space or tab, which the tails never hold, so giving characters back never
+#: helps): the same matches as ``(?:[A-Z][\w&.'’-]*|\d[\w-]*[A-Z][\w-]*)``, faster (speed)
+_CAP = r"[A-Z\d](?:(?<=[A-Z])[\w&.'’-]*+|(?<=\d)[\w-]*[A-Z][\w-]*+)"
 _RUN_RE = re.compile(_CAP + r"(?:[ \t]+(?:(?:of|the|and|for|on|&|de|du|des)[ \t]+){0,2}" + _CAP + r")+")
 
 
