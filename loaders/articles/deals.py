@@ -20,7 +20,14 @@ from typing import Any
 from kg.schema import load_schema
 from loaders.articles.gazetteer import Gazetteer
 from loaders.articles.records import Mention, RuleContext, rel_span
-from loaders.articles.sentences import Sentence, has_any
+from loaders.articles.sentences import (
+    Sentence,
+    finditer_at,
+    has_any,
+    literal_starts,
+    lowered,
+    search_at,
+)
 
 __all__ = ["described_deals", "rules_deal_parties", "rules_funds"]
 
@@ -31,6 +38,9 @@ _DEAL_WORD = re.compile(
     r"(?P<floor>price\s+floor|floor\s+price))\b", re.I)
 #: equity deals are left out: the annotated sets read "the Pentagon will take a stake in MP
 #: Materials" as OWNS, not as a mention of the equity deal (measured on the dev sets)
+#: the words every match of _DEAL_WORD starts with (lower case)
+_DEAL_FIRST = ("loan", "debt", "lend", "equity", "stake", "preferred", "invest", "grant", "funding", "award",
+               "defense", "dpa", "off", "buy", "purchase", "price", "floor")
 #: stems every alternative of _DEAL_WORD contains (a cheap test before the regex)
 _DEAL_STEMS = ("loan", "debt", "lend", "equity", "stake", "preferred", "invest", "grant", "funding", "award",
                "defense", "dpa", "take", "price", "buy", "purchase")
@@ -89,8 +99,13 @@ def described_deals(gaz: Gazetteer, text: str, sentences: Sequence[Sentence], me
         by_sentence.setdefault(m.sentence, []).append(m)
     for k, sent in enumerate(sentences):
         low = sent.text.lower()
-        if not has_any(low, _DEAL_STEMS) or not _DEAL_WORD.search(sent.text):
+        if not has_any(low, _DEAL_STEMS):
             continue  # (speed: the sets below only matter with a deal word)
+        # (speed) the deal words' places: the pattern is tried only where their first words start
+        at = lowered(sent.text)
+        starts = literal_starts(at, _DEAL_FIRST) if at is not None else None
+        if not (_DEAL_WORD.search(sent.text) if starts is None else search_at(_DEAL_WORD, sent.text, starts)):
+            continue
         ms = by_sentence.get(k, [])
         firms = {m.id for m in ms if m.type == "Firm"}
         funders = firms | {m.id for m in ms if m.type == "Country"}
@@ -104,7 +119,7 @@ def described_deals(gaz: Gazetteer, text: str, sentences: Sequence[Sentence], me
         if not (firms | firms_before) or len(funders_before | receivers_before) < 2 and not receivers:
             continue
         named = {m.id for m in ms if m.type == "Policy"}
-        for word in _DEAL_WORD.finditer(sent.text):
+        for word in (_DEAL_WORD.finditer(sent.text) if starts is None else finditer_at(_DEAL_WORD, sent.text, starts)):
             kind = next(g for g, v in word.groupdict().items() if v)
             if not _KINDS[kind]:
                 continue
@@ -161,6 +176,7 @@ def rules_deal_parties(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mentio
 #: money: "$565 million", "US$1.2 billion", "A$1.05 billion", "€30m", "JPY 10 billion"
 _MONEY = re.compile(r"(?:(?:US|A|C|NZ|HK)?\$|€|£|¥|\b(?:USD|AUD|EUR|CAD|JPY|GBP)\s?)\s?(\d[\d,]*(?:\.\d+)?)"
                     r"(?:\s*(million|billion|bn|mn|m|b)\b)?", re.I)
+_MONEY_SIGNS = ("$", "€", "£", "¥", "usd", "aud", "eur", "cad", "jpy", "gbp")
 _SCALE = {"million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9}
 _CURRENCY = {"$": "USD", "us$": "USD", "a$": "AUD", "c$": "CAD", "nz$": "NZD", "hk$": "HKD", "€": "EUR",
              "£": "GBP", "¥": "JPY"}
@@ -169,6 +185,9 @@ _CURRENCY = {"$": "USD", "us$": "USD", "a$": "AUD", "c$": "CAD", "nz$": "NZD", "
 def _amount(text: str) -> dict[str, Any]:
     """The first sum of money in a text as FUNDS properties ``amount`` and ``amount_unit``
     (empty when there is none or its currency is not a unit the schema lists)."""
+    low = lowered(text)
+    if low is not None and not has_any(low, _MONEY_SIGNS):
+        return {}  # (speed: every match has one of these signs or codes)
     m = _MONEY.search(text)
     if m is None:
         return {}
@@ -187,6 +206,9 @@ _FUND_WORD = re.compile(
     r"(?P<equity>equity|(?:preferred|convertible)\s+(?:stock|shares)|invest(?:s|ed|ing|ment)?))\b", re.I)
 _FUND_STEMS = ("loan", "debt", "credit", "financ", "lend", "lent", "grant", "award", "fund", "subsid", "equity",
                "stock", "shares", "invest")
+#: the words every match of _FUND_WORD starts with (lower case)
+_FUND_FIRST = ("loan", "debt", "credit", "financ", "lend", "lent", "grant", "award", "fund", "subsid", "equity",
+               "preferred", "convertible", "invest")
 #: "<receiver> secured/received/won … <money word> … from <funder>"
 _GETS = re.compile(r"\b(?:secured|secures|securing|received|receives|receive|won|wins|obtained|obtains|"
                    r"gets|got|get|landed|lands|raised|raises|was\s+awarded|has\s+been\s+awarded|"
@@ -246,19 +268,29 @@ def rules_funds(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> 
     """
     s = sent.text
     low = s.lower()
-    if not has_any(low, _FUND_STEMS) or not _FUND_WORD.search(s):
+    if not has_any(low, _FUND_STEMS):
         return
+    at = lowered(s)
+    if not (_FUND_WORD.search(s) if at is None else search_at(_FUND_WORD, s, literal_starts(at, _FUND_FIRST))):
+        return  # (the same test, tried only where the money words start)
     funders = [m for m in ms if m.type in {"Firm", "Country"}]
     receivers = [m for m in ms if m.type in {"Firm", "Facility"}]
     if not funders:
         return
     amount = _amount(s)
-    subject = _subject_firm(ctx, i)
+    # the firm of a list of deal terms, looked up only when a form below needs it (speed)
+    found: list[Mention | None] = []
+
+    def subject_firm() -> Mention | None:
+        if not found:
+            found.append(_subject_firm(ctx, i))
+        return found[0]
+
     for f in funders:
         fs, fe = rel_span(f, sent)
         # "… from <funder>": the receiver is before, with a getting verb, or the sentence's subject
         before = s[:fs]
-        frm = re.search(r"\bfrom\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$", before)
+        frm = re.search(r"\bfrom\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$", before) if "from" in before else None
         if frm and (f.flag != "demonym"):
             word = _FUND_WORD.search(before[max(0, frm.start() - 80):frm.start()])
             if word is not None:
@@ -278,6 +310,7 @@ def rules_funds(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> 
                 else:
                     # a list item or a sentence about the firm before: "A committed financing
                     # facility of at least $1 billion from JPMorgan and Goldman Sachs."
+                    subject = subject_firm()
                     if subject is not None and subject.id != f.id and \
                             not any(r.id != f.id and r.start < f.start and r not in funders for r in receivers) and \
                             not re.search(r"\b(?:it|they|we|he|she)\b", before[:lo], re.I) and \
@@ -285,7 +318,8 @@ def rules_funds(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> 
                         ctx.emit(f, "FUNDS", subject, i, lo, fe, 0.55, "funds-from-subject",
                                  properties={"funding_instrument": _instrument(s[lo:frm.start()]), **amount})
         # "$400 million of … preferred stock purchased by the DoD" (a list item about the firm before)
-        if subject is not None and subject.id != f.id and not any(r.type == "Firm" and r.id != f.id for r in receivers) \
+        if not any(r.type == "Firm" and r.id != f.id for r in receivers) \
+                and (subject := subject_firm()) is not None and subject.id != f.id \
                 and re.search(r"\b(?:stock|shares|equity)\s+(?:(?:was|were|is|are|to\s+be)\s+)?"
                               r"(?:purchased|bought|acquired|taken)\s+by\s+(?:the\s+)?$", before, re.I) \
                 and _MONEY.match(s.lstrip("-*• ")):

@@ -194,7 +194,11 @@ def find_all_mentions(article: Article, gaz: Gazetteer) -> ArticleMentions:
         if short != m.text and len(short) >= 5 and short[0].isupper() and " " not in short:
             shorts.setdefault(short, (m.end, m.id))
     for short, (after, fid) in shorts.items():
-        for x in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text[after:]):
+        rest = text[after:]
+        # (speed: the pattern tried only where the name occurs; a look-behind first defeats
+        # the regex engine's literal scan, so finditer tried it at every character)
+        rx = re.compile(rf"(?<![\w-]){re.escape(short)}(?![\w-])")
+        for x in finditer_at(rx, rest, literal_starts(rest, (short,))):
             a = after + x.start()
             if not taken.overlapping(a, a + len(short)):
                 new = _mention(gaz, a, a + len(short), text, fid, sentence_of, "short")

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from loaders.articles.gazetteer import Gazetteer, norm_name
-from loaders.articles.sentences import Sentence, literal_starts
+from loaders.articles.sentences import Sentence, finditer_at, literal_starts
 from loaders.articles.spans import SpanIndex
 
 __all__ = ["NameHit", "find_names"]
@@ -129,7 +129,12 @@ def _headline(sent: Sentence) -> bool:
     return caps >= 0.7 * len(content)
 
 
-_CAP = r"(?:[A-Z][\w&.'’-]*|\d[\w-]*[A-Z][\w-]*)"
+#: a capitalised token: [A-Z] then word characters, or a digit then a token holding a capital.
+#: Written with one character class first (so the regex engine skips to the next capital or
+#: digit instead of trying the pattern at every character) and possessive tails (what follows
+#: a token is a space or tab, which the tails never hold, so giving characters back never
+#: helps): the same matches as ``(?:[A-Z][\w&.'’-]*|\d[\w-]*[A-Z][\w-]*)``, faster (speed)
+_CAP = r"[A-Z\d](?:(?<=[A-Z])[\w&.'’-]*+|(?<=\d)[\w-]*[A-Z][\w-]*+)"
 _RUN_RE = re.compile(_CAP + r"(?:[ \t]+(?:(?:of|the|and|for|on|&|de|du|des)[ \t]+){0,2}" + _CAP + r")+")
 
 
@@ -609,7 +614,9 @@ def find_names(gaz: Gazetteer, text: str, sentences: list[Sentence],
             if alias in done:
                 continue
             done.add(alias)
-            for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text):
+            rx = re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])")
+            # (speed: tried only where the alias occurs, see sentences.finditer_at)
+            for m in (finditer_at(rx, text, literal_starts(text, (alias,))) if alias else rx.finditer(text)):
                 if taken.overlapping(m.start(), m.start() + 1) or overlaps_graph(*m.span()):
                     continue
                 hit = NameHit(m.start(), m.end(), alias, h.type, h.id, cue="again:" + h.text)

@@ -35,6 +35,8 @@ SUB = r"(?:subsidiar(?:y|ies)|unit|affiliate|arm|division)"
 STAKE = re.compile(r"\b(stake|equity|shares|preferred stock|interest)\b", re.I)
 STAKE_VERB = re.compile(r"\b(tak\w*|took|acquir\w*|receiv\w*|hold\w*|bought|buy\w*|purchas\w*|"
                         r"get|gets|obtain\w*)\b", re.I)
+#: the words every match of STAKE_VERB starts with (lower case)
+STAKE_VERB_FIRST = ("tak", "took", "acquir", "receiv", "hold", "bought", "buy", "purchas", "get", "obtain")
 SHAREHOLDER = re.compile(rf"\b({TOP})\s+(shareholder|stakeholder|"
                          r"owner)\s+(?:in|of)\b", re.I)
 BECOME_OWNER = re.compile(r"\b(?:become|becomes|became|is|was)\s+(?:the\s+)?$")

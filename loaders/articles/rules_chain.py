@@ -17,7 +17,14 @@ from typing import Any
 from loaders.articles import ownership as own
 from loaders.articles.records import Mention, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
-from loaders.articles.sentences import Sentence, has_any
+from loaders.articles.sentences import (
+    Sentence,
+    finditer_at,
+    has_any,
+    literal_starts,
+    lowered,
+    search_at,
+)
 
 __all__ = ["rules_feeds", "rules_hq", "rules_known_links", "rules_located", "rules_operates", "rules_owns", "rules_produces",
            "rules_supplies", "rules_supply_shares"]
@@ -44,6 +51,8 @@ _SHARE = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|per ?cent|percent)\s+of\s+([^.;]{0,
 _SHARE_VERB = re.compile(r"\b(produc\w*|account\w*\s+for|control\w*|suppl\w*|process\w*|refin\w*|"
                          r"min\w*|dominat\w*|mak\w*|hold\w*|command\w*|has|have|represent\w*|"
                          r"output)\b", re.I)
+#: the words every match of _PRODUCE starts with (lower case): its prefilter, and where it is tried
+_PRODUCE_STEMS = ("produc", "output", "mak", "made", "churn", "refin", "separat", "manufactur")
 _YEAR = re.compile(r"\b(20[0-3]\d)\b")
 _DIGIT = re.compile(r"\d")
 _QTY_OF = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:metric\s+)?(?:tonnes|tons|t)\s+(?:a|per)\s+"
@@ -59,6 +68,11 @@ _ATTRIBUTIVE_BEFORE = re.compile(r"(?i)\b(?:the|a|an|its|their|of|for|on|and|or|
                                  r"bought|ship\w*|deliver\w*|export\w*|import\w*|purchas\w*)\s+$")
 #: a country naming a plant's place, not an actor: "the US plant", "Malaysian refinery"
 _FACILITY_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}(?:plant|mine|facility|refinery|project|site|operations?)s?\b")
+#: the words every match of _SUPPLY_TO / _BUY_FROM starts with (lower case)
+_SUPPLY_TO_FIRST = ("suppl", "sell", "sold", "ship", "deliver", "export")
+_BUY_FROM_FIRST = ("buy", "bought", "purchas", "sourc", "procur", "offtake", "import", "secur")
+#: the words every match of _CAPACITY starts with (lower case)
+_CAPACITY_FIRST = ("capacity", "capable", "up")
 #: stems the prefilter of rules_supplies needs (a cheap test before its regexes; OWNS: loaders.articles.ownership)
 _SUPPLY_STEMS = ("suppl", "sell", "sold", "ship", "deliver", "export", "buy", "bought", "purchas", "sourc",
                  "procur", "offtake", "import", "feedstock")
@@ -101,7 +115,7 @@ def rules_operates(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                     and _OPERATE.match(s[fe:fe + 20].strip()))):
                 ctx.emit(f, "OPERATES", fac, i, xs, fe, 0.8, "facility-operated-by")
                 done = True
-        its = re.search(r"\bits\s+(?:[\w-]+\s+){0,3}$", s[:xs]) if not done else None
+        its = re.search(r"\bits\s+(?:[\w-]+\s+){0,3}$", s[:xs]) if not done and "its" in s else None
         if its:
             pool = [f for f in reversed(firms) if f.end - sent.start <= xs]
             if last_firm is not None:
@@ -121,13 +135,19 @@ def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> N
     low = s.lower()
     if not has_any(low, own.OWNS_STEMS):
         return  # none of the words the tests below need (speed)
-    if not (own.STAKE_VERB.search(s) or re.search(r"(?i)\bown|holder\b", s)):
-        return
+    at = lowered(s)
+    if at is None:
+        if not (own.STAKE_VERB.search(s) or re.search(r"(?i)\bown|holder\b", s)):
+            return
+    elif not (search_at(own.STAKE_VERB, s, literal_starts(at, own.STAKE_VERB_FIRST))
+              or (("own" in at or "holder" in at) and re.search(r"(?i)\bown|holder\b", s))):
+        return  # (the same test, the verb pattern tried only where its first words start)
     owners = [m for m in ms if m.type in {"Firm", "Country"}]
     owned = [m for m in ms if m.type in {"Firm", "Facility"}]
     if not owners or not owned or len({m.id for m in owners + owned}) < 2:
         return
-    pct = own.SHARE_PCT.search(s)
+    # (speed) every form of SHARE_PCT needs "%", "per cent" or "percent"
+    pct = None if at is not None and "%" not in s and "cent" not in at else own.SHARE_PCT.search(s)
     value = float(pct.group(1) or pct.group(2)) if pct else None
     share = value / 100 if value is not None and value <= 100 else None
     for o in owners:
@@ -140,9 +160,10 @@ def rules_owns(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> N
             if len(between) > 120 or any(oe <= q.start - sent.start < ts for q in owners
                                          if q.id not in (t.id, o.id)):
                 continue
-            stake = (own.STAKE_VERB.search(between) and own.STAKE.search(between)
+            verb = own.STAKE_VERB.search(between)  # (speed: once for both forms)
+            stake = (verb and own.STAKE.search(between)
                      and re.search(r"\b(in|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", between))
-            stock = own.STAKE_VERB.search(between) and own.STOCK_AFTER.match(s[te:te + 40])
+            stock = verb and own.STOCK_AFTER.match(s[te:te + 40])
             direct = re.fullmatch(r"\s+(?:also\s+)?(?:owns|owned|acquired|has acquired|bought)\s+(?:the\s+)?",
                                   between)
             reverse = own.BECOME_OWNER.search(between[-40:]) and own.OWNER_AFTER.match(s[te:te + 40])
@@ -156,8 +177,13 @@ def rules_supplies(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) 
     low = s.lower()
     if not has_any(low, _SUPPLY_STEMS):
         return  # none of the words the tests below need (speed)
-    if not (_SUPPLY_TO.search(s) or _BUY_FROM.search(s)):
-        return
+    at = lowered(s)
+    if at is None:
+        if not (_SUPPLY_TO.search(s) or _BUY_FROM.search(s)):
+            return
+    elif not (search_at(_SUPPLY_TO, s, literal_starts(at, _SUPPLY_TO_FIRST))
+              or search_at(_BUY_FROM, s, literal_starts(at, _BUY_FROM_FIRST))):
+        return  # (the same test, the patterns tried only where their first words start)
     actors = [m for m in ms if m.type in {"Firm", "Facility", "Country"} and m.flag != "demonym"]
     if len(actors) < 2:
         return
@@ -169,13 +195,20 @@ def rules_supplies(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) 
             if a is b or bs < ae:
                 continue
             between = s[ae:bs]
-            if len(between) > 120 or any(ae <= q.start - sent.start < bs for q in actors
-                                         if q is not b and q is not a):
+            if len(between) > 120:
                 continue
-            if _SUPPLY_TO.search(between) and re.search(r"\bto\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", between):
+            # literal words each branch below needs (speed; the same tests, cheapest first)
+            to = "to" in between
+            take = "take" in between
+            if not (to or take or "from" in between or "made" in between or "produced" in between
+                    or "manufactured" in between):
+                continue
+            if any(ae <= q.start - sent.start < bs for q in actors if q is not b and q is not a):
+                continue
+            if to and _SUPPLY_TO.search(between) and re.search(r"\bto\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", between):
                 ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "a-supplies-to-b",
                          properties={"material": material})
-            elif re.search(r"\boff-?take\s+(?:agreement|deal|contract|partner)s?\s+with\s+(?:the\s+)?$", between) and \
+            elif take and re.search(r"\boff-?take\s+(?:agreement|deal|contract|partner)s?\s+with\s+(?:the\s+)?$", between) and \
                     not (a.type == "Country" or firm_is_agency(ctx.gaz, a.id)):
                 # "Arafura has binding offtake agreements with Hyundai": the offtaker buys the
                 # output of the firm that holds the agreements (a government holding one buys)
@@ -217,6 +250,8 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
         return
     # every quantity pattern below needs a digit; most sentences have none (speed)
     digits = _DIGIT.search(s) is not None
+    if not products and not digits:
+        return  # only the share rule can end without a named product, and it needs a digit (speed)
     year = _YEAR.search(s) if digits else None
     # shares of world output
     for sh in (_SHARE.finditer(s) if digits else ()):
@@ -244,8 +279,16 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                  properties={"share": round(value / 100, 4), "basis": "share",
                              "stage": _stage(between + " " + rest),
                              "year": int(year.group(1)) if year else None})
+    if not products:
+        return  # every rule below ends at a named product (speed)
     # capacities: "a magnet facility with a capacity of 10,000 tonnes a year of NdFeB magnets"
-    cap = _CAPACITY.search(s) if digits else None
+    low = lowered(s)
+    if not digits:
+        cap = None
+    elif low is None:
+        cap = _CAPACITY.search(s)
+    else:  # (the same search, tried only where its first words start)
+        cap = search_at(_CAPACITY, s, literal_starts(low, _CAPACITY_FIRST))
     if cap and not _PRODUCE.search(s):
         objs = [p for p in products if 0 <= p.start - sent.start - cap.end() < 40]
         subj_c = [p for p in producers if p.type in {"Firm", "Facility"}
@@ -274,8 +317,10 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                      properties={"quantity": float(q.group(1).replace(",", "")), "quantity_unit": "t/yr",
                                  "basis": "capacity"})
     # production statements
+    if low is not None and not has_any(low, _PRODUCE_STEMS):
+        return  # none of the words _PRODUCE needs (speed)
     inside = [(m.start - sent.start, m.end - sent.start) for m in ms]
-    for verb in _PRODUCE.finditer(s):
+    for verb in (_PRODUCE.finditer(s) if low is None else finditer_at(_PRODUCE, s, literal_starts(low, _PRODUCE_STEMS))):
         if any(a <= verb.start() < b for a, b in inside):
             continue  # "Eneabba Refinery", "Lynas Rare Earths Producer": a name, not a verb
         if verb.group(0)[0].isupper() and s[:verb.start()].strip():
@@ -290,9 +335,9 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                  or any(q.end - sent.start <= p.start - sent.start and q.start - sent.start - verb.end() < 60
                         and re.fullmatch(r"[\s,()]*(?:and\s+|or\s+)?", s[q.end - sent.start:p.start - sent.start])
                         for q in listed)]
-        after = [p for p in after
-                 if not re.search(r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", s[verb.end():p.start - sent.start])
-                 and not re.search(r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", s[verb.end():p.start - sent.start])]
+        after = [p for p in after  # ("from" tested as a substring first: speed)
+                 if "from" not in s[verb.end():p.start - sent.start]
+                 or not re.search(r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", s[verb.end():p.start - sent.start])]
         if not after:
             continue
         before = [p for p in producers if p.end - sent.start <= verb.start()
@@ -313,8 +358,7 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
         subjects += at_fac[:1]
         if not subjects:
             continue
-        cap = _CAPACITY.search(s) if digits else None
-        props: dict[str, Any] = {}
+        props: dict[str, Any] = {}  # (cap: the capacity found above, the same search)
         if cap:
             props = {"quantity": float(cap.group(1).replace(",", "")), "quantity_unit": "t/yr",
                      "basis": "capacity"}
@@ -380,7 +424,7 @@ def rules_feeds(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
     facilities = [m for m in ms if m.type == "Facility"]
     for src in facilities:
         ss, se = rel_span(src, sent)
-        if not _FEEDS_CUE.search(s[:ss]):
+        if "from" not in s[:ss] or not _FEEDS_CUE.search(s[:ss]):  # ("from": a substring test first)
             continue
         before = [f for f in facilities if f.id != src.id and rel_span(f, sent)[1] <= ss]
         if before:
@@ -397,7 +441,12 @@ def rules_supply_shares(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
     """"Myanmar accounted for 57% of China's rare earth imports", "China supplies 95% of the
     EU's rare earth needs", "Chinese imports of … from Myanmar" → SUPPLIES(A, B)."""
     s = sent.text
-    if "import" not in s and not _SHARE_OF_CUE.search(s):
+    # the literal words each of the two forms below needs (case-sensitive, as their patterns)
+    share_of = "account" in s or "suppl" in s
+    imports = "import" in s
+    if not share_of and not imports:
+        return
+    if not imports and not _SHARE_OF_CUE.search(s):
         return
     places = [m for m in ms if m.type in {"Country", "Region", "Firm"}]
     for a in places:
@@ -406,12 +455,12 @@ def rules_supply_shares(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
             bs, be = rel_span(b, sent)
             if a.id == b.id:
                 continue
-            if bs > ae and a.flag != "demonym" and _SHARE_OF.search(s[ae:bs]) and \
+            if bs > ae and share_of and a.flag != "demonym" and _SHARE_OF.search(s[ae:bs]) and \
                     re.match(r"['’]s?\s+(?:[\w-]+\s+){0,4}(?:imports?|needs|demand|supply|supplies|purchases|consumption|inputs|feedstock)\b",
                              s[be:]):
                 ctx.emit(a, "SUPPLIES", b, i, as_, be + 40, 0.65, "share-of-imports",
                          properties={"material": next((m.id for m in ms if m.type == "Material"), None)})
-            elif as_ > be and (re.fullmatch(r"(?:['’]s)?\s+imports?\s+of\s+[^.;]{0,60}?\bfrom\s+", s[be:as_])
+            elif as_ > be and imports and (re.fullmatch(r"(?:['’]s)?\s+imports?\s+of\s+[^.;]{0,60}?\bfrom\s+", s[be:as_])
                                or re.fullmatch(r"\s+(?:\w+\s+){0,3}imported\s+[^.;]{0,80}?\b(?:from|coming from)\s+",
                                                s[be:as_])):
                 ctx.emit(a, "SUPPLIES", b, i, bs, ae, 0.65, "imports-from",

@@ -36,7 +36,7 @@ from typing import NamedTuple
 from loaders.articles import ownership as own
 from loaders.articles.records import Mention, RelationHit, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
-from loaders.articles.sentences import Sentence, has_any
+from loaders.articles.sentences import Sentence, finditer_at, has_any, literal_starts, lowered
 
 __all__ = ["rules_conjuncts", "rules_exports", "rules_hq_more", "rules_owns_more", "rules_production_nouns", "rules_supplies_more",
            "rules_supply_deals"]
@@ -59,6 +59,7 @@ _PRODUCTION_AFTER = re.compile(r"\s+(?:production|output)\b")
 #: where the end-anchored "its subsidiary" / "its customers" searches may start
 _ITS_WORD = re.compile(r"(?i)\b(?:its|their)\b")
 _DEAL_KIND_WORD = re.compile(r"(?i)supply|sale|purchase|procurement")
+_DEAL_KINDS = ("supply", "sale", "purchase", "procurement")  # the same test as substrings of the lowered text
 #: a superset of the words the SUPPLIES patterns need, to skip sentences without any (speed)
 _SUPPLY_WORDS = ("suppl", "provid", "customer", "client", "buyer", "offtake", "receiv", "get", "obtain")
 
@@ -115,6 +116,14 @@ def _anchored(rx: re.Pattern[str], s: str, starts: list[int], end: int) -> re.Ma
         if m:
             return m
     return None
+
+
+def _its_at(s: str) -> list[int]:
+    """Where "its"/"their" start as words (``_ITS_WORD``), the pattern tried only where the
+    letters occur in the lowered sentence (speed)."""
+    low = lowered(s)
+    found = _ITS_WORD.finditer(s) if low is None else finditer_at(_ITS_WORD, s, literal_starts(low, ("its", "their")))
+    return [m.start() for m in found]
 
 
 def _sentence_index(ctx: RuleContext) -> dict[int, int]:
@@ -179,7 +188,9 @@ def rules_conjuncts(ctx: RuleContext) -> None:
             key = (i, ref, other)
             mates = cache.get(key)
             if mates is None:
-                mates = cache[key] = _list_mates(ms, m, hit.sentence, other)
+                # a mate is another entity of m's type in the sentence: none, no list (speed)
+                mates = cache[key] = _list_mates(ms, m, hit.sentence, other) if any(
+                    x.type == m.type and x.id != ref for x in ms) else []
             if mates:
                 for mate in mates:
                     if mate.id in (other, ref):
@@ -246,7 +257,7 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
         return
     owners = firms + [m for m in ms if m.type == "Country"]
     # the end-anchored "its subsidiary" search is costly: only when its words are in the sentence
-    its_at = [m.start() for m in _ITS_WORD.finditer(s)]
+    its_at = _its_at(s)
     its_sub_possible = bool(its_at) and own.SUB_WORD.search(s) is not None
     for b in owned:
         bs, be = rel_span(b, sent)
@@ -308,7 +319,8 @@ def rules_supply_deals(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mentio
     s = sent.text
     if " with " not in s:
         return
-    if not _DEAL_KIND_WORD.search(s):
+    low = lowered(s)
+    if not (_DEAL_KIND_WORD.search(s) if low is None else has_any(low, _DEAL_KINDS)):
         return  # the end-anchored deal search needs one of these words (speed)
     actors = [m for m in ms if m.type in {"Firm", "Country"} and m.flag != "demonym"]
     for b in actors:
@@ -405,7 +417,7 @@ def rules_supplies_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
     actors = [m for m in ms if m.type in {"Firm", "Facility", "Country"} and m.flag != "demonym"]
     if len(actors) < 1:
         return
-    its_at = [m.start() for m in _ITS_WORD.finditer(s)]
+    its_at = _its_at(s)
     for b in actors:
         bs, be = rel_span(b, sent)
         for a, as_, _ae, gap, _first in _ordered_pairs(b, actors, sent, before=actors):  # "A … B", no actor between

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from loaders.articles.records import Mention, RuleContext, rel_span
-from loaders.articles.sentences import Sentence
+from loaders.articles.sentences import Sentence, search_first
 
 __all__ = ["rules_agreement_parties", "rules_destinations", "rules_issued", "rules_issued_more", "rules_issued_said",
            "rules_parties", "rules_targets"]
@@ -21,6 +21,10 @@ _ISSUE = re.compile(r"\b(impos\w*|issu\w*|announc\w*|introduc\w*|unveil\w*|enact
                     r"signed|launch\w*|added)\b", re.I)
 _SUSPEND = re.compile(r"\b(suspend\w*|paus\w*|lift\w*|halt\w*|delay\w*|defer\w*|scrap\w*|"
                       r"revok\w*|rescind\w*|roll\w* back)\b", re.I)
+#: the words every match of _ISSUE / _SUSPEND starts with (lower case), see sentences.search_first
+_ISSUE_FIRST = ("impos", "issu", "announc", "introduc", "unveil", "enact", "adopt", "develop", "draft", "establish",
+                "levi", "roll", "put", "plac", "expand", "tighten", "extend", "approv", "signed", "launch", "added")
+_SUSPEND_FIRST = ("suspend", "paus", "lift", "halt", "delay", "defer", "scrap", "revok", "rescind", "roll")
 _COORD = re.compile(r"\s*,?\s*(?:and|&|together with|jointly with|along with|in conjunction with)\s+"
                     r"(?:the\s+)?|\s*,\s*")
 _APPOSITIVE_ISSUER = re.compile(r"^\s*,\s*(?:a|an|the)\s+(?:joint\s+)?(?:decision|announcement|notice|measure|order|"
@@ -30,6 +34,8 @@ _SAYS_BEFORE = re.compile(r"(?:said|says|announced|noted|stated|confirmed)\s+(?:
 _CONTROL = re.compile(r"\b(controls?|controlled|restrict\w*|licen[cs]\w*|cover\w*|target\w*|"
                       r"appl\w* to|bans?|banned|curbs?|exports? of|including|such as|list\w*|"
                       r"adds?|added)\b", re.I)
+_CONTROL_FIRST = ("control", "restrict", "licen", "cover", "target", "appl", "ban", "curb", "export", "including",
+                  "such", "list", "add")
 _ANAPHOR = re.compile(r"^\s*(?:The|These|Those|Its|Their)\s+(?:new\s+)?(?:controls?|measures?|"
                       r"rules?|restrictions?|announcement|regime|curbs?|licensing\s+requirements?)\b")
 #: a sentence that opens by pointing back at the policy of the sentences before:
@@ -149,7 +155,8 @@ def rules_issued_said(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention
     s = sent.text
     policies = [m for m in ms if m.type == "Policy"]
     agencies = [m for m in ms if m.type == "Firm"]
-    if not policies or not agencies or not (_ISSUE.search(s) or _SUSPEND.search(s)):
+    if not policies or not agencies or not (search_first(_ISSUE, s, _ISSUE_FIRST)
+                                            or search_first(_SUSPEND, s, _SUSPEND_FIRST)):
         return
     for a in agencies:
         as_, ae = rel_span(a, sent)
@@ -168,13 +175,19 @@ _MODIFIED = re.compile(r"[- ]?related\b|\s+(?:technolog|equipment|industr|sector
 def rules_targets(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                    recent_policy: Mention | None) -> None:
     s = sent.text
+    objects = [m for m in ms if m.type in {"Element", "Material"}]
+    if not objects:
+        return
     policies = [m for m in ms if m.type == "Policy"]
     anaphoric = False
     if not policies and recent_policy is not None and (_ANAPHOR.match(s) or _ANAPHOR_LEAD.match(s)):
         policies = [recent_policy]
         anaphoric = True
-    objects = [m for m in ms if m.type in {"Element", "Material"}]
-    if not policies or not objects:
+    if not policies:
+        return
+    # every hit starts at the sentence's first control word (speed: searched once, not per policy)
+    ctl = search_first(_CONTROL, s, _CONTROL_FIRST)
+    if not ctl:
         return
     shared = {(m.start, m.end) for m in policies if m.flag == "descriptive"}
     shared = {sp for sp in shared if sum(1 for m in policies if (m.start, m.end) == sp) > 1}
@@ -182,9 +195,6 @@ def rules_targets(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
         if (p.start, p.end) in shared:
             continue  # "measures on superhard materials, lithium batteries …": which is whose?
         pe = 0 if anaphoric else rel_span(p, sent)[1]
-        ctl = _CONTROL.search(s, 0)
-        if not ctl:
-            continue
         for o in objects:
             os_, oe = rel_span(o, sent)
             if os_ < pe or os_ < ctl.start():
@@ -277,7 +287,7 @@ def rules_destinations(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mentio
     if not policies and recent_policy is not None and ctx.instrument(recent_policy.id) != "agreement" and \
             (_ANAPHOR.match(s) or _ANAPHOR_LEAD.match(s)):
         policies, anaphoric = [recent_policy], True
-    if not policies or not _CONTROL.search(s):
+    if not policies or not search_first(_CONTROL, s, _CONTROL_FIRST):
         return
     p = policies[0]
     pe = 0 if anaphoric else rel_span(p, sent)[1]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Sentence", "finditer_at", "has_any", "literal_starts", "lowered", "split_sentences"]
+__all__ = ["Sentence", "finditer_at", "has_any", "literal_starts", "lowered", "search_at", "search_first", "split_sentences"]
 
 # Lower-cased tokens (without their final period) after which a period is not an end.
 _ABBREVIATIONS = {
@@ -23,6 +23,7 @@ _ABBREVIATIONS = {
     "a.m", "p.m", "dept", "min", "max", "vol", "art", "para", "cf", "ca",
 }
 _CANDIDATE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)|\n")
+_CANDIDATE_FIRST = (".", "!", "?", "\n")
 _TOKEN_BEFORE = re.compile(r"(\S+?)[.!?]+[\"'”’)\]]*$")
 
 
@@ -86,6 +87,35 @@ def finditer_at(rx: re.Pattern[str], text: str, starts: list[int]) -> list[re.Ma
     return out
 
 
+def search_at(rx: re.Pattern[str], text: str, starts: list[int]) -> re.Match[str] | None:
+    """``rx.search(text)`` for a pattern whose every match starts at one of ``starts`` (sorted;
+    e.g. :func:`literal_starts` of its first words in :func:`lowered` text): the leftmost match,
+    the pattern tried only there instead of at every character.
+
+    >>> search_at(re.compile(r"\\bsold\\b", re.I), "Unsold, then SOLD", [2, 13]).span()
+    (13, 17)
+    """
+    for at in starts:
+        m = rx.match(text, at)
+        if m is not None:
+            return m
+    return None
+
+
+def search_first(rx: re.Pattern[str], text: str, first: tuple[str, ...]) -> re.Match[str] | None:
+    """``rx.search(text)`` for a pattern whose every match starts with one of the lower-case
+    words ``first`` (in any case): :func:`search_at` at their places in the :func:`lowered`
+    text, or a plain search when lowering moves characters.
+
+    >>> search_first(re.compile(r"\\b(?:sold|ship\\w*)\\b", re.I), "Unsold; SHIPPED", ("sold", "ship")).group()
+    'SHIPPED'
+    """
+    low = lowered(text)
+    if low is None:
+        return rx.search(text)
+    return search_at(rx, text, literal_starts(low, first))
+
+
 def lowered(text: str) -> str | None:
     """``text.lower()`` when it keeps every character at its place and holds no character that
     a case-insensitive pattern reads as an ASCII letter but ``lower()`` does not turn into one
@@ -99,24 +129,22 @@ def lowered(text: str) -> str | None:
 
 
 def _is_boundary(text: str, match: re.Match[str]) -> bool:
-    if match.group() == "\n":
+    if match.group()[0] != ".":  # "\n", "!", "?"
         return True
-    if match.group()[0] != ".":
-        return True
-    # the word before the period
-    line_start = max(text.rfind(" ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
-    token = text[line_start:match.start()].lower().lstrip("(\"'“‘")
     nxt = match.end()
     while nxt < len(text) and text[nxt] in " \t":
         nxt += 1
     following = text[nxt] if nxt < len(text) else ""
     if following in ("", "\n", "\r"):
         return True
+    if following.islower() or following.isdigit():
+        return False  # (tested before the word before the period, which gives False too: speed)
+    # the word before the period
+    line_start = max(text.rfind(" ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+    token = text[line_start:match.start()].lower().lstrip("(\"'“‘")
     if token in _ABBREVIATIONS:
         return False
     if len(token) == 1 and token.isalpha():  # an initial: "J. Smith"
-        return False
-    if following.islower() or following.isdigit():
         return False
     return True
 
@@ -142,7 +170,8 @@ def split_sentences(text: str) -> list[Sentence]:
         if b > a:
             out.append(Sentence(a, b, text[a:b]))
 
-    for match in _CANDIDATE.finditer(text):
+    # (speed: every candidate starts at one of these characters; finditer tried every position)
+    for match in finditer_at(_CANDIDATE, text, literal_starts(text, _CANDIDATE_FIRST)):
         if _is_boundary(text, match):
             end = match.end() if match.group() != "\n" else match.start()
             emit(start, end)
