@@ -161,6 +161,11 @@ def _variants(entity: Entity) -> list[str]:
         m = re.match(r"^(?:U\.S\. |US )?(Ministry|Department) of ([A-Z]\w+)$", name)
         if m:
             extra.append(f"{m.group(2)} {m.group(1)}")
+        # place-name abbreviations: "Mount Weld" = "Mt Weld" = "Mt. Weld" ("St.", "Ft." alike)
+        for full, short in (("Mount", "Mt"), ("Saint", "St"), ("Fort", "Ft")):
+            m = re.match(rf"^(?:{full}|{short}\.?) (\S.*)$", name)
+            if m and entity.type in {"Facility", "Firm"}:
+                extra += [f"{form} {m.group(1)}" for form in (full, short, short + ".")]
         # a facility's one-word alias ("Independence") is only safe with its noun after it
         if entity.type == "Facility" and " " not in name and name.lower() in COMMON_WORDS:
             extra += [f"{name} {noun}" for noun in ("facility", "plant", "mine", "refinery", "project")]

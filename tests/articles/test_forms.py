@@ -430,3 +430,8 @@ class TestRound6Policies:
         x = extract(gaz, "Lynas, the biggest producer of rare earths outside China, has a plant in Malaysia.",
                     published="2025-09-20")
         assert ("firm:lynas", "PRODUCES", "material:rare-earths") in triples(x)
+
+    def test_mount_is_also_written_mt_with_or_without_a_period(self, gaz: Gazetteer) -> None:
+        x = extract(gaz, "The HREs come from Lynas' Mt. Weld mine in Australia.")
+        assert "facility:mount-weld" in x.entity_ids() and len(x.sentences) == 1
+        assert ("firm:lynas", "OPERATES", "facility:mount-weld") in triples(x)
