@@ -85,13 +85,14 @@ def _find_mentions(gaz: Gazetteer, text: str, sentences: list[Sentence],
     return _shared_heads(gaz, text, out)
 
 
-_SHARED_HEAD = re.compile(r"(?i)^([a-z]+)\s+(oxides|metals)$")
+_SHARED_HEAD = re.compile(r"(?i)^([a-z]+)\s+(oxide|metal)s?$")
 _CONJ_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|&)\s+)")
 
 
 def _shared_heads(gaz: Gazetteer, text: str, out: list[Mention]) -> list[Mention]:
-    """"dysprosium and terbium oxides": elements coordinated before a plural material head
-    name that head's material for each element ("dysprosium oxide"), when the graph has it."""
+    """"dysprosium and terbium oxides", "terbium and dysprosium oxide": elements coordinated
+    before a material head name that head's material for each element ("terbium oxide"), when
+    the graph has it."""
     for k, m in enumerate(out):
         head = _SHARED_HEAD.match(m.text) if m.type == "Material" else None
         if head is None:
@@ -100,7 +101,7 @@ def _shared_heads(gaz: Gazetteer, text: str, out: list[Mention]) -> list[Mention
         while j >= 0 and out[j].type == "Element" and out[j].flag is None and \
                 _CONJ_GAP.fullmatch(text, out[j].end, out[j + 1].start):
             e = out[j]
-            found = gaz.find(f"{e.text} {head.group(2)[:-1]}")
+            found = gaz.find(f"{e.text} {head.group(2)}")
             ids = found[0].ids if len(found) == 1 else ()
             if len(ids) == 1 and gaz.entities[ids[0]].type == "Material":
                 out[j] = Mention(e.start, e.end, e.text, ids[0], "Material", e.sentence, "shared-head")

@@ -435,3 +435,7 @@ class TestRound6Policies:
         x = extract(gaz, "The HREs come from Lynas' Mt. Weld mine in Australia.")
         assert "facility:mount-weld" in x.entity_ids() and len(x.sentences) == 1
         assert ("firm:lynas", "OPERATES", "facility:mount-weld") in triples(x)
+
+    def test_a_singular_shared_head_names_each_elements_material(self, gaz: Gazetteer) -> None:
+        assert _ids(gaz, "Output will contain 600tpy of terbium and dysprosium oxide.") == [
+            ("terbium", "material:tb-oxide"), ("dysprosium oxide", "material:dy-oxide")]
