@@ -121,7 +121,7 @@ malaysia malaysian government national new rule rules announced january february
 june july august september october november december framework agreement deal consensus
 arrangement truce accord pact memorandum
 other others some such all any more most its their this that these those into from over under
-between about through including include includes regarding concerning covering certain various
+between about through including include includes regarding concerning covering various
 several further additional key major main part use used using based""".split())
 #: What a described policy is called → the instruments it can be.
 #: stems every alternative of _EXPORTISH, _AGREE and "order|proclamation" contains, and those of
@@ -442,9 +442,6 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
                         hits.append(known[0])
             n = nouns[0]
             for e in {h.id: h for h in hits}.values():
-                if e.properties.get("instrument") == "agreement" and \
-                        not _parties_fit(gaz, e.id, _named_states(seen, k, text)):
-                    continue
                 out.append(Ref(sent.start + n.start(), sent.start + n.end(), e.id, "descriptive"))
     return out
 
