@@ -208,9 +208,9 @@ def concentration(
     contains = material_elements(claim_list)
     located: dict[str, str] = {}
     operators: dict[str, list[str]] = defaultdict(list)
-    for c in sorted(claim_list, key=lambda c: c.curated_first):
-        if c.predicate == "LOCATED_IN" and c.subject.startswith("facility:"):
-            located.setdefault(c.subject, c.object)
+    for c in sorted((c for c in claim_list if c.predicate == "LOCATED_IN" and c.subject.startswith("facility:")),
+                    key=lambda c: c.curated_first):
+        located.setdefault(c.subject, c.object)
     for c in claim_list:
         if c.predicate == "OPERATES":
             operators[c.object].append(c.subject)

@@ -21,8 +21,8 @@ from loaders.articles.gazetteer import Gazetteer
 from loaders.articles.readers import Article
 from loaders.articles.sentences import Sentence
 
-__all__ = ["EXTRACTOR", "Candidate", "Extraction", "Mention", "RelationHit", "RuleContext", "assess",
-           "rel_span", "valid_from"]
+__all__ = ["EXTRACTOR", "POSSESSIVE", "Candidate", "Extraction", "Mention", "RelationHit", "RuleContext",
+           "assess", "rel_span", "valid_from"]
 
 #: Name and version of this extractor, recorded on every claim it makes (0.3: issue 14 round 5,
 #: FUNDS and the forms of change sets 13a-i).
@@ -248,6 +248,11 @@ class RuleContext:
         hit = RelationHit(sid, predicate, oid, sent, round(base * factor, 3), rule, props,
                           hedge=reason, **extra)
         self.hits.append(hit)
+
+
+#: a possessive right after a name ("Canada's Neo", "Lynas' plant"): the name determines the
+#: next noun phrase; ``POSSESSIVE.match(s, end)`` at the name's end
+POSSESSIVE = re.compile(r"['’]s?\s")
 
 
 def rel_span(m: Mention, sent: Sentence) -> tuple[int, int]:

@@ -27,7 +27,7 @@ import bisect
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -280,13 +280,13 @@ LEADER = re.compile(r"\s+(?:Prime\s+Minister|President|Premier|Chancellor|leader
 _LOCATIVE = re.compile(r"(?i)\b(?:in|at)\s+(?:the\s+)?$")
 
 
-def _named_states(seen: Sequence[_Seen], k: int, text: str) -> tuple[set[str], set[str]]:
-    """Countries sentence ``k`` names as actors — by name, capital or a leader's demonym
-    ("Australian Prime Minister …"), not by a demonym of people or goods ("Chinese supplies") —
-    and countries it names as places ("at a summit in South Korea")."""
+def _named_states(here: Iterable[_Seen], text: str) -> tuple[set[str], set[str]]:
+    """Countries a sentence (``here``: its mentions) names as actors — by name, capital or a
+    leader's demonym ("Australian Prime Minister …"), not by a demonym of people or goods
+    ("Chinese supplies") — and countries it names as places ("at a summit in South Korea")."""
     actors, places = set(), set()
-    for m in seen:
-        if m.sentence != k or m.type != "Country":
+    for m in here:
+        if m.type != "Country":
             continue
         if _LOCATIVE.search(text, max(m.start - 12, 0), m.start):
             places.add(m.id)
@@ -400,7 +400,7 @@ def described_policies(gaz: Gazetteer, text: str, sentences: list[Sentence],
                         if any(_has_word(low, w) for w in _keywords(e.name) - others):
                             chosen.append(e)
                 near = [n for n in nouns if abs(n.start() - cue.start()) <= 160]
-                states = _named_states(seen, k, text)
+                states = _named_states(by_sentence.get(k, []), text)
                 chosen = [e for e in chosen if e.properties.get("instrument") != "agreement"
                           or _parties_fit(gaz, e.id, states)]
                 for e in chosen:
@@ -465,7 +465,7 @@ def described_agreements(gaz: Gazetteer, text: str, sentences: list[Sentence],
                     m.type == "Policy" and k - 2 <= m.sentence < k and gaz.agreement_parties.get(m.id)
                     for m in seen)):
             continue  # "… signed an agreement. The framework aims to cut US dependence on China"
-        states = _named_states(seen, k, text)
+        states = _named_states((m for m in seen if m.sentence == k), text)
         for i, a in enumerate(parties):
             for b in parties[i + 1:]:
                 pid = gaz.agreement_between(a, b, published)

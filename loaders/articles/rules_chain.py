@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from loaders.articles import ownership as own
-from loaders.articles.records import Mention, RuleContext, rel_span
+from loaders.articles.records import POSSESSIVE, Mention, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
 from loaders.articles.sentences import (
     Sentence,
@@ -345,7 +345,7 @@ def rules_produces(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                   and not (p.type in {"Country", "Region"} and (
                       re.search(r"\b(?:in|at|from|of|across|throughout|outside|beyond|except|including|than|like)\s+"
                                 r"(?:the\s+)?$", s[:p.start - sent.start])
-                      or re.match(r"['’]s?\s", s[p.end - sent.start:])))]
+                      or POSSESSIVE.match(s, p.end - sent.start)))]
         at_fac = [p for p in producers if p.type == "Facility" and p.start - sent.start > verb.end()
                   and re.search(r"\bat\s+(?:its\s+|the\s+)?(?:[\w-]+\s+){0,3}$",
                                 s[verb.end():p.start - sent.start])]
@@ -384,7 +384,7 @@ def rules_hq(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -> Non
             if fs < ce:
                 continue
             gap = s[ce:fs]
-            possessive = re.match(r"['’]s?\s", gap) is not None
+            possessive = POSSESSIVE.match(gap) is not None
             if not (possessive or c.flag == "demonym") or not _HQ_GAP.fullmatch(gap):
                 continue
             if any(ce <= o.start - sent.start < fs for o in ms if o.type in {"Firm", "Country", "Facility"}):
@@ -407,7 +407,7 @@ def rules_located(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -
                                          r"\s*,?\s*(?:(?:which is\s+|is\s+)?(?:located|based)\s+)?(?:in|at|near)\s+"
                                          r"(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?", s[fe:cs]):
                 ctx.emit(f, "LOCATED_IN", c, i, fs, ce, 0.7, "facility-in-country", local=True)
-            elif ce <= fs and re.match(r"['’]s?\s", s[ce:fs]) and _HQ_GAP.fullmatch(s[ce:fs]):
+            elif ce <= fs and POSSESSIVE.match(s[ce:fs]) and _HQ_GAP.fullmatch(s[ce:fs]):
                 ctx.emit(f, "LOCATED_IN", c, i, cs, fe, 0.65, "country-s-facility", local=True)
             elif ce <= fs and re.match(r"\s*In\s+(?:the\s+)?$", s[:cs]) and re.match(r"\s*,", s[ce:]):
                 ctx.emit(f, "LOCATED_IN", c, i, cs, fe, 0.65, "in-country-facility", local=True)

@@ -34,7 +34,7 @@ from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from loaders.articles import ownership as own
-from loaders.articles.records import Mention, RelationHit, RuleContext, rel_span
+from loaders.articles.records import POSSESSIVE, Mention, RelationHit, RuleContext, rel_span
 from loaders.articles.references import firm_is_agency
 from loaders.articles.sentences import Sentence, finditer_at, has_any, literal_starts, lowered
 
@@ -240,10 +240,6 @@ def rules_hq_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention]) -
                 ctx.emit(f, "HEADQUARTERED_IN", c, i, fs, ce, 0.65, "firm-in-seat-country", local=True)
 
 
-#: a possessive after a name: the name determines the next noun phrase ("Canada's Neo")
-_POSSESSIVE_AFTER = re.compile(r"['’]s?\s")
-
-
 def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                     last_firm: Mention | None) -> None:
     """OWNS from ownership nouns and phrases (see the module docstring)."""
@@ -284,7 +280,7 @@ def rules_owns_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Mention],
                 elif re.fullmatch(r"\s*,\s+", gap) and own.OWNER_S.match(s, be):
                     # "Shenghe, MP Materials' largest shareholder, …"
                     ctx.emit(a, "OWNS", b, i, as_, be + 40, 0.7, "owner-apposition", local=True)
-            elif a.type == "Country" and _POSSESSIVE_AFTER.match(s, ae):
+            elif a.type == "Country" and POSSESSIVE.match(s, ae):
                 continue  # "a division of Canada's Neo Performance Materials": the firm owns it
             elif (own.IN_WHICH.match(gap) and own.HOLDS_STAKE.match(s, ae)) or own.JV_OF.match(gap) or \
                     own.PCT_OWNED_BY.match(gap) or own.OWNER_AFTER_B.match(gap):
@@ -421,7 +417,7 @@ def rules_supplies_more(ctx: RuleContext, i: int, sent: Sentence, ms: list[Menti
     for b in actors:
         bs, be = rel_span(b, sent)
         for a, as_, _ae, gap, _first in _ordered_pairs(b, actors, sent, before=actors):  # "A … B", no actor between
-            if _SUPPLY_DIRECT.match(gap) and not re.match(r"['’]s?\s", s[be:be + 3]):
+            if _SUPPLY_DIRECT.match(gap) and not POSSESSIVE.match(s, be):
                 ctx.emit(a, "SUPPLIES", b, i, as_, be, 0.7, "a-supplies-b")
             elif _RECEIVES_FROM.match(gap) and a.type != "Facility" and b.type != "Facility":
                 ctx.emit(b, "SUPPLIES", a, i, as_, be, 0.65, "receives-from")
